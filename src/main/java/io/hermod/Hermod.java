@@ -1,0 +1,160 @@
+package io.hermod;
+
+import io.hermod.api.HttpApi;
+import io.hermod.config.HermodConfig;
+import io.hermod.config.HostAndPort;
+import io.hermod.intake.ConnectionLimits;
+import io.hermod.intake.IntakePolicy;
+import io.hermod.intake.IntakeVerticle;
+import io.hermod.queue.HoldingQueue;
+import io.hermod.spool.Spool;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One running Hermod: the spool, the queue, the SMTP listeners and the HTTP server, wired
+ * together and started in that order (so nothing is accepted before the spool's start-up scan has
+ * handed back what an earlier run accepted), stopped in the reverse order.
+ */
+public final class Hermod implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Hermod.class.getName());
+
+    private final HermodConfig config;
+    private final Spool spool;
+    private final HoldingQueue queue;
+    private final Vertx vertx;
+    private final List<SocketAddress> smtpAddresses;
+    private final HttpServer http;
+    private volatile boolean ready;
+
+    private Hermod(HermodConfig config, Spool spool, HoldingQueue queue, Vertx vertx,
+                   List<SocketAddress> smtpAddresses, HttpServer http) {
+        this.config = config;
+        this.spool = spool;
+        this.queue = queue;
+        this.vertx = vertx;
+        this.smtpAddresses = smtpAddresses;
+        this.http = http;
+    }
+
+    /** Starts Hermod; blocking. Throws {@link StartupException} naming what failed. */
+    public static Hermod start(HermodConfig config) {
+        Spool spool = Spool.open(config.spool().path());
+        HoldingQueue queue = new HoldingQueue();
+        spool.recover(queue::enqueue);
+        Vertx vertx = Vertx.vertx(new VertxOptions());
+        try {
+            List<SocketAddress> smtp = deployIntake(vertx, config, spool, queue);
+            Hermod[] self = new Hermod[1];
+            HttpApi api = new HttpApi(vertx, () -> self[0] != null && self[0].ready && spool.isOpen());
+            HostAndPort httpListen = config.http().listen();
+            HttpServer http = await(api.listen(httpListen.host(), httpListen.port()), "http.listen " + httpListen);
+            self[0] = new Hermod(config, spool, queue, vertx, smtp, http);
+            self[0].ready = true;
+            return self[0];
+        } catch (RuntimeException e) {
+            try {
+                await(vertx.close(), "shutdown");
+            } finally {
+                spool.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * One intake verticle per event loop. The first binds the configured addresses; the others bind
+     * the ports it got, so that port 0 (tests) still gives one shared port per address.
+     */
+    private static List<SocketAddress> deployIntake(Vertx vertx, HermodConfig config, Spool spool, HoldingQueue queue) {
+        IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp());
+        ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
+                config.smtp().maxConnectionsPerIp());
+        IntakeVerticle first = new IntakeVerticle(policy, spool, queue, limits, config.smtp().listen());
+        await(vertx.deployVerticle(first), "smtp.listen " + config.smtp().listen());
+        List<SocketAddress> bound = first.boundAddresses();
+        List<HostAndPort> resolved = new ArrayList<>();
+        for (SocketAddress address : bound) {
+            resolved.add(new HostAndPort(address.host(), address.port()));
+        }
+        int instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE - 1;
+        if (instances > 0) {
+            await(vertx.deployVerticle(() -> new IntakeVerticle(policy, spool, queue, limits, resolved),
+                    new DeploymentOptions().setInstances(instances)), "smtp.listen " + resolved);
+        }
+        for (SocketAddress address : bound) {
+            LOG.log(System.Logger.Level.INFO, "smtp: listening on {0}:{1,number,#}", address.host(), address.port());
+        }
+        return bound;
+    }
+
+    public HermodConfig config() {
+        return config;
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    public HoldingQueue queue() {
+        return queue;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public List<SocketAddress> smtpAddresses() {
+        return smtpAddresses;
+    }
+
+    public int smtpPort() {
+        return smtpAddresses.get(0).port();
+    }
+
+    public int httpPort() {
+        return http.actualPort();
+    }
+
+    /** Stops listening, lets Vert.x close connections, then closes the spool. Blocking. */
+    @Override
+    public void close() {
+        ready = false;
+        try {
+            await(vertx.close(), "shutdown");
+        } finally {
+            spool.close();
+        }
+    }
+
+    static <T> T await(Future<T> future, String what) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new StartupException(what + ": " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new StartupException(what + ": timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException(what + ": interrupted", e);
+        }
+    }
+
+    /** Hermod could not start; the message names the setting or resource. */
+    public static final class StartupException extends RuntimeException {
+        public StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

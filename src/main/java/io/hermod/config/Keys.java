@@ -1,0 +1,155 @@
+package io.hermod.config;
+
+import static io.hermod.config.ValueTypes.cidrs;
+import static io.hermod.config.ValueTypes.decimal;
+import static io.hermod.config.ValueTypes.domains;
+import static io.hermod.config.ValueTypes.duration;
+import static io.hermod.config.ValueTypes.hostAndPort;
+import static io.hermod.config.ValueTypes.hostAndPorts;
+import static io.hermod.config.ValueTypes.hostname;
+import static io.hermod.config.ValueTypes.integer;
+import static io.hermod.config.ValueTypes.integerOrAuto;
+import static io.hermod.config.ValueTypes.notAvailableYet;
+import static io.hermod.config.ValueTypes.offOr;
+import static io.hermod.config.ValueTypes.optional;
+import static io.hermod.config.ValueTypes.path;
+import static io.hermod.config.ValueTypes.routes;
+import static io.hermod.config.ValueTypes.size;
+import static io.hermod.config.ValueTypes.token;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every configuration key, its default and its bounds, in one table (as Postfix's
+ * {name, default, min, max} tables). conf/hermod.yaml documents the same keys; a test keeps the two equal.
+ */
+final class Keys {
+
+  static final Key<String> HOSTNAME = key("hostname", "", hostname());
+
+  static final Key<List<HostAndPort>> SMTP_LISTEN = key("smtp.listen", "127.0.0.1:2525", hostAndPorts(0, -1, false));
+  static final Key<Long> SMTP_MAX_MESSAGE_SIZE = key("smtp.max_message_size", "52428800", size(1024, 1L << 30));
+  static final Key<Integer> SMTP_MAX_RECIPIENTS = key("smtp.max_recipients", "1000", integer(1, 100_000));
+  static final Key<List<Cidr>> SMTP_RELAY_NETWORKS = key("smtp.relay_networks", "127.0.0.0/8,::1/128", cidrs());
+  static final Key<Duration> SMTP_IDLE_TIMEOUT = key("smtp.idle_timeout", "300s", duration("1s", "1h"));
+  static final Key<Integer> SMTP_MAX_CONNECTIONS = key("smtp.max_connections", "2000", integer(1, 1_000_000));
+  static final Key<Integer> SMTP_MAX_CONNECTIONS_PER_IP =
+      key("smtp.max_connections_per_ip", "100", integer(1, 1_000_000));
+  static final Key<Integer> SMTP_MAX_ERRORS = key("smtp.max_errors", "10", integer(1, 1000));
+
+  // Submission, TLS and AUTH are not built yet; their keys exist so that setting one fails loudly.
+  static final Key<List<HostAndPort>> SUBMISSION_LISTEN = key("submission.listen", "off", listenersNotYet());
+  static final Key<List<HostAndPort>> SUBMISSIONS_LISTEN = key("submissions.listen", "off", listenersNotYet());
+  static final Key<Optional<Path>> TLS_CERT = key("tls.cert", null, notAvailableYet(optional(path()), Optional.empty()));
+  static final Key<Optional<Path>> TLS_KEY = key("tls.key", null, notAvailableYet(optional(path()), Optional.empty()));
+  static final Key<Optional<Path>> AUTH_USERS =
+      key("auth.users", null, notAvailableYet(optional(path()), Optional.empty()));
+
+  static final Key<HostAndPort> HTTP_LISTEN = key("http.listen", "127.0.0.1:8025", hostAndPort(0));
+  static final Key<Optional<String>> HTTP_TOKEN = key("http.token", null, optional(token()));
+
+  static final Key<Path> SPOOL_PATH = key("spool.path", "data/spool", path());
+
+  // 2 x cores is Vert.x's default event-loop count, so that each shard can have a loop of its own.
+  static final Key<Integer> QUEUE_SHARDS =
+      key("queue.shards", "auto", integerOrAuto(1, 1024, () -> 2 * Runtime.getRuntime().availableProcessors()));
+  static final Key<Duration> QUEUE_RETRY_INITIAL = key("queue.retry.initial", "60s", duration("1s", "1d"));
+  static final Key<Duration> QUEUE_RETRY_MAX = key("queue.retry.max", "1h", duration("1s", "7d"));
+  static final Key<Double> QUEUE_RETRY_FACTOR = key("queue.retry.factor", "2", decimal(1.0, 10.0));
+  static final Key<Duration> QUEUE_MAX_AGE = key("queue.max_age", "5d", duration("1s", "30d"));
+  static final Key<Optional<Duration>> QUEUE_DELAY_WARNING =
+      key("queue.delay_warning", "off", offOr(duration("1s", "30d").map(Optional::of), Optional.empty()));
+
+  static final Key<Integer> DELIVERY_MAX_CONNECTIONS_PER_DESTINATION =
+      key("delivery.max_connections_per_destination", "20", integer(1, 10_000));
+  static final Key<Integer> DELIVERY_MAX_MESSAGES_PER_CONNECTION =
+      key("delivery.max_messages_per_connection", "1000", integer(1, 1_000_000));
+  static final Key<Integer> DELIVERY_SMTP_PORT = key("delivery.smtp_port", "25", integer(1, 65535));
+  static final Key<Map<String, HostAndPort>> DELIVERY_ROUTES = key("delivery.routes", "", routes());
+  static final Key<List<String>> DELIVERY_TLS_REQUIRED_DOMAINS = key("delivery.tls.required_domains", "", domains());
+
+  static final Key<List<HostAndPort>> DNS_SERVERS = key("dns.servers", "", hostAndPorts(1, 53, true));
+
+  static final Key<Path> LOG_EVENTS = key("log.events", "data/events.log", path());
+
+  static final Key<Duration> SHUTDOWN_GRACE = key("shutdown.grace", "25s", duration("0s", "1h"));
+
+  static final List<Key<?>> ALL = List.of(HOSTNAME,
+      SMTP_LISTEN, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS, SMTP_RELAY_NETWORKS, SMTP_IDLE_TIMEOUT,
+      SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_IP, SMTP_MAX_ERRORS,
+      SUBMISSION_LISTEN, SUBMISSIONS_LISTEN, TLS_CERT, TLS_KEY, AUTH_USERS,
+      HTTP_LISTEN, HTTP_TOKEN, SPOOL_PATH,
+      QUEUE_SHARDS, QUEUE_RETRY_INITIAL, QUEUE_RETRY_MAX, QUEUE_RETRY_FACTOR, QUEUE_MAX_AGE, QUEUE_DELAY_WARNING,
+      DELIVERY_MAX_CONNECTIONS_PER_DESTINATION, DELIVERY_MAX_MESSAGES_PER_CONNECTION, DELIVERY_SMTP_PORT,
+      DELIVERY_ROUTES, DELIVERY_TLS_REQUIRED_DOMAINS,
+      DNS_SERVERS, LOG_EVENTS, SHUTDOWN_GRACE);
+
+  private static final Map<String, Key<?>> BY_PATH = index(Key::path);
+  private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);
+  private static final Set<String> SECTIONS = sections();
+
+  private Keys() {
+  }
+
+  /** The key with this dotted path, or null. */
+  static Key<?> byPath(String path) {
+    return BY_PATH.get(path);
+  }
+
+  /** The key whose environment variable this is, or null. */
+  static Key<?> byEnvName(String name) {
+    return BY_ENV_NAME.get(name);
+  }
+
+  /** True for a path that holds keys rather than a value: "smtp", "queue.retry", "delivery.tls". */
+  static boolean isSection(String path) {
+    return SECTIONS.contains(path);
+  }
+
+  /** Rules between keys, checked after every key has its value. */
+  static void checkRelations(Settings settings) {
+    Duration initial = settings.get(QUEUE_RETRY_INITIAL);
+    Duration max = settings.get(QUEUE_RETRY_MAX);
+    if (max.compareTo(initial) < 0) {
+      throw settings.error(QUEUE_RETRY_MAX, "must be at least queue.retry.initial ("
+          + Durations.format(initial) + "), got " + Durations.format(max));
+    }
+    Duration maxAge = settings.get(QUEUE_MAX_AGE);
+    Optional<Duration> warning = settings.get(QUEUE_DELAY_WARNING);
+    if (warning.isPresent() && warning.get().compareTo(maxAge) >= 0) {
+      throw settings.error(QUEUE_DELAY_WARNING, "must be less than queue.max_age ("
+          + Durations.format(maxAge) + "), got " + Durations.format(warning.get()));
+    }
+  }
+
+  private static ValueType<List<HostAndPort>> listenersNotYet() {
+    return notAvailableYet(offOr(hostAndPorts(0, -1, true), List.of()), List.of());
+  }
+
+  private static <T> Key<T> key(String path, String defaultText, ValueType<T> type) {
+    return new Key<>(path, defaultText, type);
+  }
+
+  private static Map<String, Key<?>> index(Function<Key<?>, String> name) {
+    return ALL.stream().collect(Collectors.toUnmodifiableMap(name, k -> k));
+  }
+
+  private static Set<String> sections() {
+    Set<String> out = new HashSet<>();
+    for (Key<?> key : ALL) {
+      String path = key.path();
+      for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
+        out.add(path.substring(0, dot));
+      }
+    }
+    return Set.copyOf(out);
+  }
+}

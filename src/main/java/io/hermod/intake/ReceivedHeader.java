@@ -1,0 +1,56 @@
+package io.hermod.intake;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** The trace header of RFC 5321 4.4 that Hermod prepends to every message it accepts. */
+final class ReceivedHeader {
+
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+    private ReceivedHeader() {
+    }
+
+    /**
+     * @param protocol {@code SMTP}, {@code ESMTP} or {@code UTF8SMTP} (RFC 3848, RFC 6531)
+     */
+    static byte[] build(String clientName, InetAddress client, String hostname, String protocol, String id,
+                        List<String> recipients, ZonedDateTime now) {
+        StringBuilder sb = new StringBuilder(200);
+        sb.append("Received: from ").append(printable(clientName))
+                .append(" (").append(addressLiteral(client)).append(")\r\n")
+                .append("\tby ").append(hostname).append(" (Hermod) with ").append(protocol)
+                .append(" id ").append(id);
+        // One recipient may be named; naming several would disclose Bcc recipients to each other.
+        if (recipients.size() == 1) {
+            sb.append("\r\n\tfor <").append(recipients.get(0)).append('>');
+        }
+        sb.append(";\r\n\t").append(DATE.format(now)).append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String addressLiteral(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            String text = address.getHostAddress();
+            int zone = text.indexOf('%');
+            return "[IPv6:" + (zone < 0 ? text : text.substring(0, zone)) + "]";
+        }
+        return "[" + address.getHostAddress() + "]";
+    }
+
+    /** The HELO name is the client's word: keep it to printable ASCII so it cannot break the header. */
+    private static String printable(String name) {
+        StringBuilder sb = new StringBuilder(name.length());
+        for (int i = 0; i < name.length() && sb.length() < 255; i++) {
+            char c = name.charAt(i);
+            sb.append(c > 32 && c < 127 && c != '(' && c != ')' && c != ';' ? c : '_');
+        }
+        return sb.isEmpty() ? "unknown" : sb.toString();
+    }
+}

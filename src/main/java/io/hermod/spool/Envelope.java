@@ -1,0 +1,40 @@
+package io.hermod.spool;
+
+import java.util.List;
+
+/**
+ * Everything about a spooled message but its bytes.
+ *
+ * @param sender       the reverse-path without brackets; empty for the null sender {@code <>}
+ * @param bodySize     octets stored in the body chunks
+ * @param chunkCount   number of body chunks
+ * @param eightBit     the client declared {@code BODY=8BITMIME}
+ * @param smtpUtf8     the client declared {@code SMTPUTF8}
+ * @param clientName   the HELO/EHLO name, for the record
+ * @param clientAddress the client's IP address, for the record
+ */
+public record Envelope(MessageId id, String sender, List<Recipient> recipients, long arrivalMillis,
+                       long bodySize, int chunkCount, boolean eightBit, boolean smtpUtf8,
+                       String clientName, String clientAddress) {
+
+    public Envelope {
+        recipients = List.copyOf(recipients);
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("an envelope has at least one recipient");
+        }
+    }
+
+    public boolean isNullSender() {
+        return sender.isEmpty();
+    }
+
+    /** True when no recipient is left to deliver, bounce or expire. */
+    public boolean isFinal() {
+        return recipients.stream().allMatch(r -> r.state().isFinal());
+    }
+
+    public Envelope withRecipients(List<Recipient> updated) {
+        return new Envelope(id, sender, updated, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
+                clientName, clientAddress);
+    }
+}

@@ -1,0 +1,43 @@
+package io.hermod.spool;
+
+import java.nio.ByteBuffer;
+import java.util.Locale;
+
+/**
+ * A message's identity: 64 bits, milliseconds since the epoch in the upper 44 and a sequence in
+ * the lower 20, so ids sort by arrival and are the spool's keys. Printed as 16 hex digits.
+ */
+public record MessageId(long value) implements Comparable<MessageId> {
+
+    static final int SEQUENCE_BITS = 20;
+
+    public static MessageId parse(String text) {
+        if (text.length() != 16) {
+            throw new IllegalArgumentException("a message id has 16 hex digits: " + text);
+        }
+        return new MessageId(Long.parseUnsignedLong(text, 16));
+    }
+
+    public static MessageId fromKey(byte[] key) {
+        return new MessageId(ByteBuffer.wrap(key, 0, 8).getLong());
+    }
+
+    public byte[] toKey() {
+        return ByteBuffer.allocate(8).putLong(value).array();
+    }
+
+    /** Milliseconds since the epoch at which the id was made. */
+    public long epochMillis() {
+        return value >>> SEQUENCE_BITS;
+    }
+
+    @Override
+    public int compareTo(MessageId other) {
+        return Long.compareUnsigned(value, other.value);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%016X", value);
+    }
+}

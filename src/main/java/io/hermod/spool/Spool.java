@@ -1,0 +1,287 @@
+package io.hermod.spool;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
+
+/** The RocksDB spool; see the package documentation for its layout and guarantees. */
+public final class Spool implements MessageStore, AutoCloseable {
+
+    /** Body bytes per chunk: large enough that a typical message is one chunk, small enough to stream. */
+    public static final int CHUNK_SIZE = 256 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(Spool.class.getName());
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path path;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final Statistics statistics;
+    private final RocksDB db;
+    private final ColumnFamilyHandle defaultFamily;
+    private final ColumnFamilyHandle envelopes;
+    private final ColumnFamilyHandle bodies;
+    private final GroupCommitWriter writer;
+    private final MessageIdGenerator ids;
+    private volatile boolean open = true;
+
+    private Spool(Path path, DBOptions dbOptions, ColumnFamilyOptions cfOptions, Statistics statistics, RocksDB db,
+                  List<ColumnFamilyHandle> handles, CommitListener listener, LongSupplier clock) {
+        this.path = path;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.statistics = statistics;
+        this.db = db;
+        this.defaultFamily = handles.get(0);
+        this.envelopes = handles.get(1);
+        this.bodies = handles.get(2);
+        this.ids = new MessageIdGenerator(highestId(), clock);
+        this.writer = new GroupCommitWriter(db, listener);
+    }
+
+    public static Spool open(Path path) {
+        return open(path, CommitListener.NONE);
+    }
+
+    /** Opens (creating if needed) the spool at {@code path}; blocking, call it before serving. */
+    public static Spool open(Path path, CommitListener listener) {
+        DBOptions dbOptions = null;
+        ColumnFamilyOptions cfOptions = null;
+        Statistics statistics = null;
+        try {
+            Files.createDirectories(path);
+            statistics = new Statistics();
+            dbOptions = new DBOptions()
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    .setStatistics(statistics)
+                    .setMaxBackgroundJobs(2)
+                    .setKeepLogFileNum(4);
+            cfOptions = new ColumnFamilyOptions().setWriteBufferSize(64L * 1024 * 1024);
+            List<ColumnFamilyDescriptor> families = List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+                    new ColumnFamilyDescriptor("envelopes".getBytes(), cfOptions),
+                    new ColumnFamilyDescriptor("bodies".getBytes(), cfOptions));
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            RocksDB db = RocksDB.open(dbOptions, path.toString(), families, handles);
+            return new Spool(path, dbOptions, cfOptions, statistics, db, handles, listener, System::currentTimeMillis);
+        } catch (RocksDBException | java.io.IOException e) {
+            if (dbOptions != null) {
+                dbOptions.close();
+            }
+            if (cfOptions != null) {
+                cfOptions.close();
+            }
+            if (statistics != null) {
+                statistics.close();
+            }
+            throw new SpoolException("cannot open spool at " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public MessageId newId() {
+        return ids.next();
+    }
+
+    @Override
+    public CompletableFuture<Void> writeChunk(MessageId id, int index, byte[] chunk) {
+        byte[] key = chunkKey(id, index);
+        return writer.submit(batch -> batch.put(bodies, key, chunk), chunk.length, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(Envelope envelope, byte[] lastChunk) {
+        byte[] key = envelope.id().toKey();
+        byte[] value = EnvelopeCodec.encode(envelope);
+        byte[] chunkKey = lastChunk == null ? null : chunkKey(envelope.id(), envelope.chunkCount() - 1);
+        long bytes = value.length + (lastChunk == null ? 0 : lastChunk.length);
+        return writer.submit(batch -> {
+            if (chunkKey != null) {
+                batch.put(bodies, chunkKey, lastChunk);
+            }
+            batch.put(envelopes, key, value);
+        }, bytes, true);
+    }
+
+    /**
+     * Records new recipient states durably; when every recipient is final the message (envelope and
+     * body) is removed instead.
+     */
+    public CompletableFuture<Void> update(Envelope envelope) {
+        if (envelope.isFinal()) {
+            return delete(envelope.id(), envelope.chunkCount());
+        }
+        byte[] key = envelope.id().toKey();
+        byte[] value = EnvelopeCodec.encode(envelope);
+        return writer.submit(batch -> batch.put(envelopes, key, value), value.length, true);
+    }
+
+    /** Removes a message, envelope and body, durably. */
+    public CompletableFuture<Void> delete(MessageId id, int chunkCount) {
+        byte[] key = id.toKey();
+        return writer.submit(batch -> {
+            batch.delete(envelopes, key);
+            for (int i = 0; i < chunkCount; i++) {
+                batch.delete(bodies, chunkKey(id, i));
+            }
+        }, 16L * (chunkCount + 1), true);
+    }
+
+    @Override
+    public CompletableFuture<Void> discard(MessageId id, int chunkCount) {
+        return writer.submit(batch -> {
+            for (int i = 0; i < chunkCount; i++) {
+                batch.delete(bodies, chunkKey(id, i));
+            }
+        }, 16L * chunkCount, false);
+    }
+
+    /** Reads one envelope; blocking (RocksDB point lookup), so not on an event loop under load. */
+    public Optional<Envelope> envelope(MessageId id) {
+        try {
+            byte[] value = db.get(envelopes, id.toKey());
+            return value == null ? Optional.empty() : Optional.of(EnvelopeCodec.decode(value));
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot read envelope " + id, e);
+        }
+    }
+
+    /** Reads body chunk {@code index}; blocking. */
+    public byte[] chunk(MessageId id, int index) {
+        try {
+            byte[] value = db.get(bodies, chunkKey(id, index));
+            if (value == null) {
+                throw new SpoolException("body chunk " + index + " of " + id + " is missing", null);
+            }
+            return value;
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot read body of " + id, e);
+        }
+    }
+
+    /** Reads a whole body; blocking. For tests and small messages only: delivery streams chunks. */
+    public byte[] body(Envelope envelope) {
+        ByteBuffer all = ByteBuffer.allocate(Math.toIntExact(envelope.bodySize()));
+        for (int i = 0; i < envelope.chunkCount(); i++) {
+            all.put(chunk(envelope.id(), i));
+        }
+        return all.array();
+    }
+
+    /**
+     * The start-up scan: hands every message with a recipient not yet final to {@code pending}, in
+     * arrival order, and deletes body chunks that belong to no envelope (transactions cut off before
+     * their commit). Blocking; returns the number of messages handed over.
+     */
+    public int recover(Consumer<Envelope> pending) {
+        int count = 0;
+        List<MessageId> present = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(envelopes)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                Envelope envelope = EnvelopeCodec.decode(it.value());
+                present.add(envelope.id());
+                if (!envelope.isFinal()) {
+                    pending.accept(envelope);
+                    count++;
+                }
+            }
+        }
+        int orphans = deleteOrphanChunks(present);
+        LOG.log(System.Logger.Level.INFO, "spool {0}: recovered {1} messages, removed {2} unfinished bodies",
+                path, count, orphans);
+        return count;
+    }
+
+    private int deleteOrphanChunks(List<MessageId> present) {
+        int orphans = 0;
+        int next = 0;
+        try (RocksIterator it = db.newIterator(bodies)) {
+            it.seekToFirst();
+            while (it.isValid()) {
+                MessageId id = MessageId.fromKey(it.key());
+                while (next < present.size() && present.get(next).compareTo(id) < 0) {
+                    next++;
+                }
+                if (next >= present.size() || !present.get(next).equals(id)) {
+                    db.deleteRange(bodies, chunkKey(id, 0), chunkKey(new MessageId(id.value() + 1), 0));
+                    orphans++;
+                }
+                it.seek(chunkKey(new MessageId(id.value() + 1), 0));
+            }
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot clean unfinished bodies", e);
+        }
+        return orphans;
+    }
+
+    private long highestId() {
+        long highest = 0;
+        for (ColumnFamilyHandle family : List.of(envelopes, bodies)) {
+            try (RocksIterator it = db.newIterator(family)) {
+                it.seekToLast();
+                if (it.isValid()) {
+                    highest = Math.max(highest, MessageId.fromKey(it.key()).value());
+                }
+            }
+        }
+        return highest;
+    }
+
+    /** How many times RocksDB has synced a WAL file since the spool was opened. */
+    public long walSyncs() {
+        return statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
+    }
+
+    static byte[] chunkKey(MessageId id, int index) {
+        return ByteBuffer.allocate(12).putLong(id.value()).putInt(index).array();
+    }
+
+    /** Writes what is queued, then closes RocksDB. Blocking. */
+    @Override
+    public void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        writer.close();
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            LOG.log(System.Logger.Level.WARNING, "spool: final WAL sync failed: " + e.getMessage());
+        }
+        envelopes.close();
+        bodies.close();
+        defaultFamily.close();
+        db.close();
+        dbOptions.close();
+        cfOptions.close();
+        statistics.close();
+    }
+}
