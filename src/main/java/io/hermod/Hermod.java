@@ -73,24 +73,27 @@ public final class Hermod implements AutoCloseable {
     }
 
     /**
-     * One intake verticle per event loop. The first binds the configured addresses; the others bind
-     * the ports it got, so that port 0 (tests) still gives one shared port per address.
+     * One intake verticle per event loop, all listening on the same addresses: Vert.x binds each
+     * address once and hands connections to the instances in turn (for port 0 the instances share
+     * the one port the first bound).
      */
     private static List<SocketAddress> deployIntake(Vertx vertx, HermodConfig config, Spool spool, HoldingQueue queue) {
         IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp());
         ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
                 config.smtp().maxConnectionsPerIp());
-        IntakeVerticle first = new IntakeVerticle(policy, spool, queue, limits, config.smtp().listen());
-        await(vertx.deployVerticle(first), "smtp.listen " + config.smtp().listen());
-        List<SocketAddress> bound = first.boundAddresses();
-        List<HostAndPort> resolved = new ArrayList<>();
-        for (SocketAddress address : bound) {
-            resolved.add(new HostAndPort(address.host(), address.port()));
-        }
-        int instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE - 1;
-        if (instances > 0) {
-            await(vertx.deployVerticle(() -> new IntakeVerticle(policy, spool, queue, limits, resolved),
-                    new DeploymentOptions().setInstances(instances)), "smtp.listen " + resolved);
+        List<IntakeVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await(vertx.deployVerticle(() -> {
+            IntakeVerticle verticle = new IntakeVerticle(policy, spool, queue, limits, config.smtp().listen());
+            instances.add(verticle);
+            return verticle;
+        }, new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)),
+                "smtp.listen " + config.smtp().listen());
+        List<SocketAddress> bound = instances.get(0).boundAddresses();
+        for (IntakeVerticle other : instances) {
+            if (!other.boundAddresses().equals(bound)) {
+                throw new StartupException("smtp.listen: instances bound different ports: " + bound + " and "
+                        + other.boundAddresses(), null);
+            }
         }
         for (SocketAddress address : bound) {
             LOG.log(System.Logger.Level.INFO, "smtp: listening on {0}:{1,number,#}", address.host(), address.port());

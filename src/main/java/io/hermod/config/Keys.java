@@ -48,10 +48,9 @@ final class Keys {
   // Submission, TLS and AUTH are not built yet; their keys exist so that setting one fails loudly.
   static final Key<List<HostAndPort>> SUBMISSION_LISTEN = key("submission.listen", "off", listenersNotYet());
   static final Key<List<HostAndPort>> SUBMISSIONS_LISTEN = key("submissions.listen", "off", listenersNotYet());
-  static final Key<Optional<Path>> TLS_CERT = key("tls.cert", null, notAvailableYet(optional(path()), Optional.empty()));
-  static final Key<Optional<Path>> TLS_KEY = key("tls.key", null, notAvailableYet(optional(path()), Optional.empty()));
-  static final Key<Optional<Path>> AUTH_USERS =
-      key("auth.users", null, notAvailableYet(optional(path()), Optional.empty()));
+  static final Key<Optional<Path>> TLS_CERT = key("tls.cert", null, fileNotYet());
+  static final Key<Optional<Path>> TLS_KEY = key("tls.key", null, fileNotYet());
+  static final Key<Optional<Path>> AUTH_USERS = key("auth.users", null, fileNotYet());
 
   static final Key<HostAndPort> HTTP_LISTEN = key("http.listen", "127.0.0.1:8025", hostAndPort(0));
   static final Key<Optional<String>> HTTP_TOKEN = key("http.token", null, optional(token()));
@@ -132,6 +131,10 @@ final class Keys {
 
   private static ValueType<List<HostAndPort>> listenersNotYet() {
     return notAvailableYet(offOr(hostAndPorts(0, -1, true), List.of()), List.of());
+  }
+
+  private static ValueType<Optional<Path>> fileNotYet() {
+    return notAvailableYet(optional(path()), Optional.empty());
   }
 
   private static <T> Key<T> key(String path, String defaultText, ValueType<T> type) {

@@ -144,9 +144,16 @@ final class ValueTypes {
 
   /** "off", YAML's false (which is how YAML 1.1 reads a bare off) or nothing give the off value. */
   static <T> ValueType<T> offOr(ValueType<T> inner, T off) {
-    return wrap(inner.expected() + " or off",
-        raw -> raw == null || Boolean.FALSE.equals(raw) || "off".equals(raw) ? off : inner.fromYaml(raw),
-        text -> text.strip().equals("off") ? off : inner.fromText(text));
+    String expected = inner.expected() + " or off";
+    return wrap(expected, raw -> {
+      if (raw == null || Boolean.FALSE.equals(raw) || "off".equals(raw)) {
+        return off;
+      }
+      if (raw instanceof Boolean) {
+        throw ValueType.wrongType(expected, raw);
+      }
+      return inner.fromYaml(raw);
+    }, text -> text.strip().equals("off") ? off : inner.fromText(text));
   }
 
   /** Keys for features not built yet: accepted only when off, so that nobody believes they are on. */

@@ -56,7 +56,9 @@ public final class IntakeVerticle extends VerticleBase {
                     .setReuseAddress(true));
             server.connectHandler(this::accept);
             servers.add(server);
-            listening.add(server.listen(address.port(), address.host()));
+            // Port 0 asks for a random port; Vert.x shares a random port between the instances only
+            // when it is asked for as a negative number, so that every instance serves the same one.
+            listening.add(server.listen(address.port() == 0 ? -1 : address.port(), address.host()));
         }
         long sweep = Math.max(100, Math.min(1000, policy.idleTimeout().toMillis() / 4));
         vertx.setPeriodic(sweep, id -> {
