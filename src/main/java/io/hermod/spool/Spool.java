@@ -214,7 +214,7 @@ public final class Spool implements MessageStore, AutoCloseable {
             }
         }
         int orphans = deleteOrphanChunks(present);
-        LOG.log(System.Logger.Level.INFO, "spool {0}: recovered {1} messages, removed {2} unfinished bodies",
+        LOG.log(System.Logger.Level.INFO, "spool {0}: recovered {1,number,#} messages, removed {2,number,#} unfinished bodies",
                 path, count, orphans);
         return count;
     }
