@@ -39,7 +39,7 @@ public final class SmtpTestClient implements AutoCloseable {
     public SmtpTestClient(String host, int port) throws IOException {
         socket = new Socket(host, port);
         socket.setSoTimeout(30_000);
-        in = socket.getInputStream();
+        in = new java.io.BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 

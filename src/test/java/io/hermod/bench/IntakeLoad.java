@@ -1,0 +1,82 @@
+package io.hermod.bench;
+
+import io.hermod.support.SmtpTestClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Accept-side load: C connections each send M/C messages in lock step (like smtp-source -d) and
+ * time every end-of-DATA to its 250, the latency a client waits for durability. Not a test; run:
+ * {@code java -cp target/test-classes:target/hermod.jar io.hermod.bench.IntakeLoad 127.0.0.1 2525 50 20000 2048}
+ */
+public final class IntakeLoad {
+
+    private IntakeLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String host = args[0];
+        int port = Integer.parseInt(args[1]);
+        int connections = Integer.parseInt(args[2]);
+        int messages = Integer.parseInt(args[3]);
+        int size = Integer.parseInt(args[4]);
+        byte[] data = message(size);
+        int perConnection = messages / connections;
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        List<Future<long[]>> results = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            results.add(pool.submit(() -> {
+                long[] latencies = new long[perConnection];
+                try (SmtpTestClient client = new SmtpTestClient(host, port)) {
+                    SmtpTestClient.expect(client.greeting(), 220);
+                    SmtpTestClient.expect(client.command("EHLO load.test"), 250);
+                    for (int i = 0; i < perConnection; i++) {
+                        SmtpTestClient.expect(client.command("MAIL FROM:<load@example.com>"), 250);
+                        SmtpTestClient.expect(client.command("RCPT TO:<sink@example.net>"), 250);
+                        SmtpTestClient.expect(client.command("DATA"), 354);
+                        long t0 = System.nanoTime();
+                        client.send(data);
+                        SmtpTestClient.expect(client.read(), 250);
+                        latencies[i] = System.nanoTime() - t0;
+                    }
+                    client.command("QUIT");
+                }
+                return latencies;
+            }));
+        }
+        long[] all = new long[perConnection * connections];
+        int n = 0;
+        for (Future<long[]> f : results) {
+            long[] l = f.get();
+            System.arraycopy(l, 0, all, n, l.length);
+            n += l.length;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        Arrays.sort(all);
+        System.out.printf("messages=%d connections=%d size=%dB seconds=%.2f accept_msg_per_s=%.0f%n",
+                all.length, connections, size, seconds, all.length / seconds);
+        System.out.printf("250 latency ms: p50=%.2f p90=%.2f p99=%.2f p99.9=%.2f max=%.2f%n",
+                pct(all, 0.50), pct(all, 0.90), pct(all, 0.99), pct(all, 0.999), all[all.length - 1] / 1e6);
+    }
+
+    private static double pct(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    private static byte[] message(int size) {
+        StringBuilder sb = new StringBuilder("From: <load@example.com>\r\nTo: <sink@example.net>\r\nSubject: load\r\n\r\n");
+        String line = "x".repeat(76) + "\r\n";
+        while (sb.length() < size) {
+            sb.append(line);
+        }
+        sb.append(".\r\n");
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+}
