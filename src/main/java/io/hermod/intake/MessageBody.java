@@ -25,7 +25,7 @@ final class MessageBody implements DataDecoder.Output {
     private final int chunkSize;
     private final Executor sessionThread;
     private final Runnable flowChanged;
-    private byte[] buffer = new byte[INITIAL_CAPACITY];
+    private byte[] buffer;
     private int length;
     private long size;
     private int chunks;
@@ -43,6 +43,8 @@ final class MessageBody implements DataDecoder.Output {
         this.chunkSize = chunkSize;
         this.sessionThread = sessionThread;
         this.flowChanged = flowChanged;
+        // Never start above chunkSize: a full buffer is written as one chunk, which must not exceed it.
+        this.buffer = new byte[Math.min(INITIAL_CAPACITY, chunkSize)];
     }
 
     MessageId id() {

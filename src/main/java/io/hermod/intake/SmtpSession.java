@@ -388,8 +388,10 @@ public final class SmtpSession {
         }
         state = SessionState.READY;
         reply(failure == null ? Reply.of(250, "2.0.0", "Ok: queued as " + envelope.id()) : Replies.SPOOL_FAILED);
-        updateFlow();
+        // Answer what arrived during the commit before reading more, so a resume that delivers new
+        // bytes at once cannot re-enter receive() with this input still unprocessed.
         process();
+        updateFlow();
     }
 
     private void reset(Command c) {
@@ -430,7 +432,7 @@ public final class SmtpSession {
 
     private void updateFlow() {
         boolean pause = state == SessionState.COMMITTING || (body != null && body.saturated());
-        if (pause != inputPaused && connectionOpen) {
+        if (pause != inputPaused && connectionOpen && state != SessionState.CLOSED) {
             inputPaused = pause;
             if (pause) {
                 channel.pauseInput();

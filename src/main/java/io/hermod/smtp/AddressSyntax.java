@@ -103,8 +103,10 @@ public final class AddressSyntax {
         }
         int colon = inner.indexOf(':');
         if (colon > 0) {
-            return isLabel(inner, 0, colon, false) && inner.substring(colon + 1).chars()
-                    .allMatch(c -> c >= 33 && c <= 126 && c != '[' && c != ']' && c != '\\');
+            // General-address-literal = Standardized-tag ":" 1*dcontent
+            String content = inner.substring(colon + 1);
+            return isLabel(inner, 0, colon, false) && !content.isEmpty()
+                    && content.chars().allMatch(c -> c >= 33 && c <= 126 && c != '[' && c != ']' && c != '\\');
         }
         return isIpv4(inner);
     }
@@ -115,7 +117,9 @@ public final class AddressSyntax {
             return false;
         }
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+            // ASCII digits only: Character.isDigit and Integer.parseInt also take other scripts' digits.
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(p) > 255) {
                 return false;
             }
         }

@@ -1,5 +1,6 @@
 package io.hermod.smtp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -50,7 +51,7 @@ public record PathArgument(Mailbox mailbox, Map<String, String> parameters) {
         if (close < 0) {
             throw new PathSyntaxException(badAddress, "path has no closing >");
         }
-        if (close + 1 > MAX_PATH) {
+        if (octets(rest.substring(0, close + 1)) > MAX_PATH) {
             throw new PathSyntaxException(badAddress, "path longer than 256 octets");
         }
         String inside = rest.substring(1, close);
@@ -108,15 +109,19 @@ public record PathArgument(Mailbox mailbox, Map<String, String> parameters) {
         }
         String local = text.substring(0, at);
         String domain = text.substring(at + 1);
-        if (local.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_LOCAL_PART
-                || !AddressSyntax.isLocalPart(local)) {
+        if (octets(local) > MAX_LOCAL_PART || !AddressSyntax.isLocalPart(local)) {
             throw new PathSyntaxException(badAddress, "bad local part");
         }
-        if (domain.length() > MAX_DOMAIN
+        if (octets(domain) > MAX_DOMAIN
                 || !(AddressSyntax.isDomain(domain, true) || AddressSyntax.isAddressLiteral(domain))) {
             throw new PathSyntaxException(badAddress, "bad domain");
         }
         return new Mailbox(local, domain);
+    }
+
+    /** The limits count octets (RFC 6531 3.3), not characters, once an address may hold UTF-8. */
+    private static int octets(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static Map<String, String> parseParameters(String text) throws PathSyntaxException {

@@ -89,24 +89,32 @@ class SpoolTest {
     }
 
     @Test
-    void update_recordsStates_andRemovesMessageWhenAllFinal() throws Exception {
+    void recordedRecipientStates_surviveReopen_andDeleteRemovesEverything() throws Exception {
+        MessageId id;
+        Recipient a = new Recipient("a@example.net", RecipientState.DELIVERED, 1, 0, "250 2.0.0 ok");
+        Recipient b = new Recipient("b@example.net", RecipientState.PENDING, 1, 123_456L, "451 4.3.0 later");
         try (Spool spool = Spool.open(dir)) {
-            MessageId id = spool.newId();
-            Envelope e = envelope(id, 1, 1, "a@example.net", "b@example.net");
-            spool.commit(e, new byte[] {'x'}).get(10, TimeUnit.SECONDS);
+            id = spool.newId();
+            spool.commit(envelope(id, 1, 1, "a@example.net", "b@example.net"), new byte[] {'x'}).get(10, TimeUnit.SECONDS);
+            spool.record(id, 0, a);
+            spool.record(id, 1, b).get(10, TimeUnit.SECONDS);
+            assertThat(spool.envelope(id).orElseThrow().recipients()).containsExactly(a, b);
+        }
+        try (Spool spool = Spool.open(dir)) {
+            List<Envelope> recovered = new ArrayList<>();
+            assertThat(spool.recover(recovered::add)).isEqualTo(1);
+            assertThat(recovered.get(0).recipients()).containsExactly(a, b);
 
-            Envelope oneDone = e.withRecipients(List.of(
-                    new Recipient("a@example.net", RecipientState.DELIVERED, 1, 0, "250 ok"),
-                    new Recipient("b@example.net", RecipientState.PENDING, 1, 123_456L, "451 later")));
-            spool.update(oneDone).get(10, TimeUnit.SECONDS);
-            assertThat(spool.envelope(id).orElseThrow().recipients()).isEqualTo(oneDone.recipients());
-
-            Envelope allDone = e.withRecipients(List.of(
-                    new Recipient("a@example.net", RecipientState.DELIVERED, 1, 0, "250 ok"),
-                    new Recipient("b@example.net", RecipientState.BOUNCED, 2, 0, "550 no")));
-            spool.update(allDone).get(10, TimeUnit.SECONDS);
+            Recipient bounced = new Recipient("b@example.net", RecipientState.BOUNCED, 2, 0, "550 5.1.1 no");
+            spool.record(id, 1, bounced).get(10, TimeUnit.SECONDS);
+            Envelope done = spool.envelope(id).orElseThrow();
+            assertThat(done.isFinal()).isTrue();
+            spool.delete(done).get(10, TimeUnit.SECONDS);
             assertThat(spool.envelope(id)).isEmpty();
             assertThatThrownBy(() -> spool.chunk(id, 0)).isInstanceOf(SpoolException.class);
+        }
+        try (Spool spool = Spool.open(dir)) {
+            assertThat(spool.recover(e -> { })).isZero();
         }
     }
 

@@ -1,0 +1,199 @@
+package io.hermod.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Dot-unstuffing, end of data and the line limit of RFC 5321 4.5.2, fed any split of the stream. */
+class DataDecoderTest {
+
+    /** A decoder with the body it wrote. */
+    private static final class Run implements DataDecoder.Output {
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        final DataDecoder decoder = new DataDecoder(this);
+
+        @Override
+        public void write(byte b) {
+            body.write(b);
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) {
+            body.write(source, offset, length);
+        }
+
+        int decode(String s) {
+            byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
+            return decoder.decode(bytes, 0, bytes.length);
+        }
+
+        String body() {
+            return body.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static String unescape(String s) {
+        return s.replace("\\r", "\r").replace("\\n", "\n");
+    }
+
+    @Test
+    void crlfDotCrlf_endsData_andTheBodyKeepsItsLastCrlf() {
+        Run r = new Run();
+        String input = "Subject: x\r\n\r\nbody\r\n.\r\n";
+        assertThat(r.decode(input)).isEqualTo(input.length());
+        assertThat(r.decoder.isDone()).isTrue();
+        assertThat(r.body()).isEqualTo("Subject: x\r\n\r\nbody\r\n");
+    }
+
+    @Test
+    void dotOnTheFirstLine_endsAnEmptyMessage() {
+        Run r = new Run();
+        assertThat(r.decode(".\r\n")).isEqualTo(3);
+        assertThat(r.decoder.isDone()).isTrue();
+        assertThat(r.body()).isEmpty();
+    }
+
+    @Test
+    void bytesAfterEndOfData_areNotConsumed() {
+        Run r = new Run();
+        String input = "hi\r\n.\r\nQUIT\r\n";
+        assertThat(r.decode(input)).isEqualTo("hi\r\n.\r\n".length());
+        assertThat(r.body()).isEqualTo("hi\r\n");
+    }
+
+    @Test
+    void offsetAndLength_areHonoured() {
+        Run r = new Run();
+        byte[] bytes = "XXhi\r\n.\r\nYY".getBytes(StandardCharsets.US_ASCII);
+        assertThat(r.decoder.decode(bytes, 2, bytes.length - 2)).isEqualTo(7);
+        assertThat(r.body()).isEqualTo("hi\r\n");
+    }
+
+    @Test
+    void leadingDot_isRemovedOnce() {
+        Run r = new Run();
+        r.decode("..x\r\n...\r\n.y\r\n.\r\n");
+        assertThat(r.body()).isEqualTo(".x\r\n..\r\ny\r\n");
+    }
+
+    @Test
+    void dotInsideALine_isKept() {
+        Run r = new Run();
+        r.decode("a.b\r\nc .\r\n.\r\n");
+        assertThat(r.body()).isEqualTo("a.b\r\nc .\r\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "'\\n.\\r\\n',   '\\r\\n.\\r\\n'",
+        "'\\r\\n.\\n',   '\\r\\n.\\r\\n'",
+        "'\\r.\\r\\n',   '\\r\\n.\\r\\n'",
+        "'\\n.\\n',      '\\r\\n.\\r\\n'",
+        "'\\r.\\r',      '\\r\\n.\\r\\n'",
+        "'\\r\\n.\\r',   '\\r\\n.\\r\\n'",
+        "'\\r\\n.\\rx',  '\\r\\n.\\r\\nx'",
+    })
+    void smugglingPayload_doesNotEndData_andIsStoredWithCrlf(String payload, String stored) {
+        Run r = new Run();
+        String input = "text" + unescape(payload) + "MAIL FROM:<evil@example.net>\r\n";
+
+        assertThat(r.decode(input)).isEqualTo(input.length());
+        assertThat(r.decoder.isDone()).isFalse();
+
+        assertThat(r.decode(".\r\n")).isEqualTo(3);
+        assertThat(r.decoder.isDone()).isTrue();
+        assertThat(r.body()).isEqualTo("text" + unescape(stored) + "MAIL FROM:<evil@example.net>\r\n");
+    }
+
+    @Test
+    void bareLfThenDotCrlf_atTheStart_doesNotEndData() {
+        Run r = new Run();
+        r.decode("\n.\r\n");
+        assertThat(r.decoder.isDone()).isFalse();
+        r.decode(".\r\n");
+        assertThat(r.body()).isEqualTo("\r\n.\r\n");
+    }
+
+    @Test
+    void bareCrAndBareLf_becomeCrlf() {
+        Run r = new Run();
+        r.decode("a\rb\nc\r\r\nd\r\n.\r\n");
+        assertThat(r.body()).isEqualTo("a\r\nb\r\nc\r\n\r\nd\r\n");
+    }
+
+    @Test
+    void endOfData_isFoundAtEverySplitPoint_withTheSameBodyAndConsumption() {
+        String input = "Subject: s\r\n\r\n..stuffed\r\nbare\n.\r\nmore\r.\r\nlast\r\n.\r\nNOOP\r\n";
+        String expectedBody = "Subject: s\r\n\r\n.stuffed\r\nbare\r\n.\r\nmore\r\n.\r\nlast\r\n";
+        int expectedConsumed = input.indexOf("NOOP");
+        for (int split = 0; split <= input.length(); split++) {
+            Run r = new Run();
+            int consumed = r.decode(input.substring(0, split));
+            if (!r.decoder.isDone()) {
+                assertThat(consumed).as("split %d, first part", split).isEqualTo(split);
+                consumed += r.decode(input.substring(split));
+            }
+            assertThat(r.decoder.isDone()).as("split %d", split).isTrue();
+            assertThat(consumed).as("split %d", split).isEqualTo(expectedConsumed);
+            assertThat(r.body()).as("split %d", split).isEqualTo(expectedBody);
+        }
+    }
+
+    @Test
+    void oneByteAtATime_givesTheSameBody() {
+        String input = "..a\r\n\n.\r\nb\r\n.\r\n";
+        Run r = new Run();
+        for (int i = 0; i < input.length() && !r.decoder.isDone(); i++) {
+            assertThat(r.decode(input.substring(i, i + 1))).isEqualTo(1);
+        }
+        assertThat(r.decoder.isDone()).isTrue();
+        assertThat(r.body()).isEqualTo(".a\r\n\r\n.\r\nb\r\n");
+    }
+
+    @Test
+    void lineOf998Octets_isWithinTheLimit() {
+        Run r = new Run();
+        r.decode("x".repeat(998) + "\r\n.\r\n");
+        assertThat(r.decoder.sawLineTooLong()).isFalse();
+    }
+
+    @Test
+    void lineOf999Octets_isTooLong_splitOrNot() {
+        Run whole = new Run();
+        whole.decode("x".repeat(999) + "\r\n.\r\n");
+        assertThat(whole.decoder.sawLineTooLong()).isTrue();
+
+        Run split = new Run();
+        split.decode("x".repeat(500));
+        split.decode("x".repeat(499) + "\r\n.\r\n");
+        assertThat(split.decoder.sawLineTooLong()).isTrue();
+    }
+
+    @Test
+    void lineLength_restartsAfterEveryKindOfLineBreak() {
+        Run r = new Run();
+        String line = "x".repeat(998);
+        r.decode(line + "\r\n" + line + "\n" + line + "\r" + line + "\r\n.\r\n");
+        assertThat(r.decoder.sawLineTooLong()).isFalse();
+    }
+
+    @Test
+    void transparencyDot_countsTowardsTheLineLength() {
+        Run r = new Run();
+        r.decode("." + "x".repeat(998) + "\r\n.\r\n");
+        assertThat(r.decoder.sawLineTooLong()).isTrue();
+        assertThat(r.body()).isEqualTo("x".repeat(998) + "\r\n");
+    }
+
+    @Test
+    void decodeAfterTheEnd_isAnError() {
+        Run r = new Run();
+        r.decode(".\r\n");
+        assertThatThrownBy(() -> r.decode("x")).isInstanceOf(IllegalStateException.class);
+    }
+}
