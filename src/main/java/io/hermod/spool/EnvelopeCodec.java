@@ -75,6 +75,32 @@ final class EnvelopeCodec {
         }
     }
 
+    static byte[] encodeState(Recipient r) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + r.lastResult().length());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeByte(r.state().ordinal());
+            out.writeInt(r.attempts());
+            out.writeLong(r.nextAttemptMillis());
+            writeString(out, r.lastResult());
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Recipient decodeState(String address, byte[] data) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new IllegalStateException("unknown recipient state version " + version);
+            }
+            return new Recipient(address, STATES[in.readUnsignedByte()], in.readInt(), in.readLong(), readString(in));
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt recipient state", e);
+        }
+    }
+
     private static void writeString(DataOutputStream out, String s) throws IOException {
         byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         out.writeInt(utf8.length);

@@ -39,6 +39,7 @@ public final class Spool implements MessageStore, AutoCloseable {
     private final ColumnFamilyHandle defaultFamily;
     private final ColumnFamilyHandle envelopes;
     private final ColumnFamilyHandle bodies;
+    private final ColumnFamilyHandle recipientStates;
     private final GroupCommitWriter writer;
     private final MessageIdGenerator ids;
     private volatile boolean open = true;
@@ -53,6 +54,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         this.defaultFamily = handles.get(0);
         this.envelopes = handles.get(1);
         this.bodies = handles.get(2);
+        this.recipientStates = handles.get(3);
         this.ids = new MessageIdGenerator(highestId(), clock);
         this.writer = new GroupCommitWriter(db, listener);
     }
@@ -79,7 +81,8 @@ public final class Spool implements MessageStore, AutoCloseable {
             List<ColumnFamilyDescriptor> families = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                     new ColumnFamilyDescriptor("envelopes".getBytes(), cfOptions),
-                    new ColumnFamilyDescriptor("bodies".getBytes(), cfOptions));
+                    new ColumnFamilyDescriptor("bodies".getBytes(), cfOptions),
+                    new ColumnFamilyDescriptor("recipients".getBytes(), cfOptions));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, path.toString(), families, handles);
             return new Spool(path, dbOptions, cfOptions, statistics, db, handles, listener, System::currentTimeMillis);
@@ -131,27 +134,32 @@ public final class Spool implements MessageStore, AutoCloseable {
     }
 
     /**
-     * Records new recipient states durably; when every recipient is final the message (envelope and
-     * body) is removed instead.
+     * Records where one recipient stands after a delivery attempt, durably (group-committed with
+     * whatever else is being written). The envelope itself is never rewritten: recipient states
+     * live under their own keys, so shards owning different domains of one message never write
+     * the same record.
      */
-    public CompletableFuture<Void> update(Envelope envelope) {
-        if (envelope.isFinal()) {
-            return delete(envelope.id(), envelope.chunkCount());
-        }
-        byte[] key = envelope.id().toKey();
-        byte[] value = EnvelopeCodec.encode(envelope);
-        return writer.submit(batch -> batch.put(envelopes, key, value), value.length, true);
+    public CompletableFuture<Void> record(MessageId id, int recipientIndex, Recipient state) {
+        byte[] key = chunkKey(id, recipientIndex);
+        byte[] value = EnvelopeCodec.encodeState(state);
+        return writer.submit(batch -> batch.put(recipientStates, key, value), value.length, true);
     }
 
-    /** Removes a message, envelope and body, durably. */
-    public CompletableFuture<Void> delete(MessageId id, int chunkCount) {
+    /** Removes a message (envelope, body, recipient states) durably, once every recipient is final. */
+    public CompletableFuture<Void> delete(Envelope envelope) {
+        MessageId id = envelope.id();
+        int chunks = envelope.chunkCount();
+        int recipients = envelope.recipients().size();
         byte[] key = id.toKey();
         return writer.submit(batch -> {
             batch.delete(envelopes, key);
-            for (int i = 0; i < chunkCount; i++) {
+            for (int i = 0; i < chunks; i++) {
                 batch.delete(bodies, chunkKey(id, i));
             }
-        }, 16L * (chunkCount + 1), true);
+            for (int i = 0; i < recipients; i++) {
+                batch.delete(recipientStates, chunkKey(id, i));
+            }
+        }, 16L * (chunks + recipients + 1), true);
     }
 
     @Override
@@ -167,7 +175,7 @@ public final class Spool implements MessageStore, AutoCloseable {
     public Optional<Envelope> envelope(MessageId id) {
         try {
             byte[] value = db.get(envelopes, id.toKey());
-            return value == null ? Optional.empty() : Optional.of(EnvelopeCodec.decode(value));
+            return value == null ? Optional.empty() : Optional.of(withStates(EnvelopeCodec.decode(value)));
         } catch (RocksDBException e) {
             throw new SpoolException("cannot read envelope " + id, e);
         }
@@ -205,7 +213,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         List<MessageId> present = new ArrayList<>();
         try (RocksIterator it = db.newIterator(envelopes)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                Envelope envelope = EnvelopeCodec.decode(it.value());
+                Envelope envelope = withStates(EnvelopeCodec.decode(it.value()));
                 present.add(envelope.id());
                 if (!envelope.isFinal()) {
                     pending.accept(envelope);
@@ -217,6 +225,35 @@ public final class Spool implements MessageStore, AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "spool {0}: recovered {1,number,#} messages, removed {2,number,#} unfinished bodies",
                 path, count, orphans);
         return count;
+    }
+
+    /** The envelope with each recipient's recorded state in place of the state it was accepted with. */
+    private Envelope withStates(Envelope stored) {
+        List<Recipient> recipients = new ArrayList<>(stored.recipients());
+        boolean changed = false;
+        try (RocksIterator it = db.newIterator(recipientStates)) {
+            byte[] prefix = stored.id().toKey();
+            for (it.seek(chunkKey(stored.id(), 0)); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                int index = ByteBuffer.wrap(it.key(), 8, 4).getInt();
+                if (index < recipients.size()) {
+                    recipients.set(index, EnvelopeCodec.decodeState(recipients.get(index).address(), it.value()));
+                    changed = true;
+                }
+            }
+        }
+        return changed ? stored.withRecipients(recipients) : stored;
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        if (key.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (key[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int deleteOrphanChunks(List<MessageId> present) {
@@ -259,6 +296,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         return statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
     }
 
+    /** Key of body chunk {@code index} or of recipient {@code index}: the id, then the index. */
     static byte[] chunkKey(MessageId id, int index) {
         return ByteBuffer.allocate(12).putLong(id.value()).putInt(index).array();
     }
@@ -278,6 +316,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         }
         envelopes.close();
         bodies.close();
+        recipientStates.close();
         defaultFamily.close();
         db.close();
         dbOptions.close();

@@ -5,7 +5,9 @@
  * {@link io.hermod.spool.MessageId}, value: the encoded {@link io.hermod.spool.Envelope} with
  * every recipient's state) and {@code bodies} (key: id + 4-byte chunk index, value: up to
  * {@link io.hermod.spool.Spool#CHUNK_SIZE} bytes of the message as received, Received header
- * first). A large body is written chunk by chunk while it arrives, without sync, so it is never
+ * first) and {@code recipients} (key: id + 4-byte recipient index, value: that recipient's state,
+ * attempts, next attempt and last result, written after each delivery attempt; absent means
+ * pending and never tried). The envelope is never rewritten after its commit. A large body is written chunk by chunk while it arrives, without sync, so it is never
  * held whole in memory; the envelope is written last.
  *
  * <p>All writes go through one {@link io.hermod.spool.GroupCommitWriter} thread. Whatever arrived
