@@ -6,7 +6,9 @@ import io.hermod.config.HostAndPort;
 import io.hermod.intake.ConnectionLimits;
 import io.hermod.intake.IntakePolicy;
 import io.hermod.intake.IntakeVerticle;
-import io.hermod.queue.HoldingQueue;
+import io.hermod.delivery.ClientTimeouts;
+import io.hermod.queue.MessageQueue;
+import io.hermod.queue.ShardedQueue;
 import io.hermod.spool.Spool;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -21,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One running Hermod: the spool, the queue, the SMTP listeners and the HTTP server, wired
+ * One running Hermod: the spool, the queue shards, the SMTP listeners and the HTTP server, wired
  * together and started in that order (so nothing is accepted before the spool's start-up scan has
  * handed back what an earlier run accepted), stopped in the reverse order.
  */
@@ -31,13 +33,13 @@ public final class Hermod implements AutoCloseable {
 
     private final HermodConfig config;
     private final Spool spool;
-    private final HoldingQueue queue;
+    private final ShardedQueue queue;
     private final Vertx vertx;
     private final List<SocketAddress> smtpAddresses;
     private final HttpServer http;
     private volatile boolean ready;
 
-    private Hermod(HermodConfig config, Spool spool, HoldingQueue queue, Vertx vertx,
+    private Hermod(HermodConfig config, Spool spool, ShardedQueue queue, Vertx vertx,
                    List<SocketAddress> smtpAddresses, HttpServer http) {
         this.config = config;
         this.spool = spool;
@@ -50,10 +52,11 @@ public final class Hermod implements AutoCloseable {
     /** Starts Hermod; blocking. Throws {@link StartupException} naming what failed. */
     public static Hermod start(HermodConfig config) {
         Spool spool = Spool.open(config.spool().path());
-        HoldingQueue queue = new HoldingQueue();
-        spool.recover(queue::enqueue);
         Vertx vertx = Vertx.vertx(new VertxOptions());
         try {
+            ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321()),
+                    "queue.shards " + config.queue().shards());
+            spool.recover(queue::enqueue);
             List<SocketAddress> smtp = deployIntake(vertx, config, spool, queue);
             Hermod[] self = new Hermod[1];
             HttpApi api = new HttpApi(vertx, () -> self[0] != null && self[0].ready && spool.isOpen());
@@ -77,7 +80,7 @@ public final class Hermod implements AutoCloseable {
      * address once and hands connections to the instances in turn (for port 0 the instances share
      * the one port the first bound).
      */
-    private static List<SocketAddress> deployIntake(Vertx vertx, HermodConfig config, Spool spool, HoldingQueue queue) {
+    private static List<SocketAddress> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue) {
         IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp());
         ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
                 config.smtp().maxConnectionsPerIp());
@@ -109,7 +112,7 @@ public final class Hermod implements AutoCloseable {
         return spool;
     }
 
-    public HoldingQueue queue() {
+    public ShardedQueue queue() {
         return queue;
     }
 

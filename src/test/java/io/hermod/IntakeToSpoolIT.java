@@ -149,7 +149,7 @@ class IntakeToSpoolIT {
         List<Envelope> held = new ArrayList<>();
         hermod.spool().recover(held::add);
         assertThat(held).hasSize(expected);
-        assertThat(hermod.queue().size()).isEqualTo(expected);
+        assertThat(hermod.queue().messages()).isEqualTo(expected);
         return held;
     }
 

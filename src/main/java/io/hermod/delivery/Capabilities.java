@@ -1,0 +1,36 @@
+package io.hermod.delivery;
+
+import io.hermod.smtp.Reply;
+import java.util.Locale;
+
+/** What a server's EHLO answer offers that the client uses. HELO means none of it. */
+public record Capabilities(boolean pipelining, boolean eightBitMime, boolean smtpUtf8, boolean size, long maxSize) {
+
+    public static final Capabilities NONE = new Capabilities(false, false, false, false, 0);
+
+    public static Capabilities of(Reply ehlo) {
+        boolean pipelining = false;
+        boolean eightBit = false;
+        boolean utf8 = false;
+        boolean size = false;
+        long maxSize = 0;
+        for (int i = 1; i < ehlo.lines().size(); i++) {
+            String[] words = ehlo.lines().get(i).trim().split("\\s+");
+            switch (words[0].toUpperCase(Locale.ROOT)) {
+                case "PIPELINING" -> pipelining = true;
+                case "8BITMIME" -> eightBit = true;
+                case "SMTPUTF8" -> utf8 = true;
+                case "SIZE" -> {
+                    size = true;
+                    if (words.length > 1 && words[1].matches("\\d{1,18}")) {
+                        maxSize = Long.parseLong(words[1]);
+                    }
+                }
+                default -> {
+                    // other extensions are not used
+                }
+            }
+        }
+        return new Capabilities(pipelining, eightBit, utf8, size, maxSize);
+    }
+}

@@ -1,0 +1,45 @@
+package io.hermod.delivery;
+
+import io.hermod.config.HostAndPort;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code delivery.max_connections_per_destination} across every shard: each shard pools its own
+ * connections, and this counter is the one thing they share, so that together they never open
+ * more than the cap to one destination.
+ */
+public final class ConnectionBudget {
+
+    private final int maxPerDestination;
+    private final ConcurrentHashMap<HostAndPort, AtomicInteger> open = new ConcurrentHashMap<>();
+
+    public ConnectionBudget(int maxPerDestination) {
+        this.maxPerDestination = maxPerDestination;
+    }
+
+    public boolean tryAcquire(HostAndPort destination) {
+        AtomicInteger count = open.computeIfAbsent(destination, d -> new AtomicInteger());
+        while (true) {
+            int current = count.get();
+            if (current >= maxPerDestination) {
+                return false;
+            }
+            if (count.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void release(HostAndPort destination) {
+        AtomicInteger count = open.get(destination);
+        if (count != null) {
+            count.decrementAndGet();
+        }
+    }
+
+    public int open(HostAndPort destination) {
+        AtomicInteger count = open.get(destination);
+        return count == null ? 0 : count.get();
+    }
+}

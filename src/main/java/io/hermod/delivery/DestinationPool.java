@@ -1,0 +1,141 @@
+package io.hermod.delivery;
+
+import io.hermod.config.HostAndPort;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * One shard's connections to one destination: idle connections are reused for the next message,
+ * new ones are opened while there is more work than connections (within the shared
+ * {@link ConnectionBudget}), and a destination that refuses connections or answers 421 is backed
+ * off as a whole. Used on one event loop only.
+ */
+public final class DestinationPool {
+
+    private final HostAndPort destination;
+    private final Vertx vertx;
+    private final NetClient client;
+    private final String heloName;
+    private final ClientTimeouts timeouts;
+    private final ConnectionBudget budget;
+    private final int maxMessagesPerConnection;
+    private final ArrayDeque<OutboundConnection> idle = new ArrayDeque<>();
+    private int opening;
+    private int busy;
+    private int siteFailures;
+    private long backoffUntilMillis;
+
+    public DestinationPool(HostAndPort destination, Vertx vertx, NetClient client, String heloName,
+                           ClientTimeouts timeouts, ConnectionBudget budget, int maxMessagesPerConnection) {
+        this.destination = destination;
+        this.vertx = vertx;
+        this.client = client;
+        this.heloName = heloName;
+        this.timeouts = timeouts;
+        this.budget = budget;
+        this.maxMessagesPerConnection = maxMessagesPerConnection;
+    }
+
+    public HostAndPort destination() {
+        return destination;
+    }
+
+    /** An idle, open connection marked busy, or null. */
+    public OutboundConnection takeIdle() {
+        OutboundConnection c;
+        while ((c = idle.pollLast()) != null) {
+            if (c.isOpen()) {
+                busy++;
+                return c;
+            }
+            budget.release(destination);
+        }
+        return null;
+    }
+
+    /**
+     * Reserves a new connection for {@code waiting} deliveries that no connection covers, unless
+     * the destination is backed off, enough connections are already opening, or the budget is spent.
+     */
+    public boolean tryReserve(int waiting, long nowMillis) {
+        if (nowMillis < backoffUntilMillis || opening >= waiting || !budget.tryAcquire(destination)) {
+            return false;
+        }
+        opening++;
+        return true;
+    }
+
+    /**
+     * Opens a connection that {@link #tryReserve} reserved. It completes busy (the caller uses it or
+     * hands it back with {@link #release}); on failure the budget is returned.
+     */
+    public Future<OutboundConnection> open() {
+        return OutboundConnection.open(vertx, client, destination, heloName, timeouts).andThen(ar -> {
+            opening--;
+            if (ar.succeeded()) {
+                busy++;
+                siteFailures = 0;
+            } else {
+                budget.release(destination);
+            }
+        });
+    }
+
+    /** Takes back a connection after a transaction; it is reused, or closed when spent or broken. */
+    public void release(OutboundConnection connection, boolean reusable) {
+        busy--;
+        if (reusable && connection.isOpen() && connection.transactions() < maxMessagesPerConnection) {
+            idle.addLast(connection);
+            return;
+        }
+        if (connection.isOpen()) {
+            connection.quit();
+        }
+        budget.release(destination);
+    }
+
+    /** Backs the whole destination off: exponential in consecutive site failures, capped. */
+    public void siteFailed(long nowMillis, Duration initial, Duration max) {
+        siteFailures++;
+        long delay = Math.min(max.toMillis(), initial.toMillis() << Math.min(20, siteFailures - 1));
+        backoffUntilMillis = nowMillis + delay;
+        for (OutboundConnection c : idle) {
+            c.quit();
+            budget.release(destination);
+        }
+        idle.clear();
+    }
+
+    public long backoffUntilMillis() {
+        return backoffUntilMillis;
+    }
+
+    /** Says QUIT on connections idle longer than {@code maxIdle}. */
+    public void closeIdle(Duration maxIdle) {
+        long now = System.nanoTime();
+        for (Iterator<OutboundConnection> it = idle.iterator(); it.hasNext(); ) {
+            OutboundConnection c = it.next();
+            if (!c.isOpen() || now - c.idleSinceNanos() > maxIdle.toNanos()) {
+                it.remove();
+                c.quit();
+                budget.release(destination);
+            }
+        }
+    }
+
+    public int openConnections() {
+        return idle.size() + busy + opening;
+    }
+
+    public void closeAll() {
+        for (OutboundConnection c : idle) {
+            c.quit();
+            budget.release(destination);
+        }
+        idle.clear();
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Outbound SMTP: the client that carries a message to its next hop, the per-destination
+ * connection pools, and the classification of every reply per recipient.
+ *
+ * <p>{@link io.hermod.delivery.OutboundConnection} speaks the protocol on a Vert.x
+ * {@code NetSocket}: greeting, EHLO (HELO when EHLO is refused), then per message MAIL, RCPT for
+ * each recipient and DATA, written as one packet when the server offers PIPELINING (RFC 2920)
+ * and one command at a time when it does not. The body is streamed from the spool chunk by chunk,
+ * dot-stuffed on the way. Every step has its own timeout (RFC 5321 4.5.3.2) and every failure
+ * names the step ("lost connection with 127.0.0.1:2526 while sending end of data").
+ *
+ * <p>It promises the queue one {@link io.hermod.delivery.RecipientOutcome} per recipient:
+ * delivered (2xx), deferred (4xx, timeout, lost connection) or failed (5xx), and says whether
+ * the whole destination should be backed off (it refused the connection or answered 421).
+ */
+package io.hermod.delivery;

@@ -1,0 +1,66 @@
+package io.hermod.queue;
+
+import io.hermod.config.HermodConfig;
+import io.hermod.delivery.ClientTimeouts;
+import io.hermod.delivery.ConnectionBudget;
+import io.hermod.spool.Envelope;
+import io.hermod.spool.Recipient;
+import io.hermod.spool.Spool;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The queue layer's door: splits each accepted message by recipient domain and hands each part to
+ * the shard that owns {@code hash(domain) mod queue.shards}. Shards own their domains outright;
+ * nothing here holds queue state.
+ */
+public final class ShardedQueue implements MessageQueue {
+
+    private final List<QueueShardVerticle> shards;
+    private final MessageLedger ledger;
+
+    private ShardedQueue(List<QueueShardVerticle> shards, MessageLedger ledger) {
+        this.shards = List.copyOf(shards);
+        this.ledger = ledger;
+    }
+
+    /** Deploys {@code queue.shards} shard verticles, one per event loop as Vert.x assigns them. */
+    public static Future<ShardedQueue> deploy(Vertx vertx, HermodConfig config, Spool spool, ClientTimeouts timeouts) {
+        MessageLedger ledger = new MessageLedger(spool);
+        ConnectionBudget budget = new ConnectionBudget(config.delivery().maxConnectionsPerDestination());
+        List<QueueShardVerticle> created = new CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> {
+            QueueShardVerticle shard = new QueueShardVerticle(config, spool, ledger, budget, timeouts);
+            created.add(shard);
+            return shard;
+        }, new DeploymentOptions().setInstances(config.queue().shards())).map(id -> new ShardedQueue(created, ledger));
+    }
+
+    @Override
+    public void enqueue(Envelope envelope) {
+        ledger.register(envelope);
+        Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
+        List<Recipient> recipients = envelope.recipients();
+        for (int i = 0; i < recipients.size(); i++) {
+            if (!recipients.get(i).state().isFinal()) {
+                byDomain.computeIfAbsent(recipients.get(i).domain(), d -> new ArrayList<>()).add(i);
+            }
+        }
+        byDomain.forEach((domain, indexes) -> shardOf(domain).submit(new Delivery(envelope, domain, indexes)));
+    }
+
+    private QueueShardVerticle shardOf(String domain) {
+        return shards.get(Math.floorMod(domain.hashCode(), shards.size()));
+    }
+
+    /** Messages with a recipient not yet final. */
+    public int messages() {
+        return ledger.messages();
+    }
+}
