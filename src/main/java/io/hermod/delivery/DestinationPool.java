@@ -28,6 +28,7 @@ public final class DestinationPool {
     private int busy;
     private int siteFailures;
     private long backoffUntilMillis;
+    private Runnable capacityFreed = () -> { };
 
     public DestinationPool(HostAndPort destination, Vertx vertx, NetClient client, String heloName,
                            ClientTimeouts timeouts, ConnectionBudget budget, int maxMessagesPerConnection) {
@@ -38,6 +39,11 @@ public final class DestinationPool {
         this.timeouts = timeouts;
         this.budget = budget;
         this.maxMessagesPerConnection = maxMessagesPerConnection;
+    }
+
+    /** Run (on this pool's event loop) when one of its connections has closed and freed budget. */
+    public void onCapacityFreed(Runnable action) {
+        this.capacityFreed = action;
     }
 
     public HostAndPort destination() {
@@ -52,7 +58,6 @@ public final class DestinationPool {
                 busy++;
                 return c;
             }
-            budget.release(destination);
         }
         return null;
     }
@@ -71,7 +76,8 @@ public final class DestinationPool {
 
     /**
      * Opens a connection that {@link #tryReserve} reserved. It completes busy (the caller uses it or
-     * hands it back with {@link #release}); on failure the budget is returned.
+     * hands it back with {@link #release}). The budget is returned when the socket is closed, not
+     * when QUIT is sent, so a replacement never overlaps the connection it replaces.
      */
     public Future<OutboundConnection> open() {
         return OutboundConnection.open(vertx, client, destination, heloName, timeouts).andThen(ar -> {
@@ -79,6 +85,10 @@ public final class DestinationPool {
             if (ar.succeeded()) {
                 busy++;
                 siteFailures = 0;
+                ar.result().whenClosed().onComplete(v -> {
+                    budget.release(destination);
+                    capacityFreed.run();
+                });
             } else {
                 budget.release(destination);
             }
@@ -92,10 +102,7 @@ public final class DestinationPool {
             idle.addLast(connection);
             return;
         }
-        if (connection.isOpen()) {
-            connection.quit();
-        }
-        budget.release(destination);
+        connection.quit();
     }
 
     /** Backs the whole destination off: exponential in consecutive site failures, capped. */
@@ -103,11 +110,7 @@ public final class DestinationPool {
         siteFailures++;
         long delay = Math.min(max.toMillis(), initial.toMillis() << Math.min(20, siteFailures - 1));
         backoffUntilMillis = nowMillis + delay;
-        for (OutboundConnection c : idle) {
-            c.quit();
-            budget.release(destination);
-        }
-        idle.clear();
+        closeAll();
     }
 
     public long backoffUntilMillis() {
@@ -122,7 +125,6 @@ public final class DestinationPool {
             if (!c.isOpen() || now - c.idleSinceNanos() > maxIdle.toNanos()) {
                 it.remove();
                 c.quit();
-                budget.release(destination);
             }
         }
     }
@@ -134,7 +136,6 @@ public final class DestinationPool {
     public void closeAll() {
         for (OutboundConnection c : idle) {
             c.quit();
-            budget.release(destination);
         }
         idle.clear();
     }

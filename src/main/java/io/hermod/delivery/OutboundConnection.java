@@ -41,6 +41,7 @@ public final class OutboundConnection {
     private int transactions;
     private long idleSinceNanos = System.nanoTime();
     private Promise<Void> drained;
+    private final Promise<Void> socketClosed = Promise.promise();
 
     private OutboundConnection(Vertx vertx, NetSocket socket, String peer, ClientTimeouts timeouts) {
         this.vertx = vertx;
@@ -48,7 +49,10 @@ public final class OutboundConnection {
         this.peer = peer;
         this.timeouts = timeouts;
         socket.handler(this::onBytes);
-        socket.closeHandler(v -> onClosed(null));
+        socket.closeHandler(v -> {
+            onClosed(null);
+            socketClosed.tryComplete();
+        });
         socket.exceptionHandler(this::onClosed);
         socket.drainHandler(v -> {
             Promise<Void> p = drained;
@@ -110,6 +114,11 @@ public final class OutboundConnection {
 
     public String peer() {
         return peer;
+    }
+
+    /** Completes when the TCP connection is gone, whoever closed it. */
+    public Future<Void> whenClosed() {
+        return socketClosed.future();
     }
 
     public boolean isOpen() {

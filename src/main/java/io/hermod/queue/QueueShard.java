@@ -115,12 +115,18 @@ final class QueueShard {
                 return null;
             }
         }
-        Site site = sites.computeIfAbsent(q.destination, d -> new Site(pools.apply(d)));
+        Site site = sites.computeIfAbsent(q.destination, this::newSite);
         site.ready++;
         if (!q.listed) {
             q.listed = true;
             site.waiting.add(q);
         }
+        return site;
+    }
+
+    private Site newSite(HostAndPort destination) {
+        Site site = new Site(pools.apply(destination));
+        site.pool.onCapacityFreed(() -> pump(site));
         return site;
     }
 
@@ -245,10 +251,16 @@ final class QueueShard {
         armTimer();
     }
 
-    /** Housekeeping, once a second: idle connections are closed. */
+    /**
+     * Housekeeping, once a second: idle connections are closed, and destinations with waiting work
+     * are pumped again (another shard may have freed some of the shared connection budget).
+     */
     void tick() {
         for (Site site : sites.values()) {
             site.pool.closeIdle(CONNECTION_IDLE);
+            if (site.ready > 0) {
+                pump(site);
+            }
         }
     }
 

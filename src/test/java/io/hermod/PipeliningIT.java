@@ -1,0 +1,68 @@
+package io.hermod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hermod.support.Await;
+import io.hermod.support.SmtpTestClient;
+import io.hermod.support.TestHermod;
+import io.hermod.support.TestSink;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RFC 2920 on the way out: MAIL, every RCPT and DATA arrive at the next hop in one packet when it
+ * advertises PIPELINING, and one command per packet when it does not.
+ */
+class PipeliningIT {
+
+    @TempDir
+    Path dir;
+
+    private static final List<String> RECIPIENTS = List.of("a@pipe.test", "b@pipe.test", "c@pipe.test");
+
+    @Test
+    void serverWithPipelining_getsMailRcptsAndDataInOnePacket() throws Exception {
+        List<String> packets = deliverOneMessage(true);
+        String envelopePacket = packets.stream().filter(p -> p.startsWith("MAIL FROM:")).findFirst().orElseThrow();
+        assertThat(envelopePacket).isEqualTo("MAIL FROM:<sender@example.com> SIZE=" + sizeOf(packets) + "\r\n"
+                + "RCPT TO:<a@pipe.test>\r\nRCPT TO:<b@pipe.test>\r\nRCPT TO:<c@pipe.test>\r\nDATA\r\n");
+    }
+
+    @Test
+    void serverWithoutPipelining_getsOneCommandPerPacket() throws Exception {
+        List<String> packets = deliverOneMessage(false);
+        assertThat(packets).anyMatch(p -> p.startsWith("MAIL FROM:<sender@example.com>") && p.endsWith("\r\n")
+                && p.indexOf("\r\n") == p.length() - 2);
+        assertThat(packets).contains("RCPT TO:<a@pipe.test>\r\n", "RCPT TO:<b@pipe.test>\r\n",
+                "RCPT TO:<c@pipe.test>\r\n", "DATA\r\n");
+        assertThat(packets).noneMatch(p -> p.contains("RCPT") && (p.contains("MAIL") || p.contains("DATA")));
+    }
+
+    /** Sends one message with three recipients at one domain; returns the sink's reads on that connection. */
+    private List<String> deliverOneMessage(boolean pipelining) throws Exception {
+        try (TestSink sink = TestSink.start(pipelining)) {
+            Hermod hermod = TestHermod.start(dir, sink.port(), TestHermod.routeAllToSink());
+            try (SmtpTestClient client = new SmtpTestClient("127.0.0.1", hermod.smtpPort())) {
+                client.greeting();
+                client.command("EHLO client.test");
+                SmtpTestClient.expect(client.sendMail("sender@example.com", RECIPIENTS,
+                        "Subject: pipelining\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII)), 250);
+                Await.until(() -> sink.deliveredRecipients().size() == 3, 30, () -> sink.reads().toString());
+                assertThat(sink.deliveredRecipients()).containsExactlyElementsOf(RECIPIENTS);
+                assertThat(sink.connections()).isEqualTo(1);
+                return sink.reads().get(0);
+            } finally {
+                hermod.close();
+            }
+        }
+    }
+
+    private static long sizeOf(List<String> packets) {
+        String mail = packets.stream().filter(p -> p.startsWith("MAIL FROM:")).findFirst().orElseThrow();
+        int at = mail.indexOf("SIZE=");
+        return Long.parseLong(mail.substring(at + 5, mail.indexOf("\r\n")));
+    }
+}

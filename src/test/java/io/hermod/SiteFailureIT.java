@@ -1,0 +1,71 @@
+package io.hermod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hermod.support.Await;
+import io.hermod.support.TestHermod;
+import io.hermod.support.TestSink;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A destination that refuses connections or greets with 421 is backed off as a whole: Hermod
+ * does not try it once per queued message, and delivers everything once it is back.
+ */
+class SiteFailureIT {
+
+    @TempDir
+    Path dir;
+
+    private static final String CONFIG = """
+            delivery:
+              routes: {"*": "SINK"}
+              max_connections_per_destination: 2
+            queue:
+              retry: {initial: 1s, max: 2s}
+            """;
+
+    @Test
+    void greeting421_backsOffTheDestination_thenDeliversAll() throws Exception {
+        try (TestSink sink = TestSink.start(true)) {
+            sink.greeting(TestSink.Greeting.TEMPFAIL_421);
+            Hermod hermod = TestHermod.start(dir, sink.port(), CONFIG);
+            try {
+                ConnectionReuseIT.send(hermod.smtpPort(), 50);
+                Await.until(() -> sink.connections() >= 2, 30, () -> sink.connections() + " connections");
+                Thread.sleep(1500); // at least one backoff period passes while the site is down
+                int attemptsWhileDown = sink.connections();
+                // 50 messages, yet only a few connection attempts: the site, not each message, waits
+                assertThat(attemptsWhileDown).isLessThan(10);
+                assertThat(sink.received()).isEmpty();
+
+                sink.greeting(TestSink.Greeting.OK);
+                Await.until(() -> sink.received().size() == 50, 60, () -> sink.received().size() + " received");
+                assertThat(sink.maxConcurrentConnections()).isLessThanOrEqualTo(2);
+            } finally {
+                hermod.close();
+            }
+        }
+    }
+
+    @Test
+    void connectionRefused_untilTheServerStarts_thenDeliversAll() throws Exception {
+        int port;
+        try (ServerSocket reserve = new ServerSocket(0)) {
+            port = reserve.getLocalPort();
+        }
+        Hermod hermod = TestHermod.start(dir, port, CONFIG);
+        try {
+            ConnectionReuseIT.send(hermod.smtpPort(), 20);
+            Thread.sleep(500);
+            try (TestSink sink = TestSink.start(true, port)) {
+                Await.until(() -> sink.received().size() == 20, 60, () -> sink.received().size() + " received");
+                assertThat(sink.maxConcurrentConnections()).isLessThanOrEqualTo(2);
+            }
+        } finally {
+            hermod.close();
+        }
+    }
+}
