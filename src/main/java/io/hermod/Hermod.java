@@ -56,7 +56,7 @@ public final class Hermod implements AutoCloseable {
         try {
             ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321()),
                     "queue.shards " + config.queue().shards());
-            spool.recover(queue::enqueue);
+            spool.recover(envelope -> queue.enqueue(envelope, null));
             List<SocketAddress> smtp = deployIntake(vertx, config, spool, queue);
             Hermod[] self = new Hermod[1];
             HttpApi api = new HttpApi(vertx, () -> self[0] != null && self[0].ready && spool.isOpen());

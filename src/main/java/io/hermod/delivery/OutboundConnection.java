@@ -36,6 +36,8 @@ public final class OutboundConnection {
     private final ReplyParser parser = new ReplyParser(this::onReply);
     private Capabilities capabilities = Capabilities.NONE;
     private long timer = -1;
+    /** When the reply at the head of {@link #waiting} started to be awaited. */
+    private long headSinceNanos;
     private boolean closed;
     private boolean needsReset;
     private int transactions;
@@ -217,19 +219,32 @@ public final class OutboundConnection {
         }
         waiting.add(new Waiting(step, promise));
         if (waiting.size() == 1) {
-            armTimer();
+            headSinceNanos = System.nanoTime();
+            armTimer(timeouts.of(step).toNanos());
         }
         return promise.future();
     }
 
-    private void armTimer() {
-        cancelTimer();
-        Waiting head = waiting.peek();
-        if (head == null) {
+    /**
+     * One timer per connection, not one per command: it is set when a reply starts to be awaited
+     * and nothing is armed, and when it fires it checks the reply awaited now, arming itself again
+     * for that reply's remaining time. Replies that come in time cost no timer operation.
+     */
+    private void armTimer(long delayNanos) {
+        if (timer >= 0 || closed) {
             return;
         }
-        timer = vertx.setTimer(timeouts.of(head.step()).toMillis(), id -> {
+        timer = vertx.setTimer(Math.max(1, delayNanos / 1_000_000), id -> {
             timer = -1;
+            Waiting head = waiting.peek();
+            if (head == null) {
+                return;
+            }
+            long remaining = headSinceNanos + timeouts.of(head.step()).toNanos() - System.nanoTime();
+            if (remaining > 0) {
+                armTimer(remaining);
+                return;
+            }
             failAll(new DeliveryException("timeout with " + peer + " while " + head.step().where(), null, false, null));
             close();
         });
@@ -261,7 +276,7 @@ public final class OutboundConnection {
             close();
             return;
         }
-        armTimer();
+        headSinceNanos = System.nanoTime();
         head.promise().complete(reply);
     }
 

@@ -374,12 +374,13 @@ public final class SmtpSession {
         updateFlow();
         b.chunksWritten()
                 .thenCompose(v -> store.commit(envelope, last))
-                .whenCompleteAsync((v, failure) -> committed(envelope, failure), channel.executor());
+                .whenCompleteAsync((v, failure) -> committed(envelope, envelope.chunkCount() == 1 ? last : null, failure),
+                        channel.executor());
     }
 
-    private void committed(Envelope envelope, Throwable failure) {
+    private void committed(Envelope envelope, byte[] body, Throwable failure) {
         if (failure == null) {
-            queue.enqueue(envelope);
+            queue.enqueue(envelope, body);
         } else {
             store.discard(envelope.id(), envelope.chunkCount());
         }

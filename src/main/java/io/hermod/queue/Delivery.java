@@ -16,6 +16,8 @@ final class Delivery implements Comparable<Delivery> {
     final Recipient[] states;
     private List<Integer> pending;
     private long dueMillis;
+    private byte[] body;
+    private HotBodies hotBodies;
 
     Delivery(Envelope envelope, String domain, List<Integer> pending) {
         this.envelope = envelope;
@@ -27,6 +29,22 @@ final class Delivery implements Comparable<Delivery> {
             due = Math.max(due, states[index].nextAttemptMillis());
         }
         this.dueMillis = due;
+    }
+
+    /** Keeps the body received by intake for the first attempt, counted against {@code budget}. */
+    void holdBody(byte[] bytes, HotBodies budget) {
+        this.body = bytes;
+        this.hotBodies = budget;
+    }
+
+    /** The body held for this delivery, handed over once (then read from the spool), or null. */
+    byte[] takeBody() {
+        byte[] taken = body;
+        if (taken != null) {
+            hotBodies.release(taken.length);
+            body = null;
+        }
+        return taken;
     }
 
     List<Integer> pending() {

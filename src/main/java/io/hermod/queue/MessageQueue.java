@@ -8,5 +8,9 @@ import io.hermod.spool.Envelope;
  */
 public interface MessageQueue {
 
-    void enqueue(Envelope envelope);
+    /**
+     * @param body the whole stored body when the caller still holds it (a message of one chunk),
+     *             so the first delivery attempt need not read it back from the spool; else null
+     */
+    void enqueue(Envelope envelope, byte[] body);
 }

@@ -98,6 +98,7 @@ final class QueueShard {
     }
 
     private void defer(DomainQueue q, Delivery delivery) {
+        delivery.takeBody();
         q.scheduled++;
         schedule.add(delivery);
         armTimer();
@@ -108,6 +109,7 @@ final class QueueShard {
         if (q.destination == null) {
             q.destination = routes.route(q.domain).orElse(null);
             if (q.destination == null) {
+                delivery.takeBody(); // it may wait long: read it back from the spool when it goes
                 if (unroutedLogged.add(q.domain)) {
                     LOG.log(System.Logger.Level.WARNING, "queue: no route for domain " + q.domain
                             + " (delivery.routes has neither it nor \"*\"); its mail waits in the spool");

@@ -41,7 +41,10 @@ final class QueueShardVerticle extends VerticleBase {
                 .setConnectTimeout((int) timeouts.of(io.hermod.delivery.ClientStep.CONNECT).toMillis()));
         shard = new QueueShard(vertx, Clock.systemUTC(), new StaticRoutes(config.delivery().routes()),
                 RetryPolicy.of(config.queue().retry()), ledger,
-                delivery -> new SpoolBody(vertx, spool, delivery.envelope),
+                delivery -> {
+                    byte[] held = delivery.takeBody();
+                    return held != null ? new MemoryBody(held) : new SpoolBody(vertx, spool, delivery.envelope);
+                },
                 destination -> new DestinationPool(destination, vertx, client, config.hostname(), timeouts, budget,
                         config.delivery().maxMessagesPerConnection()));
         vertx.setPeriodic(1000, id -> shard.tick());

@@ -24,6 +24,7 @@ public final class ShardedQueue implements MessageQueue {
 
     private final List<QueueShardVerticle> shards;
     private final MessageLedger ledger;
+    private final HotBodies hotBodies = new HotBodies(HotBodies.DEFAULT_LIMIT);
 
     private ShardedQueue(List<QueueShardVerticle> shards, MessageLedger ledger) {
         this.shards = List.copyOf(shards);
@@ -43,7 +44,7 @@ public final class ShardedQueue implements MessageQueue {
     }
 
     @Override
-    public void enqueue(Envelope envelope) {
+    public void enqueue(Envelope envelope, byte[] body) {
         ledger.register(envelope);
         Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
         List<Recipient> recipients = envelope.recipients();
@@ -52,7 +53,13 @@ public final class ShardedQueue implements MessageQueue {
                 byDomain.computeIfAbsent(recipients.get(i).domain(), d -> new ArrayList<>()).add(i);
             }
         }
-        byDomain.forEach((domain, indexes) -> shardOf(domain).submit(new Delivery(envelope, domain, indexes)));
+        byDomain.forEach((domain, indexes) -> {
+            Delivery delivery = new Delivery(envelope, domain, indexes);
+            if (body != null && hotBodies.tryReserve(body.length)) {
+                delivery.holdBody(body, hotBodies);
+            }
+            shardOf(domain).submit(delivery);
+        });
     }
 
     private QueueShardVerticle shardOf(String domain) {
