@@ -7,6 +7,7 @@ import io.hermod.intake.ConnectionLimits;
 import io.hermod.intake.IntakePolicy;
 import io.hermod.intake.IntakeVerticle;
 import io.hermod.delivery.ClientTimeouts;
+import io.hermod.dns.MxResolver;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
 import io.hermod.spool.Spool;
@@ -54,7 +55,8 @@ public final class Hermod implements AutoCloseable {
         Spool spool = Spool.open(config.spool().path());
         Vertx vertx = Vertx.vertx(new VertxOptions());
         try {
-            ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321()),
+            ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321(),
+                            new MxResolver(vertx, config.dns())),
                     "queue.shards " + config.queue().shards());
             spool.recover(envelope -> queue.enqueue(envelope, null));
             List<SocketAddress> smtp = deployIntake(vertx, config, spool, queue);

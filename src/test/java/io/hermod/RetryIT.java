@@ -39,8 +39,9 @@ class RetryIT {
                 String id = send(hermod.smtpPort(), List.of("tempfail-a@retry.test", "reject-b@retry.test",
                         "ok-c@retry.test", "ok-d@other.test"));
 
-                Await.until(() -> sink.deliveredRecipients().size() == 2, 30, () -> sink.reads().toString());
-                assertThat(sink.deliveredRecipients()).containsExactlyInAnyOrder("ok-c@retry.test", "ok-d@other.test");
+                Await.until(() -> sink.deliveredRecipients().containsAll(List.of("ok-c@retry.test", "ok-d@other.test")),
+                        30, () -> sink.reads().toString());
+                assertThat(sink.deliveredRecipients()).doesNotContain("tempfail-a@retry.test", "reject-b@retry.test");
 
                 // the spool now records: c and d delivered, b bounced, a pending with a next attempt
                 Envelope midway = awaitStates(hermod, id, 4);
@@ -61,7 +62,8 @@ class RetryIT {
 
                 assertThat(rcptCount(sink, "reject-b@retry.test")).isEqualTo(1);
                 assertThat(sink.deliveredRecipients()).containsExactlyInAnyOrder(
-                        "ok-c@retry.test", "ok-d@other.test", "tempfail-a@retry.test");
+                        "ok-c@retry.test", "ok-d@other.test", "tempfail-a@retry.test",
+                        "sender@example.com"); // the one report about reject-b
                 Await.until(() -> hermod.queue().messages() == 0, 30, () -> "message still open");
                 assertThat(hermod.spool().envelope(io.hermod.spool.MessageId.parse(id))).isEmpty();
             } finally {

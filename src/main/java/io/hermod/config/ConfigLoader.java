@@ -6,7 +6,11 @@ import static io.hermod.config.Keys.DELIVERY_MAX_MESSAGES_PER_CONNECTION;
 import static io.hermod.config.Keys.DELIVERY_ROUTES;
 import static io.hermod.config.Keys.DELIVERY_SMTP_PORT;
 import static io.hermod.config.Keys.DELIVERY_TLS_REQUIRED_DOMAINS;
+import static io.hermod.config.Keys.DNS_MAX_TTL;
+import static io.hermod.config.Keys.DNS_MIN_TTL;
+import static io.hermod.config.Keys.DNS_NEGATIVE_TTL;
 import static io.hermod.config.Keys.DNS_SERVERS;
+import static io.hermod.config.Keys.DNS_TIMEOUT;
 import static io.hermod.config.Keys.HOSTNAME;
 import static io.hermod.config.Keys.HTTP_LISTEN;
 import static io.hermod.config.Keys.HTTP_TOKEN;
@@ -117,7 +121,8 @@ public final class ConfigLoader {
             s.get(QUEUE_MAX_AGE), s.get(QUEUE_DELAY_WARNING)),
         new DeliveryConfig(s.get(DELIVERY_MAX_CONNECTIONS_PER_DESTINATION), s.get(DELIVERY_MAX_MESSAGES_PER_CONNECTION),
             s.get(DELIVERY_SMTP_PORT), s.get(DELIVERY_ROUTES), s.get(DELIVERY_TLS_REQUIRED_DOMAINS)),
-        new DnsConfig(s.get(DNS_SERVERS)),
+        new DnsConfig(s.get(DNS_SERVERS), s.get(DNS_MIN_TTL), s.get(DNS_MAX_TTL), s.get(DNS_NEGATIVE_TTL),
+            s.get(DNS_TIMEOUT)),
         new LogConfig(s.get(LOG_EVENTS)),
         new ShutdownConfig(s.get(SHUTDOWN_GRACE)),
         new TlsConfig(s.get(TLS_CERT), s.get(TLS_KEY)),

@@ -76,6 +76,11 @@ final class Keys {
   static final Key<List<String>> DELIVERY_TLS_REQUIRED_DOMAINS = key("delivery.tls.required_domains", "", domains());
 
   static final Key<List<HostAndPort>> DNS_SERVERS = key("dns.servers", "", hostAndPorts(1, 53, true));
+  static final Key<Duration> DNS_TIMEOUT = key("dns.timeout", "5s", duration("100ms", "60s"));
+  static final Key<Duration> DNS_MIN_TTL = key("dns.min_ttl", "5s", duration("0s", "1h"));
+  static final Key<Duration> DNS_MAX_TTL = key("dns.max_ttl", "1h", duration("1s", "1d"));
+  // DnsClient reports no SOA TTL for negative answers, so their cache time is configured.
+  static final Key<Duration> DNS_NEGATIVE_TTL = key("dns.negative_ttl", "60s", duration("1s", "1h"));
 
   static final Key<Path> LOG_EVENTS = key("log.events", "data/events.log", path());
 
@@ -89,7 +94,7 @@ final class Keys {
       QUEUE_SHARDS, QUEUE_RETRY_INITIAL, QUEUE_RETRY_MAX, QUEUE_RETRY_FACTOR, QUEUE_MAX_AGE, QUEUE_DELAY_WARNING,
       DELIVERY_MAX_CONNECTIONS_PER_DESTINATION, DELIVERY_MAX_MESSAGES_PER_CONNECTION, DELIVERY_SMTP_PORT,
       DELIVERY_ROUTES, DELIVERY_TLS_REQUIRED_DOMAINS,
-      DNS_SERVERS, LOG_EVENTS, SHUTDOWN_GRACE);
+      DNS_SERVERS, DNS_TIMEOUT, DNS_MIN_TTL, DNS_MAX_TTL, DNS_NEGATIVE_TTL, LOG_EVENTS, SHUTDOWN_GRACE);
 
   private static final Map<String, Key<?>> BY_PATH = index(Key::path);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);
@@ -126,6 +131,12 @@ final class Keys {
     if (warning.isPresent() && warning.get().compareTo(maxAge) >= 0) {
       throw settings.error(QUEUE_DELAY_WARNING, "must be less than queue.max_age ("
           + Durations.format(maxAge) + "), got " + Durations.format(warning.get()));
+    }
+    Duration minTtl = settings.get(DNS_MIN_TTL);
+    Duration maxTtl = settings.get(DNS_MAX_TTL);
+    if (maxTtl.compareTo(minTtl) < 0) {
+      throw settings.error(DNS_MAX_TTL, "must be at least dns.min_ttl ("
+          + Durations.format(minTtl) + "), got " + Durations.format(maxTtl));
     }
   }
 

@@ -1,6 +1,5 @@
 package io.hermod.delivery;
 
-import io.hermod.config.HostAndPort;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,13 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConnectionBudget {
 
     private final int maxPerDestination;
-    private final ConcurrentHashMap<HostAndPort, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
 
     public ConnectionBudget(int maxPerDestination) {
         this.maxPerDestination = maxPerDestination;
     }
 
-    public boolean tryAcquire(HostAndPort destination) {
+    public boolean tryAcquire(String destination) {
         AtomicInteger count = open.computeIfAbsent(destination, d -> new AtomicInteger());
         while (true) {
             int current = count.get();
@@ -31,14 +30,14 @@ public final class ConnectionBudget {
         }
     }
 
-    public void release(HostAndPort destination) {
+    public void release(String destination) {
         AtomicInteger count = open.get(destination);
         if (count != null) {
             count.decrementAndGet();
         }
     }
 
-    public int open(HostAndPort destination) {
+    public int open(String destination) {
         AtomicInteger count = open.get(destination);
         return count == null ? 0 : count.get();
     }

@@ -1,6 +1,5 @@
 package io.hermod.delivery;
 
-import io.hermod.config.HostAndPort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -16,7 +15,8 @@ import java.util.Iterator;
  */
 public final class DestinationPool {
 
-    private final HostAndPort destination;
+    private final String key;
+    private volatile java.util.List<Destination.Candidate> candidates;
     private final Vertx vertx;
     private final NetClient client;
     private final String heloName;
@@ -30,9 +30,10 @@ public final class DestinationPool {
     private long backoffUntilMillis;
     private Runnable capacityFreed = () -> { };
 
-    public DestinationPool(HostAndPort destination, Vertx vertx, NetClient client, String heloName,
+    public DestinationPool(Destination destination, Vertx vertx, NetClient client, String heloName,
                            ClientTimeouts timeouts, ConnectionBudget budget, int maxMessagesPerConnection) {
-        this.destination = destination;
+        this.key = destination.key();
+        this.candidates = destination.candidates();
         this.vertx = vertx;
         this.client = client;
         this.heloName = heloName;
@@ -46,8 +47,13 @@ public final class DestinationPool {
         this.capacityFreed = action;
     }
 
-    public HostAndPort destination() {
-        return destination;
+    public String key() {
+        return key;
+    }
+
+    /** The hosts to try from now on (a new MX lookup may order equal-preference hosts differently). */
+    public void update(Destination destination) {
+        this.candidates = destination.candidates();
     }
 
     /** An idle, open connection marked busy, or null. */
@@ -67,7 +73,7 @@ public final class DestinationPool {
      * the destination is backed off, enough connections are already opening, or the budget is spent.
      */
     public boolean tryReserve(int waiting, long nowMillis) {
-        if (nowMillis < backoffUntilMillis || opening >= waiting || !budget.tryAcquire(destination)) {
+        if (nowMillis < backoffUntilMillis || opening >= waiting || !budget.tryAcquire(key)) {
             return false;
         }
         opening++;
@@ -80,19 +86,32 @@ public final class DestinationPool {
      * when QUIT is sent, so a replacement never overlaps the connection it replaces.
      */
     public Future<OutboundConnection> open() {
-        return OutboundConnection.open(vertx, client, destination, heloName, timeouts).andThen(ar -> {
+        return openAny(candidates, 0, null).andThen(ar -> {
             opening--;
             if (ar.succeeded()) {
                 busy++;
                 siteFailures = 0;
                 ar.result().whenClosed().onComplete(v -> {
-                    budget.release(destination);
+                    budget.release(key);
                     capacityFreed.run();
                 });
             } else {
-                budget.release(destination);
+                budget.release(key);
             }
         });
+    }
+
+    /**
+     * Tries the hosts in order: a refused connection, a timeout or a greeting other than 220 moves
+     * on to the next host in the same attempt; the last failure is reported when all have failed.
+     */
+    private Future<OutboundConnection> openAny(java.util.List<Destination.Candidate> hosts, int index,
+                                               Throwable last) {
+        if (index == hosts.size()) {
+            return Future.failedFuture(last);
+        }
+        return OutboundConnection.open(vertx, client, hosts.get(index), heloName, timeouts)
+                .recover(e -> openAny(hosts, index + 1, e));
     }
 
     /** Takes back a connection after a transaction; it is reused, or closed when spent or broken. */

@@ -1,6 +1,5 @@
 package io.hermod.delivery;
 
-import io.hermod.config.HostAndPort;
 import io.hermod.smtp.DotStuffing;
 import io.hermod.smtp.Reply;
 import io.hermod.smtp.ReplyParser;
@@ -69,10 +68,10 @@ public final class OutboundConnection {
      * Connects, reads the greeting and says EHLO (HELO if the server refuses EHLO). Fails with a
      * site failure when the server cannot be reached or does not want mail (4xx/5xx greeting, 421).
      */
-    public static Future<OutboundConnection> open(Vertx vertx, NetClient client, HostAndPort target, String heloName,
-                                                  ClientTimeouts timeouts) {
+    public static Future<OutboundConnection> open(Vertx vertx, NetClient client, Destination.Candidate target,
+                                                  String heloName, ClientTimeouts timeouts) {
         String peer = target.toString();
-        return client.connect(target.port(), target.host())
+        return client.connect(target.port(), target.address())
                 .recover(e -> Future.failedFuture(new DeliveryException(
                         "connect to " + peer + " failed: " + e.getMessage(), null, true, e)))
                 .compose(socket -> {
@@ -154,7 +153,7 @@ public final class OutboundConnection {
         for (int index : indexes) {
             outcomes.add(new RecipientOutcome(index, RecipientOutcome.Result.DEFERRED, e.getMessage()));
         }
-        return new TransactionResult(outcomes, false, site);
+        return new TransactionResult(outcomes, false, site, e instanceof DeliveryException d && d.reply() != null ? peer : null);
     }
 
     private Future<Void> reset() {

@@ -189,7 +189,7 @@ final class Transaction {
         if (siteFailure) {
             connection.close();
         }
-        return new TransactionResult(outcomes, connection.isOpen(), siteFailure);
+        return new TransactionResult(outcomes, connection.isOpen(), siteFailure, connection.peer());
     }
 
     private TransactionResult all(RecipientOutcome.Result result, String detail) {
@@ -197,7 +197,7 @@ final class Transaction {
         for (int index : indexes) {
             outcomes.add(new RecipientOutcome(index, result, detail));
         }
-        return new TransactionResult(outcomes, connection.isOpen(), false);
+        return new TransactionResult(outcomes, connection.isOpen(), false, connection.peer());
     }
 
     /** 421 at any step means the server is closing the channel: back the destination off. */

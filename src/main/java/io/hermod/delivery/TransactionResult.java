@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * One transaction's outcome: a result for every recipient it carried, whether the connection can
- * carry another message, and whether the destination itself is failing (connection refused, 421).
+ * carry another message, whether the destination itself is failing (connection refused, 421),
+ * and the server that answered ({@code mx1.example.net[192.0.2.1]:25}), null when none did.
  */
-public record TransactionResult(List<RecipientOutcome> outcomes, boolean reusable, boolean siteFailure) {
+public record TransactionResult(List<RecipientOutcome> outcomes, boolean reusable, boolean siteFailure, String remote) {
 
     public TransactionResult {
         outcomes = List.copyOf(outcomes);

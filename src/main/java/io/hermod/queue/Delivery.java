@@ -17,6 +17,8 @@ final class Delivery implements Comparable<Delivery> {
     private List<Integer> pending;
     private long dueMillis;
     private byte[] body;
+    /** Whether the delay report of {@code queue.delay_warning} has gone out (once per run). */
+    boolean delayReported;
     private HotBodies hotBodies;
 
     Delivery(Envelope envelope, String domain, List<Integer> pending) {

@@ -1,6 +1,5 @@
 package io.hermod.queue;
 
-import io.hermod.config.HostAndPort;
 import java.util.ArrayDeque;
 
 /** One recipient domain's deliveries that are due now, in arrival order. Owned by one shard. */
@@ -8,8 +7,10 @@ final class DomainQueue {
 
     final String domain;
     final ArrayDeque<Delivery> ready = new ArrayDeque<>();
-    /** Where its mail goes; null while no route is known. */
-    HostAndPort destination;
+    /** The destination its mail goes to; null until the first lookup succeeds. */
+    Site site;
+    long resolvedAtMillis;
+    boolean resolving;
     int inFlight;
     int scheduled;
     /** Whether the queue sits in its destination pool's list of domains with work. */

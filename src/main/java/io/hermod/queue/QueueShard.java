@@ -1,18 +1,17 @@
 package io.hermod.queue;
 
-import io.hermod.config.HostAndPort;
+import io.hermod.bounce.FailedRecipient;
 import io.hermod.delivery.BodySource;
+import io.hermod.delivery.Destination;
 import io.hermod.delivery.DestinationPool;
 import io.hermod.delivery.OutboundConnection;
 import io.hermod.delivery.RecipientOutcome;
 import io.hermod.delivery.TransactionResult;
-import io.hermod.dns.StaticRoutes;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.RecipientState;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -27,59 +27,47 @@ import java.util.function.Function;
  * and is the only code that touches its state: deliveries due now wait in their domain's ready
  * queue; deferred ones wait in one priority queue ordered by due time, woken by one timer.
  *
- * <p>Domains routed to the same destination share its {@link DestinationPool}: a free connection
- * takes the next delivery from the destination's domains in turn, and new connections are opened
- * while more deliveries wait than connections are open.
+ * <p>Domains whose next hop is the same destination share its {@link DestinationPool}: a free
+ * connection takes the next delivery from those domains in turn, and new connections are opened
+ * while more deliveries wait than connections are open. A destination that fails as a whole is
+ * backed off: its waiting deliveries return to the schedule for the end of the backoff, with no
+ * attempt counted.
  */
 final class QueueShard {
 
-    private static final System.Logger LOG = System.getLogger(QueueShard.class.getName());
     static final Duration CONNECTION_IDLE = Duration.ofSeconds(5);
-
-    /** A destination's pool and the domains whose ready deliveries wait for it. */
-    private static final class Site {
-        final DestinationPool pool;
-        final ArrayDeque<DomainQueue> waiting = new ArrayDeque<>();
-        int ready;
-
-        Site(DestinationPool pool) {
-            this.pool = pool;
-        }
-
-        Delivery next() {
-            DomainQueue q = waiting.poll();
-            Delivery d = q.ready.poll();
-            ready--;
-            if (q.ready.isEmpty()) {
-                q.listed = false;
-            } else {
-                waiting.add(q);
-            }
-            return d;
-        }
-    }
+    /** How long a domain keeps its next hop before it is looked up again (the resolver caches by TTL). */
+    static final long REFRESH_MILLIS = 30_000;
 
     private final Vertx vertx;
+    private final Executor onShard;
     private final Clock clock;
-    private final StaticRoutes routes;
+    private final NextHop nextHop;
     private final RetryPolicy retry;
+    private final long maxAgeMillis;
+    private final long delayWarningMillis;
     private final MessageLedger ledger;
+    private final BounceReporter bounces;
     private final Function<Delivery, BodySource> bodies;
-    private final Function<HostAndPort, DestinationPool> pools;
+    private final Function<Destination, DestinationPool> pools;
     private final Map<String, DomainQueue> domains = new HashMap<>();
-    private final Map<HostAndPort, Site> sites = new HashMap<>();
+    private final Map<String, Site> sites = new HashMap<>();
     private final PriorityQueue<Delivery> schedule = new PriorityQueue<>();
-    private final Set<String> unroutedLogged = new HashSet<>();
     private long timer = -1;
     private long timerDue = Long.MAX_VALUE;
 
-    QueueShard(Vertx vertx, Clock clock, StaticRoutes routes, RetryPolicy retry, MessageLedger ledger,
-               Function<Delivery, BodySource> bodies, Function<HostAndPort, DestinationPool> pools) {
+    QueueShard(Vertx vertx, Executor onShard, Clock clock, NextHop nextHop, RetryPolicy retry, Duration maxAge,
+               Duration delayWarning, MessageLedger ledger, BounceReporter bounces, Function<Delivery, BodySource> bodies,
+               Function<Destination, DestinationPool> pools) {
         this.vertx = vertx;
+        this.onShard = onShard;
         this.clock = clock;
-        this.routes = routes;
+        this.nextHop = nextHop;
         this.retry = retry;
+        this.maxAgeMillis = maxAge.toMillis();
+        this.delayWarningMillis = delayWarning == null ? Long.MAX_VALUE : delayWarning.toMillis();
         this.ledger = ledger;
+        this.bounces = bounces;
         this.bodies = bodies;
         this.pools = pools;
     }
@@ -87,13 +75,15 @@ final class QueueShard {
     /** A delivery for one of this shard's domains, new or recovered from the spool. */
     void accept(Delivery delivery) {
         DomainQueue q = domains.computeIfAbsent(delivery.domain, DomainQueue::new);
-        if (delivery.dueMillis() > clock.millis()) {
+        if (expired(delivery)) {
+            expire(delivery);
+        } else if (delivery.dueMillis() > clock.millis()) {
             defer(q, delivery);
-            return;
-        }
-        Site site = makeReady(q, delivery);
-        if (site != null) {
-            pump(site);
+        } else {
+            Site site = makeReady(q, delivery);
+            if (site != null) {
+                pump(site);
+            }
         }
     }
 
@@ -104,29 +94,59 @@ final class QueueShard {
         armTimer();
     }
 
+    /** Queues a due delivery; returns the site to pump, or null while the domain's next hop is being looked up. */
     private Site makeReady(DomainQueue q, Delivery delivery) {
         q.ready.add(delivery);
-        if (q.destination == null) {
-            q.destination = routes.route(q.domain).orElse(null);
-            if (q.destination == null) {
-                delivery.takeBody(); // it may wait long: read it back from the spool when it goes
-                if (unroutedLogged.add(q.domain)) {
-                    LOG.log(System.Logger.Level.WARNING, "queue: no route for domain " + q.domain
-                            + " (delivery.routes has neither it nor \"*\"); its mail waits in the spool");
-                }
-                return null;
-            }
+        if (q.listed) {
+            q.site.ready++;
+            return q.site;
         }
-        Site site = sites.computeIfAbsent(q.destination, this::newSite);
-        site.ready++;
-        if (!q.listed) {
-            q.listed = true;
-            site.waiting.add(q);
+        if (q.site != null && clock.millis() - q.resolvedAtMillis < REFRESH_MILLIS) {
+            attach(q);
+            return q.site;
         }
-        return site;
+        if (!q.resolving) {
+            q.resolving = true;
+            nextHop.lookup(q.domain).onComplete(ar -> onShard.execute(() -> resolved(q, ar.result())));
+        }
+        return null;
     }
 
-    private Site newSite(HostAndPort destination) {
+    private void attach(DomainQueue q) {
+        if (q.ready.isEmpty() || q.listed) {
+            return;
+        }
+        q.listed = true;
+        q.site.waiting.add(q);
+        q.site.ready += q.ready.size();
+    }
+
+    private void resolved(DomainQueue q, NextHop.Lookup lookup) {
+        q.resolving = false;
+        if (lookup.found()) {
+            Destination destination = lookup.destination();
+            Site site = sites.computeIfAbsent(destination.key(), key -> newSite(destination));
+            site.pool.update(destination);
+            q.site = site;
+            q.resolvedAtMillis = clock.millis();
+            attach(q);
+            pump(site);
+            return;
+        }
+        // No next hop: every delivery waiting for this domain fails with the lookup's answer.
+        List<Delivery> waiting = new ArrayList<>(q.ready);
+        q.ready.clear();
+        RecipientOutcome.Result result = lookup.permanent() ? RecipientOutcome.Result.FAILED : RecipientOutcome.Result.DEFERRED;
+        for (Delivery d : waiting) {
+            List<RecipientOutcome> outcomes = new ArrayList<>();
+            for (int index : d.pending()) {
+                outcomes.add(new RecipientOutcome(index, result, lookup.reply()));
+            }
+            settle(q, d, new TransactionResult(outcomes, false, false, null));
+        }
+    }
+
+    private Site newSite(Destination destination) {
         Site site = new Site(pools.apply(destination));
         site.pool.onCapacityFreed(() -> pump(site));
         return site;
@@ -151,8 +171,7 @@ final class QueueShard {
                         site.pool.release(ar.result(), true);
                     }
                 } else {
-                    LOG.log(System.Logger.Level.WARNING, "delivery: " + ar.cause().getMessage());
-                    siteFailed(site);
+                    siteFailed(site, ar.cause().getMessage());
                 }
                 pump(site);
             });
@@ -165,25 +184,44 @@ final class QueueShard {
         connection.send(delivery.envelope, delivery.pending(), bodies.apply(delivery)).onComplete(ar -> {
             q.inFlight--;
             TransactionResult result = ar.result();
-            settle(q, delivery, result);
             site.pool.release(connection, result.reusable());
+            settle(q, delivery, result);
             if (result.siteFailure()) {
-                siteFailed(site);
+                siteFailed(site, result.outcomes().get(0).detail());
             }
             pump(site);
         });
     }
 
-    private void siteFailed(Site site) {
-        site.pool.siteFailed(clock.millis(), retry.initial(), retry.max());
-        armTimer();
+    /**
+     * The destination as a whole is failing: back it off, and send its waiting deliveries back to
+     * the schedule for the end of the backoff (they were not attempted, so no attempt is counted).
+     */
+    private void siteFailed(Site site, String reason) {
+        long now = clock.millis();
+        site.pool.siteFailed(now, retry.initial(), retry.max());
+        long until = site.pool.backoffUntilMillis();
+        System.getLogger(QueueShard.class.getName()).log(System.Logger.Level.WARNING,
+                "delivery: destination " + site.pool.key() + " backed off for " + (until - now) + " ms: " + reason);
+        for (DomainQueue q : site.waiting) {
+            q.listed = false;
+            for (Delivery d : q.ready) {
+                d.retryAt(d.pending(), Math.min(until, expiryOf(d)));
+                defer(q, d);
+            }
+            q.ready.clear();
+        }
+        site.waiting.clear();
+        site.ready = 0;
     }
 
-    /** Applies one attempt's outcomes: final ones to the ledger, deferred ones back to the schedule. */
+    /** Applies one attempt's outcomes: final ones to the ledger (and bounces), deferred ones back to the schedule. */
     private void settle(DomainQueue q, Delivery delivery, TransactionResult result) {
         long now = clock.millis();
         List<Integer> deferred = new ArrayList<>();
-        long due = now + retry.delayMillis(delivery.attempts() + 1);
+        List<FailedRecipient> failed = new ArrayList<>();
+        List<Integer> failedIndexes = new ArrayList<>();
+        long due = Math.min(now + retry.delayMillis(delivery.attempts() + 1), expiryOf(delivery));
         for (RecipientOutcome outcome : result.outcomes()) {
             int index = outcome.index();
             Recipient before = delivery.states[index];
@@ -198,25 +236,83 @@ final class QueueShard {
             if (state == RecipientState.PENDING) {
                 deferred.add(index);
             } else if (state == RecipientState.BOUNCED) {
-                LOG.log(System.Logger.Level.INFO, "delivery: " + delivery.envelope.id() + " to <" + after.address()
-                        + "> failed permanently: " + outcome.detail());
+                failed.add(new FailedRecipient(after.address(), Diagnostics.status(outcome.detail(), '5'),
+                        result.remote(), outcome.detail()));
+                failedIndexes.add(index);
+                continue; // recorded once its report is spooled
             }
             ledger.record(delivery.envelope, index, after);
         }
+        recordAfterReport(delivery, failed, failedIndexes);
         if (!deferred.isEmpty()) {
             delivery.retryAt(deferred, due);
-            defer(q, delivery);
+            if (expired(delivery)) {
+                expire(delivery);
+            } else {
+                reportDelay(delivery, result.remote());
+                defer(q, delivery);
+            }
         }
     }
 
-    /** One timer for the shard: the earliest of the next due delivery and the end of a site backoff. */
+    /** Once {@code queue.delay_warning} has passed since arrival, the sender hears that delivery is slow. */
+    private void reportDelay(Delivery delivery, String remote) {
+        if (delivery.delayReported || clock.millis() - delivery.envelope.arrivalMillis() < delayWarningMillis) {
+            return;
+        }
+        delivery.delayReported = true;
+        List<FailedRecipient> delayed = new ArrayList<>();
+        for (int index : delivery.pending()) {
+            Recipient r = delivery.states[index];
+            delayed.add(new FailedRecipient(r.address(), Diagnostics.status(r.lastResult(), '4'), remote, r.lastResult()));
+        }
+        bounces.delayed(delivery.envelope, delayed);
+    }
+
+    private long expiryOf(Delivery delivery) {
+        return delivery.envelope.arrivalMillis() + maxAgeMillis;
+    }
+
+    private boolean expired(Delivery delivery) {
+        return clock.millis() >= expiryOf(delivery);
+    }
+
+    /** {@code queue.max_age} has passed: every recipient still pending expires and bounces with 4.4.7. */
+    private void expire(Delivery delivery) {
+        List<FailedRecipient> failed = new ArrayList<>();
+        for (int index : delivery.pending()) {
+            Recipient before = delivery.states[index];
+            String reason = "4.4.7 message expired after " + Duration.ofMillis(maxAgeMillis) + " in the queue"
+                    + (before.lastResult().isEmpty() ? "" : "; last result: " + before.lastResult());
+            Recipient after = new Recipient(before.address(), RecipientState.EXPIRED, before.attempts(), 0, reason);
+            delivery.states[index] = after;
+            failed.add(new FailedRecipient(after.address(), "4.4.7", null, reason));
+        }
+        recordAfterReport(delivery, failed, delivery.pending());
+        delivery.retryAt(List.of(), 0);
+    }
+
+    /**
+     * Failed recipients are recorded final only after their report is in the spool, so the original
+     * (whose headers the report quotes) cannot be removed first, and a crash in between repeats the
+     * report rather than losing it.
+     */
+    private void recordAfterReport(Delivery delivery, List<FailedRecipient> failed, List<Integer> indexes) {
+        if (failed.isEmpty()) {
+            return;
+        }
+        List<Integer> settled = List.copyOf(indexes);
+        Recipient[] states = delivery.states.clone();
+        bounces.failed(delivery.envelope, failed).onComplete(done -> {
+            for (int index : settled) {
+                ledger.record(delivery.envelope, index, states[index]);
+            }
+        });
+    }
+
+    /** One timer for the shard, set for the next due delivery. */
     private void armTimer() {
         long next = schedule.isEmpty() ? Long.MAX_VALUE : schedule.peek().dueMillis();
-        for (Site site : sites.values()) {
-            if (site.ready > 0 && site.pool.backoffUntilMillis() > clock.millis()) {
-                next = Math.min(next, site.pool.backoffUntilMillis());
-            }
-        }
         if (next == timerDue) {
             return;
         }
@@ -239,13 +335,12 @@ final class QueueShard {
             Delivery d = schedule.poll();
             DomainQueue q = domains.get(d.domain);
             q.scheduled--;
+            if (expired(d)) {
+                expire(d);
+                continue;
+            }
             Site site = makeReady(q, d);
             if (site != null) {
-                touched.add(site);
-            }
-        }
-        for (Site site : sites.values()) {
-            if (site.ready > 0 && site.pool.backoffUntilMillis() <= now) {
                 touched.add(site);
             }
         }

@@ -1,11 +1,7 @@
 package io.hermod.queue;
 
-import io.hermod.config.HermodConfig;
-import io.hermod.delivery.ClientTimeouts;
-import io.hermod.delivery.ConnectionBudget;
+import io.hermod.delivery.ClientStep;
 import io.hermod.delivery.DestinationPool;
-import io.hermod.dns.StaticRoutes;
-import io.hermod.spool.Spool;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,37 +12,31 @@ import java.time.Clock;
 /** The event-loop shell of one {@link QueueShard}: deliveries reach it on its own context. */
 final class QueueShardVerticle extends VerticleBase {
 
-    private final HermodConfig config;
-    private final Spool spool;
-    private final MessageLedger ledger;
-    private final ConnectionBudget budget;
-    private final ClientTimeouts timeouts;
+    private final QueueServices services;
     private QueueShard shard;
     private Context shardContext;
 
-    QueueShardVerticle(HermodConfig config, Spool spool, MessageLedger ledger, ConnectionBudget budget,
-                       ClientTimeouts timeouts) {
-        this.config = config;
-        this.spool = spool;
-        this.ledger = ledger;
-        this.budget = budget;
-        this.timeouts = timeouts;
+    QueueShardVerticle(QueueServices services) {
+        this.services = services;
     }
 
     @Override
     public Future<?> start() {
         shardContext = context;
+        QueueServices s = services;
         NetClient client = vertx.createNetClient(new NetClientOptions()
                 .setTcpNoDelay(true)
-                .setConnectTimeout((int) timeouts.of(io.hermod.delivery.ClientStep.CONNECT).toMillis()));
-        shard = new QueueShard(vertx, Clock.systemUTC(), new StaticRoutes(config.delivery().routes()),
-                RetryPolicy.of(config.queue().retry()), ledger,
+                .setConnectTimeout((int) s.timeouts().of(ClientStep.CONNECT).toMillis()));
+        shard = new QueueShard(vertx, task -> shardContext.runOnContext(v -> task.run()), Clock.systemUTC(),
+                s.nextHop(), RetryPolicy.of(s.config().queue().retry()), s.config().queue().maxAge(),
+                s.config().queue().delayWarning().orElse(null), s.ledger(),
+                s.bounces(),
                 delivery -> {
                     byte[] held = delivery.takeBody();
-                    return held != null ? new MemoryBody(held) : new SpoolBody(vertx, spool, delivery.envelope);
+                    return held != null ? new MemoryBody(held) : new SpoolBody(vertx, s.spool(), delivery.envelope);
                 },
-                destination -> new DestinationPool(destination, vertx, client, config.hostname(), timeouts, budget,
-                        config.delivery().maxMessagesPerConnection()));
+                destination -> new DestinationPool(destination, vertx, client, s.config().hostname(), s.timeouts(),
+                        s.budget(), s.config().delivery().maxMessagesPerConnection()));
         vertx.setPeriodic(1000, id -> shard.tick());
         return Future.succeededFuture();
     }

@@ -6,6 +6,9 @@ import io.hermod.delivery.ConnectionBudget;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
+import io.hermod.dns.MxResolver;
+import io.hermod.dns.StaticRoutes;
+import java.time.Clock;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,16 +34,28 @@ public final class ShardedQueue implements MessageQueue {
         this.ledger = ledger;
     }
 
-    /** Deploys {@code queue.shards} shard verticles, one per event loop as Vert.x assigns them. */
-    public static Future<ShardedQueue> deploy(Vertx vertx, HermodConfig config, Spool spool, ClientTimeouts timeouts) {
+    /**
+     * Deploys {@code queue.shards} shard verticles, one per event loop as Vert.x assigns them.
+     * Domains without a {@code delivery.routes} entry are looked up with {@code resolver}.
+     */
+    public static Future<ShardedQueue> deploy(Vertx vertx, HermodConfig config, Spool spool, ClientTimeouts timeouts,
+                                              MxResolver resolver) {
         MessageLedger ledger = new MessageLedger(spool);
         ConnectionBudget budget = new ConnectionBudget(config.delivery().maxConnectionsPerDestination());
+        NextHop nextHop = new NextHop(new StaticRoutes(config.delivery().routes()), resolver,
+                config.delivery().smtpPort());
+        Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC());
+        QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces);
         List<QueueShardVerticle> created = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
-            QueueShardVerticle shard = new QueueShardVerticle(config, spool, ledger, budget, timeouts);
+            QueueShardVerticle shard = new QueueShardVerticle(services);
             created.add(shard);
             return shard;
-        }, new DeploymentOptions().setInstances(config.queue().shards())).map(id -> new ShardedQueue(created, ledger));
+        }, new DeploymentOptions().setInstances(config.queue().shards())).map(id -> {
+            ShardedQueue queue = new ShardedQueue(created, ledger);
+            bounces.queue(queue);
+            return queue;
+        });
     }
 
     @Override

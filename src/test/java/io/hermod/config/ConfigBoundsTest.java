@@ -74,6 +74,13 @@ class ConfigBoundsTest {
       delivery.routes                          | {a_b: 'c:25'}  | delivery.routes: not a valid domain name: "a_b"
       dns.servers                              | 10.0.0.1:0     | dns.servers: port must be between 1 and 65535, got 0
       dns.servers                              | 10.0.0.1:x     | dns.servers: not a port number: "x"
+      dns.timeout                              | 99ms           | dns.timeout: must be between 100ms and 1m, got 99ms
+      dns.timeout                              | 61s            | dns.timeout: must be between 100ms and 1m, got 61s
+      dns.min_ttl                              | 61m            | dns.min_ttl: must be between 0s and 1h, got 61m
+      dns.max_ttl                              | 0s             | dns.max_ttl: must be between 1s and 1d, got 0s
+      dns.max_ttl                              | 25h            | dns.max_ttl: must be between 1s and 1d, got 25h
+      dns.negative_ttl                         | 0s             | dns.negative_ttl: must be between 1s and 1h, got 0s
+      dns.negative_ttl                         | 61m            | dns.negative_ttl: must be between 1s and 1h, got 61m
       log.events                               | ""             | log.events: must not be empty
       shutdown.grace                           | 61m            | shutdown.grace: must be between 0s and 1h, got 61m
       """)
@@ -99,6 +106,13 @@ class ConfigBoundsTest {
       queue.max_age         | 30d
       delivery.smtp_port    | 65535
       shutdown.grace        | 1h
+      dns.timeout           | 100ms
+      dns.timeout           | 60s
+      dns.min_ttl           | 0s
+      dns.min_ttl           | 1h
+      dns.max_ttl           | 1d
+      dns.negative_ttl      | 1s
+      dns.negative_ttl      | 1h
       http.listen           | '[::1]:0'
       smtp.listen           | '127.0.0.1:0'
       """)
@@ -114,6 +128,15 @@ class ConfigBoundsTest {
         .hasMessage("queue.retry.max: must be at least queue.retry.initial (2h), got 1h");
     assertThat(parse("queue:\n  retry:\n    initial: 1d\n    max: 1d\n").queue().retry().max())
         .isEqualTo(Duration.ofDays(1));
+  }
+
+  @Test
+  void dnsMaxTtl_belowMinTtl_namesMaxTtl() {
+    assertRejected("dns:\n  min_ttl: 10m\n  max_ttl: 5m\n")
+        .hasMessage("dns.max_ttl: must be at least dns.min_ttl (10m), got 5m");
+    assertRejected("dns:\n  max_ttl: 1s\n")
+        .hasMessage("dns.max_ttl: must be at least dns.min_ttl (5s), got 1s");
+    assertThat(parse("dns:\n  min_ttl: 1h\n  max_ttl: 1h\n").dns().maxTtl()).isEqualTo(Duration.ofHours(1));
   }
 
   @Test

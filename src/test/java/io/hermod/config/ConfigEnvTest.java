@@ -39,11 +39,12 @@ class ConfigEnvTest {
   @Test
   void env_setsNestedKeys() {
     HermodConfig c = load("", Map.of("HERMOD_QUEUE_RETRY_INITIAL", "30s", "HERMOD_QUEUE_DELAY_WARNING", "4h",
-        "HERMOD_HTTP_TOKEN", "abc"));
+        "HERMOD_HTTP_TOKEN", "abc", "HERMOD_DNS_NEGATIVE_TTL", "2m"));
 
     assertThat(c.queue().retry().initial()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.queue().delayWarning()).contains(Duration.ofHours(4));
     assertThat(c.http().token()).contains("abc");
+    assertThat(c.dns().negativeTtl()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test

@@ -52,7 +52,8 @@ class ConfigLoaderTest {
     assertThat(delivery.smtpPort()).isEqualTo(25);
     assertThat(delivery.routes()).isEmpty();
     assertThat(delivery.tlsRequiredDomains()).isEmpty();
-    assertThat(c.dns().servers()).isEmpty();
+    assertThat(c.dns()).isEqualTo(new DnsConfig(List.of(), Duration.ofSeconds(5), Duration.ofHours(1),
+        Duration.ofSeconds(60), Duration.ofSeconds(5)));
     assertThat(c.log().events()).isEqualTo(Path.of("data/events.log"));
     assertThat(c.shutdown().grace()).isEqualTo(Duration.ofSeconds(25));
   }
@@ -236,6 +237,10 @@ class ConfigLoaderTest {
             required_domains: [Bank.example, gov.example]
         dns:
           servers: ["10.0.0.53", "[2001:db8::53]:5353"]
+          timeout: 750ms
+          min_ttl: 0s
+          max_ttl: 2h
+          negative_ttl: 5m
         log:
           events: /var/log/hermod/events.log
         shutdown:
@@ -257,8 +262,9 @@ class ConfigLoaderTest {
     assertThat(c.delivery()).isEqualTo(new DeliveryConfig(5, 100, 2526,
         Map.of("example.com", new HostAndPort("10.1.1.1", 25), "*", new HostAndPort("relay.example.net", 587)),
         List.of("bank.example", "gov.example")));
-    assertThat(c.dns().servers())
-        .containsExactly(new HostAndPort("10.0.0.53", 53), new HostAndPort("2001:db8::53", 5353));
+    assertThat(c.dns()).isEqualTo(new DnsConfig(
+        List.of(new HostAndPort("10.0.0.53", 53), new HostAndPort("2001:db8::53", 5353)),
+        Duration.ZERO, Duration.ofHours(2), Duration.ofMinutes(5), Duration.ofMillis(750)));
     assertThat(c.log().events()).isEqualTo(Path.of("/var/log/hermod/events.log"));
     assertThat(c.shutdown().grace()).isEqualTo(Duration.ZERO);
   }

@@ -1,0 +1,80 @@
+package io.hermod.queue;
+
+import io.hermod.config.HostAndPort;
+import io.hermod.delivery.Destination;
+import io.hermod.dns.MxHost;
+import io.hermod.dns.MxResolver;
+import io.hermod.dns.Resolution;
+import io.hermod.dns.StaticRoutes;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Decides where a domain's mail goes: a {@code delivery.routes} entry if there is one, else its MX
+ * hosts on {@code delivery.smtp_port}. A lookup that fails says whether the failure is permanent
+ * (null MX, NXDOMAIN: the recipients bounce) or transient (the delivery is retried).
+ */
+final class NextHop {
+
+    /** The outcome of a lookup: a destination, or a failure with the reply it stands for. */
+    record Lookup(Destination destination, boolean permanent, String reply) {
+        static Lookup found(Destination destination) {
+            return new Lookup(destination, false, null);
+        }
+
+        boolean found() {
+            return destination != null;
+        }
+    }
+
+    private final StaticRoutes routes;
+    private final MxResolver resolver;
+    private final int smtpPort;
+
+    NextHop(StaticRoutes routes, MxResolver resolver, int smtpPort) {
+        this.routes = routes;
+        this.resolver = resolver;
+        this.smtpPort = smtpPort;
+    }
+
+    Future<Lookup> lookup(String domain) {
+        var route = routes.route(domain);
+        if (route.isPresent()) {
+            HostAndPort hp = route.get();
+            return Future.succeededFuture(Lookup.found(Destination.route(hp.host(), hp.port())));
+        }
+        if (domain.startsWith("[") && domain.endsWith("]")) {
+            return Future.succeededFuture(addressLiteral(domain));
+        }
+        return resolver.resolve(domain).map(this::toLookup);
+    }
+
+    /** {@code user@[192.0.2.1]} or {@code user@[IPv6:2001:db8::1]}: that address, no DNS (RFC 5321 4.1.3). */
+    private Lookup addressLiteral(String domain) {
+        String inner = domain.substring(1, domain.length() - 1);
+        String address = inner.regionMatches(true, 0, "IPv6:", 0, 5) ? inner.substring(5) : inner;
+        if (address.indexOf(':') < 0 && !address.matches("[0-9.]+")) {
+            return new Lookup(null, true, "550 5.1.2 unsupported address literal " + domain);
+        }
+        return Lookup.found(new Destination("literal:" + address + ":" + smtpPort,
+                List.of(new Destination.Candidate(domain, address, smtpPort))));
+    }
+
+    private Lookup toLookup(Resolution resolution) {
+        if (resolution instanceof Resolution.Failure f) {
+            return new Lookup(null, f.permanent(), f.replyCode() + " " + f.enhancedStatus() + " " + f.reason());
+        }
+        Resolution.Hosts hosts = (Resolution.Hosts) resolution;
+        List<Destination.Candidate> candidates = new ArrayList<>();
+        TreeSet<String> names = new TreeSet<>();
+        for (MxHost host : hosts.hosts()) {
+            names.add(host.name().toLowerCase(java.util.Locale.ROOT));
+            for (String address : host.addresses()) {
+                candidates.add(new Destination.Candidate(host.name(), address, smtpPort));
+            }
+        }
+        return Lookup.found(new Destination("mx:" + String.join(",", names) + ":" + smtpPort, candidates));
+    }
+}
