@@ -1,13 +1,18 @@
 package io.hermod;
 
+import io.hermod.api.ApiServices;
 import io.hermod.api.HttpApi;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.HostAndPort;
-import io.hermod.intake.ConnectionLimits;
-import io.hermod.intake.IntakePolicy;
-import io.hermod.intake.IntakeVerticle;
 import io.hermod.delivery.ClientTimeouts;
 import io.hermod.dns.MxResolver;
+import io.hermod.eventlog.EventLog;
+import io.hermod.intake.ConnectionLimits;
+import io.hermod.intake.IntakeObserver;
+import io.hermod.intake.IntakePolicy;
+import io.hermod.intake.IntakeTelemetry;
+import io.hermod.intake.IntakeVerticle;
+import io.hermod.metrics.HermodMetrics;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
 import io.hermod.spool.Spool;
@@ -17,61 +22,96 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
-import java.util.ArrayList;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One running Hermod: the spool, the queue shards, the SMTP listeners and the HTTP server, wired
- * together and started in that order (so nothing is accepted before the spool's start-up scan has
- * handed back what an earlier run accepted), stopped in the reverse order.
+ * One running Hermod: metrics, the spool, the event log, the queue shards, the SMTP listeners and
+ * the HTTP server, started in that order (so nothing is accepted before the spool's start-up scan
+ * has handed back what an earlier run accepted) and stopped in the reverse order.
  */
 public final class Hermod implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Hermod.class.getName());
 
     private final HermodConfig config;
-    private final Spool spool;
-    private final ShardedQueue queue;
     private final Vertx vertx;
+    private final String registryName;
+    private final Spool spool;
+    private final EventLog events;
+    private final ShardedQueue queue;
     private final List<SocketAddress> smtpAddresses;
-    private final HttpServer http;
+    private HttpServer http;
     private volatile boolean ready;
 
-    private Hermod(HermodConfig config, Spool spool, ShardedQueue queue, Vertx vertx,
-                   List<SocketAddress> smtpAddresses, HttpServer http) {
+    private Hermod(HermodConfig config, Vertx vertx, String registryName, Spool spool, EventLog events,
+                   ShardedQueue queue, List<SocketAddress> smtpAddresses) {
         this.config = config;
-        this.spool = spool;
-        this.queue = queue;
         this.vertx = vertx;
+        this.registryName = registryName;
+        this.spool = spool;
+        this.events = events;
+        this.queue = queue;
         this.smtpAddresses = smtpAddresses;
-        this.http = http;
     }
 
     /** Starts Hermod; blocking. Throws {@link StartupException} naming what failed. */
     public static Hermod start(HermodConfig config) {
-        Spool spool = Spool.open(config.spool().path());
-        Vertx vertx = Vertx.vertx(new VertxOptions());
+        // A registry per instance: several Hermods in one JVM (tests) must not share gauges.
+        String registryName = "hermod-" + UUID.randomUUID();
+        MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setJvmMetricsEnabled(true)
+                .setRegistryName(registryName)
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metricsOptions))
+                .withMetrics(new MicrometerMetricsFactory()).build();
+        HermodMetrics metrics = new HermodMetrics(BackendRegistries.getNow(registryName));
+        Spool spool = null;
+        EventLog events = null;
         try {
+            spool = Spool.open(config.spool().path(),
+                    (operations, durable, nanos, failure) -> metrics.spoolBatch(operations, nanos, failure != null));
+            try {
+                events = EventLog.open(config.log().events());
+            } catch (RuntimeException e) {
+                throw new StartupException("log.events: " + e.getMessage(), e);
+            }
             ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321(),
-                            new MxResolver(vertx, config.dns())),
-                    "queue.shards " + config.queue().shards());
-            spool.recover(envelope -> queue.enqueue(envelope, null));
-            List<SocketAddress> smtp = deployIntake(vertx, config, spool, queue);
-            Hermod[] self = new Hermod[1];
-            HttpApi api = new HttpApi(vertx, () -> self[0] != null && self[0].ready && spool.isOpen());
+                    new MxResolver(vertx, config.dns()), metrics, events), "queue.shards " + config.queue().shards());
+            Spool recovering = spool;
+            recovering.recover(envelope -> queue.enqueue(envelope, null));
+            ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
+                    config.smtp().maxConnectionsPerIp());
+            metrics.gauge("hermod.inbound.connections", "Open SMTP client connections", limits::open);
+            List<SocketAddress> smtp = deployIntake(vertx, config, spool, queue, limits,
+                    new IntakeTelemetry(metrics, events));
+            Hermod hermod = new Hermod(config, vertx, registryName, spool, events, queue, smtp);
+            HttpApi api = new HttpApi(vertx, new ApiServices(config, spool, queue, queue, events,
+                    PrometheusScrapingHandler.create(registryName), hermod::isReady));
             HostAndPort httpListen = config.http().listen();
-            HttpServer http = await(api.listen(httpListen.host(), httpListen.port()), "http.listen " + httpListen);
-            self[0] = new Hermod(config, spool, queue, vertx, smtp, http);
-            self[0].ready = true;
-            return self[0];
+            hermod.http = await(api.listen(httpListen.host(), httpListen.port()), "http.listen " + httpListen);
+            hermod.ready = true;
+            return hermod;
         } catch (RuntimeException e) {
             try {
                 await(vertx.close(), "shutdown");
             } finally {
-                spool.close();
+                if (events != null) {
+                    events.close();
+                }
+                if (spool != null) {
+                    spool.close();
+                }
             }
             throw e;
         }
@@ -82,13 +122,12 @@ public final class Hermod implements AutoCloseable {
      * address once and hands connections to the instances in turn (for port 0 the instances share
      * the one port the first bound).
      */
-    private static List<SocketAddress> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue) {
+    private static List<SocketAddress> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue,
+                                                    ConnectionLimits limits, IntakeObserver observer) {
         IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp());
-        ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
-                config.smtp().maxConnectionsPerIp());
-        List<IntakeVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<IntakeVerticle> instances = new CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {
-            IntakeVerticle verticle = new IntakeVerticle(policy, spool, queue, limits, config.smtp().listen());
+            IntakeVerticle verticle = new IntakeVerticle(policy, spool, queue, limits, config.smtp().listen(), observer);
             instances.add(verticle);
             return verticle;
         }, new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)),
@@ -106,6 +145,10 @@ public final class Hermod implements AutoCloseable {
         return bound;
     }
 
+    public boolean isReady() {
+        return ready && spool.isOpen();
+    }
+
     public HermodConfig config() {
         return config;
     }
@@ -116,6 +159,10 @@ public final class Hermod implements AutoCloseable {
 
     public ShardedQueue queue() {
         return queue;
+    }
+
+    public EventLog events() {
+        return events;
     }
 
     public Vertx vertx() {
@@ -134,14 +181,16 @@ public final class Hermod implements AutoCloseable {
         return http.actualPort();
     }
 
-    /** Stops listening, lets Vert.x close connections, then closes the spool. Blocking. */
+    /** Stops listening, lets Vert.x close connections, then closes the event log and the spool. Blocking. */
     @Override
     public void close() {
         ready = false;
         try {
             await(vertx.close(), "shutdown");
         } finally {
+            events.close();
             spool.close();
+            BackendRegistries.stop(registryName);
         }
     }
 

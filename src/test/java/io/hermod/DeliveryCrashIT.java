@@ -39,12 +39,14 @@ class DeliveryCrashIT {
                       listen: "127.0.0.1:0"
                     spool:
                       path: "%s"
+                    log:
+                      events: "%s"
                     delivery:
                       routes: {"*": "127.0.0.1:%d"}
                       max_connections_per_destination: 2
                     queue:
                       retry: {initial: 1s, max: 2s}
-                    """.formatted(dir.resolve("spool"), sink.port()));
+                    """.formatted(dir.resolve("spool"), dir.resolve("events.log"), sink.port()));
             Set<String> accepted = new HashSet<>();
             try (HermodProcess hermod = HermodProcess.start(config, Map.of()).awaitListening()) {
                 try (SmtpTestClient client = new SmtpTestClient("127.0.0.1", hermod.smtpPort())) {

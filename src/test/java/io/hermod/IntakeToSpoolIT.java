@@ -50,12 +50,14 @@ class IntakeToSpoolIT {
                   listen: "127.0.0.1:0"
                 spool:
                   path: "%s"
+                log:
+                  events: "%s"
                 # nothing listens on port 1: mail stays queued, and no DNS lookup leaves the machine
                 delivery:
                   routes: {"*": "127.0.0.1:1"}
                 queue:
                   retry: {initial: 1h}
-                """.formatted(dir.resolve("spool")), Map.of()));
+                """.formatted(dir.resolve("spool"), dir.resolve("events.log")), Map.of()));
         vertx = Vertx.vertx();
         proxy = RecordingProxy.start(vertx, "127.0.0.1", hermod.smtpPort());
         client = MailClient.create(vertx, new MailConfig()

@@ -52,13 +52,15 @@ class MxRoutingIT {
                   listen: "127.0.0.1:0"
                 spool:
                   path: "%s"
+                log:
+                  events: "%s"
                 delivery:
                   smtp_port: %d
                 dns:
                   servers: ["127.0.0.1:%d"]
                 queue:
                   retry: {initial: 1h}
-                """.formatted(dir.resolve("spool"), sink.port(), dns.port()), Map.of()));
+                """.formatted(dir.resolve("spool"), dir.resolve("events.log"), sink.port(), dns.port()), Map.of()));
     }
 
     @AfterEach

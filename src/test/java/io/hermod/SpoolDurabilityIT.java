@@ -48,12 +48,14 @@ class SpoolDurabilityIT {
                   listen: "127.0.0.1:0"
                 spool:
                   path: "%s"
+                log:
+                  events: "%s"
                 # nothing listens on port 1: mail stays queued, and no DNS lookup leaves the machine
                 delivery:
                   routes: {"*": "127.0.0.1:1"}
                 queue:
                   retry: {initial: 1h}
-                """.formatted(dir.resolve("spool")));
+                """.formatted(dir.resolve("spool"), dir.resolve("events.log")));
         return config;
     }
 

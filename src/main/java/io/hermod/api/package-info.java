@@ -1,6 +1,14 @@
 /**
- * Hermod's HTTP side on {@code http.listen}: health probes for Kubernetes
- * ({@code GET /health/live}, {@code GET /health/ready}) and, as the API grows, injection, queue
- * administration and {@code /metrics}.
+ * Hermod's HTTP side on {@code http.listen}. Kubernetes probes ({@code GET /health/live},
+ * {@code GET /health/ready}) and Prometheus ({@code GET /metrics}) are open; the JSON API under
+ * {@code /api/v1} needs {@code Authorization: Bearer <http.token>} when a token is configured.
+ *
+ * <p>{@code POST /api/v1/messages} is a second intake with SMTP's contract: the same address rules,
+ * limits and line-ending normalisation, a Received header, the body chunked into the spool, and
+ * {@code 202} only after the group commit is durable. The queue then gets the envelope exactly as
+ * from SMTP. {@code /api/v1/queues} reports and steers the per-domain queues through
+ * {@code QueueAdmin}; {@code /api/v1/messages/{id}} looks up (spool read, on a worker) and deletes
+ * (through the queue) one message. Every answer is JSON; every refusal is
+ * {@code {"error": reason}} with a reason that names the field at fault.
  */
 package io.hermod.api;

@@ -29,6 +29,10 @@ public final class ClientTimeouts {
         return copy;
     }
 
+    public Duration shortest() {
+        return timeouts.values().stream().min(Duration::compareTo).orElseThrow();
+    }
+
     public Duration of(ClientStep step) {
         return timeouts.get(step);
     }

@@ -37,6 +37,15 @@ public final class ConnectionBudget {
         }
     }
 
+    /** Connections open to every destination together. */
+    public int total() {
+        int total = 0;
+        for (AtomicInteger count : open.values()) {
+            total += count.get();
+        }
+        return total;
+    }
+
     public int open(String destination) {
         AtomicInteger count = open.get(destination);
         return count == null ? 0 : count.get();

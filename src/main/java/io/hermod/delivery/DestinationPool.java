@@ -23,6 +23,7 @@ public final class DestinationPool {
     private final ClientTimeouts timeouts;
     private final ConnectionBudget budget;
     private final int maxMessagesPerConnection;
+    private final DeliveryObserver observer;
     private final ArrayDeque<OutboundConnection> idle = new ArrayDeque<>();
     private int opening;
     private int busy;
@@ -31,7 +32,9 @@ public final class DestinationPool {
     private Runnable capacityFreed = () -> { };
 
     public DestinationPool(Destination destination, Vertx vertx, NetClient client, String heloName,
-                           ClientTimeouts timeouts, ConnectionBudget budget, int maxMessagesPerConnection) {
+                           ClientTimeouts timeouts, ConnectionBudget budget, int maxMessagesPerConnection,
+                           DeliveryObserver observer) {
+        this.observer = observer;
         this.key = destination.key();
         this.candidates = destination.candidates();
         this.vertx = vertx;
@@ -110,7 +113,7 @@ public final class DestinationPool {
         if (index == hosts.size()) {
             return Future.failedFuture(last);
         }
-        return OutboundConnection.open(vertx, client, hosts.get(index), heloName, timeouts)
+        return OutboundConnection.open(vertx, client, hosts.get(index), heloName, timeouts, observer)
                 .recover(e -> openAny(hosts, index + 1, e));
     }
 

@@ -30,13 +30,16 @@ public final class OutboundConnection {
     private final Vertx vertx;
     private final NetSocket socket;
     private final String peer;
+    private final Destination.Candidate candidate;
     private final ClientTimeouts timeouts;
+    private final DeliveryObserver observer;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final ReplyParser parser = new ReplyParser(this::onReply);
     private Capabilities capabilities = Capabilities.NONE;
     private long timer = -1;
     /** When the reply at the head of {@link #waiting} started to be awaited. */
     private long headSinceNanos;
+    private final long shortestTimeoutNanos;
     private boolean closed;
     private boolean needsReset;
     private int transactions;
@@ -44,10 +47,14 @@ public final class OutboundConnection {
     private Promise<Void> drained;
     private final Promise<Void> socketClosed = Promise.promise();
 
-    private OutboundConnection(Vertx vertx, NetSocket socket, String peer, ClientTimeouts timeouts) {
+    private OutboundConnection(Vertx vertx, NetSocket socket, Destination.Candidate candidate, ClientTimeouts timeouts,
+                               DeliveryObserver observer) {
         this.vertx = vertx;
+        this.observer = observer;
+        this.shortestTimeoutNanos = timeouts.shortest().toNanos();
         this.socket = socket;
-        this.peer = peer;
+        this.candidate = candidate;
+        this.peer = candidate.toString();
         this.timeouts = timeouts;
         socket.handler(this::onBytes);
         socket.closeHandler(v -> {
@@ -69,13 +76,13 @@ public final class OutboundConnection {
      * site failure when the server cannot be reached or does not want mail (4xx/5xx greeting, 421).
      */
     public static Future<OutboundConnection> open(Vertx vertx, NetClient client, Destination.Candidate target,
-                                                  String heloName, ClientTimeouts timeouts) {
+                                                  String heloName, ClientTimeouts timeouts, DeliveryObserver observer) {
         String peer = target.toString();
         return client.connect(target.port(), target.address())
                 .recover(e -> Future.failedFuture(new DeliveryException(
                         "connect to " + peer + " failed: " + e.getMessage(), null, true, e)))
                 .compose(socket -> {
-                    OutboundConnection c = new OutboundConnection(vertx, socket, peer, timeouts);
+                    OutboundConnection c = new OutboundConnection(vertx, socket, target, timeouts, observer);
                     return c.expect(ClientStep.GREETING)
                             .compose(greeting -> c.require(greeting, ClientStep.GREETING, 220))
                             .compose(v -> c.hello(heloName))
@@ -113,6 +120,11 @@ public final class OutboundConnection {
         return capabilities;
     }
 
+    /** The host this connection went to. */
+    public Destination.Candidate candidate() {
+        return candidate;
+    }
+
     public String peer() {
         return peer;
     }
@@ -140,10 +152,14 @@ public final class OutboundConnection {
      */
     public Future<TransactionResult> send(Envelope envelope, List<Integer> indexes, BodySource body) {
         transactions++;
+        long start = System.nanoTime();
         Future<Void> ready = needsReset ? reset() : Future.succeededFuture();
         return ready.compose(v -> new Transaction(this, envelope, indexes, body).run())
                 .otherwise(e -> brokenTransaction(indexes, e))
-                .onComplete(r -> idleSinceNanos = System.nanoTime());
+                .onComplete(r -> {
+                    idleSinceNanos = System.nanoTime();
+                    observer.transaction(idleSinceNanos - start);
+                });
     }
 
     private TransactionResult brokenTransaction(List<Integer> indexes, Throwable e) {
@@ -153,7 +169,7 @@ public final class OutboundConnection {
         for (int index : indexes) {
             outcomes.add(new RecipientOutcome(index, RecipientOutcome.Result.DEFERRED, e.getMessage()));
         }
-        return new TransactionResult(outcomes, false, site, e instanceof DeliveryException d && d.reply() != null ? peer : null);
+        return new TransactionResult(outcomes, false, site, candidate);
     }
 
     private Future<Void> reset() {
@@ -205,6 +221,7 @@ public final class OutboundConnection {
             if (drained != null) {
                 drained.tryFail(new DeliveryException("timeout with " + peer + " while " + ClientStep.MESSAGE.where(),
                         null, false, null));
+                close(); // a server that stopped reading will not answer the end of data either
             }
         });
         return wait.onComplete(r -> vertx.cancelTimer(t));
@@ -233,7 +250,10 @@ public final class OutboundConnection {
         if (timer >= 0 || closed) {
             return;
         }
-        timer = vertx.setTimer(Math.max(1, delayNanos / 1_000_000), id -> {
+        // Never sleep longer than the shortest step timeout: a later, shorter step is then still
+        // caught close to its own deadline without re-arming the timer for every command.
+        long delay = Math.min(delayNanos, shortestTimeoutNanos);
+        timer = vertx.setTimer(Math.max(1, delay / 1_000_000), id -> {
             timer = -1;
             Waiting head = waiting.peek();
             if (head == null) {
@@ -276,6 +296,7 @@ public final class OutboundConnection {
             return;
         }
         headSinceNanos = System.nanoTime();
+        observer.reply(head.step(), reply.code());
         head.promise().complete(reply);
     }
 
@@ -330,7 +351,7 @@ public final class OutboundConnection {
         if (caps.eightBitMime() && envelope.eightBit()) {
             sb.append(" BODY=8BITMIME");
         }
-        if (caps.smtpUtf8() && envelope.smtpUtf8()) {
+        if (caps.smtpUtf8() && Transaction.needsSmtpUtf8(envelope)) {
             sb.append(" SMTPUTF8");
         }
         return sb.append("\r\n").toString();

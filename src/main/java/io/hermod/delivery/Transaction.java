@@ -30,7 +30,7 @@ final class Transaction {
 
     Future<TransactionResult> run() {
         Capabilities caps = connection.capabilities();
-        if (envelope.smtpUtf8() && !caps.smtpUtf8()) {
+        if (needsSmtpUtf8(envelope) && !caps.smtpUtf8()) {
             return Future.succeededFuture(all(RecipientOutcome.Result.FAILED,
                     "553 5.6.7 " + connection.peer() + " does not offer SMTPUTF8, which this message requires"));
         }
@@ -40,6 +40,31 @@ final class Transaction {
                             + caps.maxSize()));
         }
         return caps.pipelining() ? pipelined() : stepByStep();
+    }
+
+    /** RFC 6531 is needed for non-ASCII addresses; a client's SMTPUTF8 flag on an ASCII envelope is not enough to bounce. */
+    static boolean needsSmtpUtf8(Envelope envelope) {
+        if (!envelope.smtpUtf8()) {
+            return false;
+        }
+        if (!isAscii(envelope.sender())) {
+            return true;
+        }
+        for (var r : envelope.recipients()) {
+            if (!isAscii(r.address())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 127) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Future<TransactionResult> pipelined() {
@@ -57,12 +82,38 @@ final class Transaction {
         List<Future<Reply>> all = new ArrayList<>(rcpts);
         all.add(mail);
         all.add(data);
-        return Future.all(all).compose(v -> {
+        // join, not all: when the server answers some commands and then closes (a 421 to MAIL, say),
+        // the answers it did give still decide those recipients' results.
+        return Future.join(all).transform(joined -> {
             for (int i = 0; i < rcpts.size(); i++) {
-                rcptReplies[i] = rcpts.get(i).result();
+                rcptReplies[i] = rcpts.get(i).succeeded() ? rcpts.get(i).result() : null;
             }
-            return afterData(mail.result(), data.result());
+            if (joined.succeeded()) {
+                return afterData(mail.result(), data.result());
+            }
+            if (mail.failed()) {
+                return Future.failedFuture(mail.cause());
+            }
+            if (!mail.result().isPositive()) {
+                return Future.succeededFuture(afterMailRefused(mail.result()));
+            }
+            return Future.succeededFuture(cutShort(joined.cause()));
         });
+    }
+
+    /** The connection broke after some replies: refusals stand, the rest are deferred with the reason. */
+    private TransactionResult cutShort(Throwable cause) {
+        List<RecipientOutcome> outcomes = new ArrayList<>(indexes.size());
+        for (int i = 0; i < indexes.size(); i++) {
+            Reply rcpt = rcptReplies[i];
+            if (rcpt != null) {
+                noteSite(rcpt);
+            }
+            outcomes.add(rcpt != null && !rcpt.isPositive() ? classify(indexes.get(i), rcpt)
+                    : new RecipientOutcome(indexes.get(i), RecipientOutcome.Result.DEFERRED, cause.getMessage()));
+        }
+        connection.close();
+        return finish(outcomes);
     }
 
     private Future<TransactionResult> stepByStep() {
@@ -72,7 +123,7 @@ final class Transaction {
                         return Future.succeededFuture(afterMailRefused(mail));
                     }
                     return rcpt(0).compose(v -> {
-                        if (accepted().isEmpty()) {
+                        if (accepted().isEmpty() || siteFailure) {
                             connection.transactionAborted();
                             return Future.succeededFuture(result(null));
                         }
@@ -111,7 +162,10 @@ final class Transaction {
             connection.transactionAborted();
             return Future.succeededFuture(result(data));
         }
-        return sendBody(0, true).compose(v -> connection.expect(ClientStep.END_OF_DATA)).map(end -> {
+        // Expected before the body goes out, so that a server answering early (a 552 in the middle
+        // of the content, then closing) is heard rather than taken for a lost connection.
+        Future<Reply> endOfData = connection.expect(ClientStep.END_OF_DATA);
+        return sendBody(0, true).transform(sent -> endOfData).map(end -> {
             noteSite(end);
             return result(end);
         });
@@ -189,7 +243,7 @@ final class Transaction {
         if (siteFailure) {
             connection.close();
         }
-        return new TransactionResult(outcomes, connection.isOpen(), siteFailure, connection.peer());
+        return new TransactionResult(outcomes, connection.isOpen(), siteFailure, connection.candidate());
     }
 
     private TransactionResult all(RecipientOutcome.Result result, String detail) {
@@ -197,7 +251,7 @@ final class Transaction {
         for (int index : indexes) {
             outcomes.add(new RecipientOutcome(index, result, detail));
         }
-        return new TransactionResult(outcomes, connection.isOpen(), false, connection.peer());
+        return new TransactionResult(outcomes, connection.isOpen(), false, connection.candidate());
     }
 
     /** 421 at any step means the server is closing the channel: back the destination off. */

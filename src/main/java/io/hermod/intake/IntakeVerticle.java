@@ -33,13 +33,15 @@ public final class IntakeVerticle extends VerticleBase {
     private final MessageStore store;
     private final MessageQueue queue;
     private final ConnectionLimits limits;
+    private final IntakeObserver observer;
     private final List<HostAndPort> addresses;
     private final List<NetServer> servers = new ArrayList<>();
     private final Set<SmtpSession> sessions = new HashSet<>();
     private final List<SocketAddress> bound = new ArrayList<>();
 
     public IntakeVerticle(IntakePolicy policy, MessageStore store, MessageQueue queue, ConnectionLimits limits,
-                          List<HostAndPort> addresses) {
+                          List<HostAndPort> addresses, IntakeObserver observer) {
+        this.observer = observer;
         this.policy = policy;
         this.store = store;
         this.queue = queue;
@@ -95,11 +97,12 @@ public final class IntakeVerticle extends VerticleBase {
     private void accept(NetSocket socket) {
         InetAddress client = clientAddress(socket);
         if (!limits.tryAcquire(client)) {
+            observer.reply(Replies.TOO_MANY_CONNECTIONS.code());
             socket.write(Buffer.buffer(Replies.TOO_MANY_CONNECTIONS.toBytes())).onComplete(done -> socket.close());
             return;
         }
         SmtpSession session = new SmtpSession(policy, store, queue, new SocketChannel(socket, context),
-                client, Clock.systemUTC(), Spool.CHUNK_SIZE);
+                client, Clock.systemUTC(), Spool.CHUNK_SIZE, observer);
         sessions.add(session);
         socket.handler(buffer -> session.receive(buffer.getBytes()));
         socket.closeHandler(v -> {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** The trace header of RFC 5321 4.4 that Hermod prepends to every message it accepts. */
-final class ReceivedHeader {
+public final class ReceivedHeader {
 
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
@@ -33,6 +33,21 @@ final class ReceivedHeader {
         }
         sb.append(";\r\n\t").append(DATE.format(now)).append("\r\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The header of a message injected over the HTTP API ({@code POST /api/v1/messages}). There is
+     * no HELO name, so the from clause says {@code api}, with the HTTP client's address as the
+     * TCP-info. The with clause says {@code HTTP}: RFC 5321 4.4 allows any Atom there and asks for
+     * registered names, but naming an SMTP variant would claim a conversation that never happened,
+     * and a reader of the header learns more from the truth. No for clause: the request may name
+     * many recipients, and naming one would be arbitrary.
+     */
+    public static byte[] forHttp(InetAddress client, String hostname, String id, ZonedDateTime now) {
+        String header = "Received: from api (" + addressLiteral(client) + ")\r\n"
+                + "\tby " + hostname + " (Hermod) with HTTP id " + id + ";\r\n"
+                + "\t" + DATE.format(now) + "\r\n";
+        return header.getBytes(StandardCharsets.UTF_8);
     }
 
     static String addressLiteral(InetAddress address) {

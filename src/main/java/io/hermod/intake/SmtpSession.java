@@ -33,6 +33,7 @@ public final class SmtpSession {
     private static final byte[] EMPTY = new byte[0];
 
     private final IntakePolicy policy;
+    private final IntakeObserver observer;
     private final MessageStore store;
     private final MessageQueue queue;
     private final SessionChannel channel;
@@ -60,6 +61,12 @@ public final class SmtpSession {
 
     public SmtpSession(IntakePolicy policy, MessageStore store, MessageQueue queue, SessionChannel channel,
                        InetAddress client, Clock clock, int chunkSize) {
+        this(policy, store, queue, channel, client, clock, chunkSize, IntakeObserver.NONE);
+    }
+
+    public SmtpSession(IntakePolicy policy, MessageStore store, MessageQueue queue, SessionChannel channel,
+                       InetAddress client, Clock clock, int chunkSize, IntakeObserver observer) {
+        this.observer = observer;
         this.policy = policy;
         this.store = store;
         this.queue = queue;
@@ -359,6 +366,7 @@ public final class SmtpSession {
         if (b.overLimit() || decoder.sawLineTooLong()) {
             store.discard(b.id(), b.chunkCount());
             state = SessionState.READY;
+            observer.refused(b.overLimit() ? "too_large" : "line_too_long");
             reply(b.overLimit() ? Replies.SIZE_EXCEEDED : Replies.LINE_LIMIT_EXCEEDED);
             updateFlow();
             return;
@@ -381,8 +389,10 @@ public final class SmtpSession {
     private void committed(Envelope envelope, byte[] body, Throwable failure) {
         if (failure == null) {
             queue.enqueue(envelope, body);
+            observer.accepted(envelope);
         } else {
             store.discard(envelope.id(), envelope.chunkCount());
+            observer.refused("spool_error");
         }
         if (!connectionOpen) {
             return;
@@ -444,6 +454,7 @@ public final class SmtpSession {
     }
 
     private void reply(Reply reply) {
+        observer.reply(reply.code());
         if (reply.code() >= 500) {
             errors++;
         }

@@ -9,8 +9,8 @@ import java.util.List;
 interface BounceReporter {
 
     /**
-     * Completes once the report is safely spooled (or when none is due, as for a null sender); it
-     * never fails. The caller records the recipients as final only then, so the original message
+     * Completes once the report is safely spooled (or when none is due, as for a null sender); fails
+     * when it could not be spooled, and the caller tries again later. The caller records the recipients as final only then, so the original message
      * cannot leave the spool before its bounce exists.
      */
     Future<Void> failed(Envelope envelope, List<FailedRecipient> recipients);

@@ -70,10 +70,8 @@ final class Bounces implements BounceReporter {
                     + " report " + id + " to <" + original.sender() + "> for "
                     + recipients.size() + " recipient(s) of " + original.id());
             return (Void) null;
-        }, false).recover(e -> {
-            LOG.log(System.Logger.Level.ERROR, "bounce: cannot report failures of " + original.id() + ": " + e.getMessage());
-            return Future.succeededFuture();
-        });
+        }, false).onFailure(e -> LOG.log(System.Logger.Level.ERROR, "bounce: cannot report failures of "
+                + original.id() + " (will retry): " + e.getMessage()));
     }
 
     /** Original headers with 8-bit bytes are attached as they are: such a report needs BODY=8BITMIME. */

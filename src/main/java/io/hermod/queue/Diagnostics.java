@@ -1,20 +1,41 @@
 package io.hermod.queue;
 
-/** Reading a recipient's result text ({@code "550 5.1.1 no such user"}) for its RFC 3463 status. */
+/**
+ * Reading a recipient's result text ({@code "550 5.1.1 no such user"}, or Hermod's own reason such
+ * as {@code "lost connection with ... while ..."}) for its reply code and RFC 3463 status.
+ */
 final class Diagnostics {
 
     private Diagnostics() {
     }
 
-    /** The enhanced status after the reply code, or {@code X.0.0} of the given class when there is none. */
-    static String status(String detail, char defaultClass) {
-        if (detail != null && detail.length() >= 9 && Character.isDigit(detail.charAt(0)) && detail.charAt(3) == ' ') {
-            int end = detail.indexOf(' ', 4);
-            String candidate = detail.substring(4, end < 0 ? detail.length() : end);
-            if (candidate.matches("[245]\\.\\d{1,3}\\.\\d{1,3}")) {
-                return candidate;
+    /** The reply code the text starts with, or 0 when it is not a server reply. */
+    static int code(String detail) {
+        if (detail == null || detail.length() < 4 || (detail.charAt(3) != ' ' && detail.charAt(3) != '-')) {
+            return 0;
+        }
+        for (int i = 0; i < 3; i++) {
+            if (detail.charAt(i) < '0' || detail.charAt(i) > '9') {
+                return 0;
             }
         }
-        return defaultClass + ".0.0";
+        int code = Integer.parseInt(detail.substring(0, 3));
+        return code >= 200 && code <= 599 ? code : 0;
+    }
+
+    /** The enhanced status after the reply code, or null when there is none. */
+    static String enhanced(String detail) {
+        if (code(detail) == 0) {
+            return null;
+        }
+        int end = detail.indexOf(' ', 4);
+        String candidate = detail.substring(4, end < 0 ? detail.length() : end);
+        return candidate.matches("[245]\\.\\d{1,3}\\.\\d{1,3}") ? candidate : null;
+    }
+
+    /** The enhanced status, or {@code X.0.0} of the given class when there is none. */
+    static String status(String detail, char defaultClass) {
+        String enhanced = enhanced(detail);
+        return enhanced != null ? enhanced : defaultClass + ".0.0";
     }
 }

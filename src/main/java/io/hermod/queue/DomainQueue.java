@@ -12,11 +12,17 @@ final class DomainQueue {
     long resolvedAtMillis;
     boolean resolving;
     int inFlight;
+    boolean suspended;
     int scheduled;
     /** Whether the queue sits in its destination pool's list of domains with work. */
     boolean listed;
 
     DomainQueue(String domain) {
         this.domain = domain;
+    }
+
+    /** Nothing waits, runs or is held here: the entry can go. */
+    boolean isIdle() {
+        return ready.isEmpty() && scheduled == 0 && inFlight == 0 && !suspended && !listed && !resolving;
     }
 }

@@ -4,6 +4,7 @@ import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,8 +17,11 @@ final class MessageLedger {
 
     private static final System.Logger LOG = System.getLogger(MessageLedger.class.getName());
 
+    private record Entry(Envelope envelope, AtomicInteger open) {
+    }
+
     private final Spool spool;
-    private final ConcurrentHashMap<MessageId, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<MessageId, Entry> open = new ConcurrentHashMap<>();
 
     MessageLedger(Spool spool) {
         this.spool = spool;
@@ -30,7 +34,11 @@ final class MessageLedger {
                 pending++;
             }
         }
-        open.put(envelope.id(), new AtomicInteger(pending));
+        open.put(envelope.id(), new Entry(envelope, new AtomicInteger(pending)));
+    }
+
+    boolean isOpen(MessageId id) {
+        return open.containsKey(id);
     }
 
     /**
@@ -39,23 +47,33 @@ final class MessageLedger {
      */
     void record(Envelope envelope, int index, Recipient state) {
         if (!state.state().isFinal()) {
-            write(spool.record(envelope.id(), index, state), envelope);
+            if (open.containsKey(envelope.id())) {
+                write(spool.record(envelope.id(), index, state), envelope);
+            }
             return;
         }
-        AtomicInteger left = open.get(envelope.id());
-        if (left == null) {
+        Entry entry = open.get(envelope.id());
+        if (entry == null) {
             return; // deleted by an operator meanwhile
         }
-        if (left.get() > 1) {
+        if (entry.open().get() > 1) {
             write(spool.record(envelope.id(), index, state), envelope);
         }
-        if (left.decrementAndGet() == 0) {
-            open.remove(envelope.id());
+        if (entry.open().decrementAndGet() == 0 && open.remove(envelope.id(), entry)) {
             write(spool.delete(envelope), envelope);
         }
     }
 
-    private static void write(java.util.concurrent.CompletableFuture<Void> write, Envelope envelope) {
+    /** An operator's delete: the message leaves the ledger and the spool; false if it was not queued. */
+    CompletableFuture<Boolean> delete(MessageId id) {
+        Entry entry = open.remove(id);
+        if (entry == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return spool.delete(entry.envelope()).thenApply(v -> true);
+    }
+
+    private static void write(CompletableFuture<Void> write, Envelope envelope) {
         write.whenComplete((v, e) -> {
             if (e != null) {
                 LOG.log(System.Logger.Level.ERROR, "spool: cannot record delivery state of " + envelope.id() + ": "

@@ -6,6 +6,7 @@ import io.hermod.dns.MxHost;
 import io.hermod.dns.MxResolver;
 import io.hermod.dns.Resolution;
 import io.hermod.dns.StaticRoutes;
+import io.hermod.metrics.HermodMetrics;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +33,13 @@ final class NextHop {
     private final StaticRoutes routes;
     private final MxResolver resolver;
     private final int smtpPort;
+    private final HermodMetrics metrics;
 
-    NextHop(StaticRoutes routes, MxResolver resolver, int smtpPort) {
+    NextHop(StaticRoutes routes, MxResolver resolver, int smtpPort, HermodMetrics metrics) {
         this.routes = routes;
         this.resolver = resolver;
         this.smtpPort = smtpPort;
+        this.metrics = metrics;
     }
 
     Future<Lookup> lookup(String domain) {
@@ -48,7 +51,12 @@ final class NextHop {
         if (domain.startsWith("[") && domain.endsWith("]")) {
             return Future.succeededFuture(addressLiteral(domain));
         }
-        return resolver.resolve(domain).map(this::toLookup);
+        long start = System.nanoTime();
+        return resolver.resolve(domain).map(this::toLookup).andThen(ar -> {
+            Lookup lookup = ar.result();
+            metrics.dnsLookup(System.nanoTime() - start, lookup == null ? "transient"
+                    : lookup.found() ? null : lookup.permanent() ? "permanent" : "transient");
+        });
     }
 
     /** {@code user@[192.0.2.1]} or {@code user@[IPv6:2001:db8::1]}: that address, no DNS (RFC 5321 4.1.3). */

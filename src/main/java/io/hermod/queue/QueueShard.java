@@ -7,6 +7,7 @@ import io.hermod.delivery.DestinationPool;
 import io.hermod.delivery.OutboundConnection;
 import io.hermod.delivery.RecipientOutcome;
 import io.hermod.delivery.TransactionResult;
+import io.hermod.eventlog.EventType;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.RecipientState;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -50,6 +52,11 @@ final class QueueShard {
     private final BounceReporter bounces;
     private final Function<Delivery, BodySource> bodies;
     private final Function<Destination, DestinationPool> pools;
+    private final QueueTelemetry telemetry;
+    /** Published once a second for the gauges, which are read on another thread. */
+    final AtomicInteger readyGauge = new AtomicInteger();
+    final AtomicInteger scheduledGauge = new AtomicInteger();
+    final AtomicInteger inFlightGauge = new AtomicInteger();
     private final Map<String, DomainQueue> domains = new HashMap<>();
     private final Map<String, Site> sites = new HashMap<>();
     private final PriorityQueue<Delivery> schedule = new PriorityQueue<>();
@@ -58,7 +65,8 @@ final class QueueShard {
 
     QueueShard(Vertx vertx, Executor onShard, Clock clock, NextHop nextHop, RetryPolicy retry, Duration maxAge,
                Duration delayWarning, MessageLedger ledger, BounceReporter bounces, Function<Delivery, BodySource> bodies,
-               Function<Destination, DestinationPool> pools) {
+               Function<Destination, DestinationPool> pools, QueueTelemetry telemetry) {
+        this.telemetry = telemetry;
         this.vertx = vertx;
         this.onShard = onShard;
         this.clock = clock;
@@ -75,6 +83,10 @@ final class QueueShard {
     /** A delivery for one of this shard's domains, new or recovered from the spool. */
     void accept(Delivery delivery) {
         DomainQueue q = domains.computeIfAbsent(delivery.domain, DomainQueue::new);
+        if (!ledger.isOpen(delivery.envelope.id())) {
+            delivery.takeBody();
+            return; // deleted by an operator
+        }
         if (expired(delivery)) {
             expire(delivery);
         } else if (delivery.dueMillis() > clock.millis()) {
@@ -97,6 +109,9 @@ final class QueueShard {
     /** Queues a due delivery; returns the site to pump, or null while the domain's next hop is being looked up. */
     private Site makeReady(DomainQueue q, Delivery delivery) {
         q.ready.add(delivery);
+        if (q.suspended) {
+            return null;
+        }
         if (q.listed) {
             q.site.ready++;
             return q.site;
@@ -107,7 +122,8 @@ final class QueueShard {
         }
         if (!q.resolving) {
             q.resolving = true;
-            nextHop.lookup(q.domain).onComplete(ar -> onShard.execute(() -> resolved(q, ar.result())));
+            nextHop.lookup(q.domain).onComplete(ar -> onShard.execute(() -> resolved(q, ar.succeeded() ? ar.result()
+                    : new NextHop.Lookup(null, false, "451 4.4.3 next-hop lookup failed: " + ar.cause()))));
         }
         return null;
     }
@@ -129,9 +145,14 @@ final class QueueShard {
             site.pool.update(destination);
             q.site = site;
             q.resolvedAtMillis = clock.millis();
-            attach(q);
-            pump(site);
+            if (!q.suspended) {
+                attach(q);
+                pump(site);
+            }
             return;
+        }
+        if (q.suspended) {
+            return; // looked up again on resume
         }
         // No next hop: every delivery waiting for this domain fails with the lookup's answer.
         List<Delivery> waiting = new ArrayList<>(q.ready);
@@ -157,7 +178,12 @@ final class QueueShard {
         while (site.ready > 0) {
             OutboundConnection connection = site.pool.takeIdle();
             if (connection != null) {
-                start(site, connection, site.next());
+                Delivery next = nextLive(site);
+                if (next == null) {
+                    site.pool.release(connection, true);
+                    break;
+                }
+                start(site, connection, next);
                 continue;
             }
             if (!site.pool.tryReserve(site.ready, clock.millis())) {
@@ -165,8 +191,9 @@ final class QueueShard {
             }
             site.pool.open().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    if (site.ready > 0) {
-                        start(site, ar.result(), site.next());
+                    Delivery next = nextLive(site);
+                    if (next != null) {
+                        start(site, ar.result(), next);
                     } else {
                         site.pool.release(ar.result(), true);
                     }
@@ -176,6 +203,21 @@ final class QueueShard {
                 pump(site);
             });
         }
+    }
+
+    /** The next delivery whose message is still queued; those an operator deleted are dropped here. */
+    private Delivery nextLive(Site site) {
+        while (site.ready > 0) {
+            Delivery d = site.next();
+            if (d == null) {
+                return null;
+            }
+            if (ledger.isOpen(d.envelope.id())) {
+                return d;
+            }
+            d.takeBody();
+        }
+        return null;
     }
 
     private void start(Site site, OutboundConnection connection, Delivery delivery) {
@@ -199,7 +241,10 @@ final class QueueShard {
      */
     private void siteFailed(Site site, String reason) {
         long now = clock.millis();
-        site.pool.siteFailed(now, retry.initial(), retry.max());
+        // Several connections may fail from one outage: only the first escalates the backoff.
+        if (now >= site.pool.backoffUntilMillis()) {
+            site.pool.siteFailed(now, retry.initial(), retry.max());
+        }
         long until = site.pool.backoffUntilMillis();
         System.getLogger(QueueShard.class.getName()).log(System.Logger.Level.WARNING,
                 "delivery: destination " + site.pool.key() + " backed off for " + (until - now) + " ms: " + reason);
@@ -217,6 +262,7 @@ final class QueueShard {
 
     /** Applies one attempt's outcomes: final ones to the ledger (and bounces), deferred ones back to the schedule. */
     private void settle(DomainQueue q, Delivery delivery, TransactionResult result) {
+        delivery.takeBody();
         long now = clock.millis();
         List<Integer> deferred = new ArrayList<>();
         List<FailedRecipient> failed = new ArrayList<>();
@@ -233,11 +279,14 @@ final class QueueShard {
             Recipient after = new Recipient(before.address(), state, before.attempts() + 1,
                     state == RecipientState.PENDING ? due : 0, outcome.detail());
             delivery.states[index] = after;
+            telemetry.outcome(state == RecipientState.DELIVERED ? EventType.Delivery
+                    : state == RecipientState.BOUNCED ? EventType.Bounce : EventType.TransientFailure,
+                    delivery.envelope, after, result.remote());
             if (state == RecipientState.PENDING) {
                 deferred.add(index);
             } else if (state == RecipientState.BOUNCED) {
                 failed.add(new FailedRecipient(after.address(), Diagnostics.status(outcome.detail(), '5'),
-                        result.remote(), outcome.detail()));
+                        remoteName(result), outcome.detail()));
                 failedIndexes.add(index);
                 continue; // recorded once its report is spooled
             }
@@ -249,7 +298,7 @@ final class QueueShard {
             if (expired(delivery)) {
                 expire(delivery);
             } else {
-                reportDelay(delivery, result.remote());
+                reportDelay(delivery, remoteName(result));
                 defer(q, delivery);
             }
         }
@@ -269,6 +318,10 @@ final class QueueShard {
         bounces.delayed(delivery.envelope, delayed);
     }
 
+    private static String remoteName(TransactionResult result) {
+        return result.remote() == null ? null : result.remote().name();
+    }
+
     private long expiryOf(Delivery delivery) {
         return delivery.envelope.arrivalMillis() + maxAgeMillis;
     }
@@ -279,6 +332,7 @@ final class QueueShard {
 
     /** {@code queue.max_age} has passed: every recipient still pending expires and bounces with 4.4.7. */
     private void expire(Delivery delivery) {
+        delivery.takeBody();
         List<FailedRecipient> failed = new ArrayList<>();
         for (int index : delivery.pending()) {
             Recipient before = delivery.states[index];
@@ -286,6 +340,7 @@ final class QueueShard {
                     + (before.lastResult().isEmpty() ? "" : "; last result: " + before.lastResult());
             Recipient after = new Recipient(before.address(), RecipientState.EXPIRED, before.attempts(), 0, reason);
             delivery.states[index] = after;
+            telemetry.outcome(EventType.Expiration, delivery.envelope, after, null);
             failed.add(new FailedRecipient(after.address(), "4.4.7", null, reason));
         }
         recordAfterReport(delivery, failed, delivery.pending());
@@ -304,9 +359,25 @@ final class QueueShard {
         List<Integer> settled = List.copyOf(indexes);
         Recipient[] states = delivery.states.clone();
         bounces.failed(delivery.envelope, failed).onComplete(done -> {
-            for (int index : settled) {
-                ledger.record(delivery.envelope, index, states[index]);
+            if (done.succeeded()) {
+                for (int index : settled) {
+                    ledger.record(delivery.envelope, index, states[index]);
+                }
+                return;
             }
+            // No report could be spooled: the recipients stay pending and are tried again later,
+            // which fails them again and retries the report, rather than dropping it.
+            long due = clock.millis() + retry.delayMillis(delivery.attempts() + 1);
+            for (int index : settled) {
+                Recipient r = states[index];
+                delivery.states[index] = new Recipient(r.address(), RecipientState.PENDING, r.attempts(), due,
+                        r.lastResult());
+            }
+            Delivery again = new Delivery(delivery.envelope, delivery.domain, List.of());
+            System.arraycopy(delivery.states, 0, again.states, 0, again.states.length);
+            again.retryAt(settled, due);
+            DomainQueue q = domains.computeIfAbsent(delivery.domain, DomainQueue::new);
+            defer(q, again);
         });
     }
 
@@ -335,6 +406,10 @@ final class QueueShard {
             Delivery d = schedule.poll();
             DomainQueue q = domains.get(d.domain);
             q.scheduled--;
+            if (!ledger.isOpen(d.envelope.id())) {
+                d.takeBody();
+                continue;
+            }
             if (expired(d)) {
                 expire(d);
                 continue;
@@ -359,6 +434,109 @@ final class QueueShard {
                 pump(site);
             }
         }
+        int ready = 0;
+        int inFlight = 0;
+        for (var it = domains.values().iterator(); it.hasNext(); ) {
+            DomainQueue q = it.next();
+            ready += q.ready.size();
+            inFlight += q.inFlight;
+            if (q.isIdle()) {
+                it.remove(); // its next hop is looked up again if mail for it comes back
+            }
+        }
+        Set<Site> referenced = new HashSet<>();
+        for (DomainQueue q : domains.values()) {
+            referenced.add(q.site);
+        }
+        sites.values().removeIf(site -> site.ready == 0 && site.waiting.isEmpty() && site.pool.openConnections() == 0
+                && site.pool.backoffUntilMillis() <= clock.millis() && !referenced.contains(site));
+        readyGauge.set(ready);
+        scheduledGauge.set(schedule.size());
+        inFlightGauge.set(inFlight);
+    }
+
+    // ---- operator actions (QueueAdmin), run on this shard's event loop ----
+
+    void suspend(String domain) {
+        DomainQueue q = domains.computeIfAbsent(domain, DomainQueue::new);
+        q.suspended = true;
+        if (q.listed) {
+            q.listed = false;
+            q.site.waiting.remove(q);
+            q.site.ready -= q.ready.size();
+        }
+    }
+
+    void resume(String domain) {
+        DomainQueue q = domains.get(domain);
+        if (q == null || !q.suspended) {
+            return;
+        }
+        q.suspended = false;
+        if (q.listed) {
+            return;
+        }
+        // re-enter through makeReady, so that a stale or missing next hop is looked up first
+        List<Delivery> waiting = new ArrayList<>(q.ready);
+        q.ready.clear();
+        Site site = null;
+        for (Delivery d : waiting) {
+            Site s = makeReady(q, d);
+            site = s == null ? site : s;
+        }
+        if (site != null) {
+            pump(site);
+        }
+    }
+
+    /** Makes the domain's deferred deliveries due now; returns how many. */
+    int flush(String domain) {
+        List<Delivery> due = new ArrayList<>();
+        schedule.removeIf(d -> {
+            if (d.domain.equals(domain)) {
+                due.add(d);
+                return true;
+            }
+            return false;
+        });
+        DomainQueue q = domains.get(domain);
+        if (q == null) {
+            return 0;
+        }
+        q.scheduled -= due.size();
+        long now = clock.millis();
+        Site site = null;
+        for (Delivery d : due) {
+            d.retryAt(d.pending(), now);
+            Site s = makeReady(q, d);
+            site = s == null ? site : s;
+        }
+        if (site != null) {
+            pump(site);
+        }
+        armTimer();
+        return due.size();
+    }
+
+    List<QueueAdmin.DomainStats> stats() {
+        long now = clock.millis();
+        Map<String, Long> oldest = new HashMap<>();
+        for (Delivery d : schedule) {
+            oldest.merge(d.domain, d.envelope.arrivalMillis(), Math::min);
+        }
+        List<QueueAdmin.DomainStats> stats = new ArrayList<>();
+        for (DomainQueue q : domains.values()) {
+            if (q.ready.isEmpty() && q.scheduled == 0 && q.inFlight == 0 && !q.suspended) {
+                continue;
+            }
+            long first = oldest.getOrDefault(q.domain, Long.MAX_VALUE);
+            for (Delivery d : q.ready) {
+                first = Math.min(first, d.envelope.arrivalMillis());
+            }
+            stats.add(new QueueAdmin.DomainStats(q.domain, q.ready.size(), q.scheduled, q.inFlight, q.suspended,
+                    first == Long.MAX_VALUE ? 0 : now - first));
+        }
+        return stats;
     }
 
     void close() {

@@ -36,7 +36,8 @@ final class QueueShardVerticle extends VerticleBase {
                     return held != null ? new MemoryBody(held) : new SpoolBody(vertx, s.spool(), delivery.envelope);
                 },
                 destination -> new DestinationPool(destination, vertx, client, s.config().hostname(), s.timeouts(),
-                        s.budget(), s.config().delivery().maxMessagesPerConnection()));
+                        s.budget(), s.config().delivery().maxMessagesPerConnection(), new DeliveryMeters(s.metrics())),
+                new QueueTelemetry(s.metrics(), s.events(), Clock.systemUTC()));
         vertx.setPeriodic(1000, id -> shard.tick());
         return Future.succeededFuture();
     }
@@ -50,5 +51,29 @@ final class QueueShardVerticle extends VerticleBase {
     /** Hands a delivery to the shard on its event loop; callable from any thread. */
     void submit(Delivery delivery) {
         shardContext.runOnContext(v -> shard.accept(delivery));
+    }
+
+    /** Runs {@code action} on the shard's event loop and completes with its result. */
+    <T> Future<T> call(java.util.function.Function<QueueShard, T> action) {
+        io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+        Context caller = vertx.getOrCreateContext();
+        shardContext.runOnContext(v -> {
+            try {
+                T result = action.apply(shard);
+                caller.runOnContext(w -> promise.complete(result)); // answer on the caller's thread
+            } catch (RuntimeException e) {
+                caller.runOnContext(w -> promise.fail(e));
+            }
+        });
+        return promise.future();
+    }
+
+    /** A context of the caller's Vert.x for futures answered off the event loops. */
+    Context vertxContext() {
+        return vertx.getOrCreateContext();
+    }
+
+    QueueShard shard() {
+        return shard;
     }
 }

@@ -3,27 +3,32 @@ package io.hermod.queue;
 import io.hermod.config.HermodConfig;
 import io.hermod.delivery.ClientTimeouts;
 import io.hermod.delivery.ConnectionBudget;
-import io.hermod.spool.Envelope;
-import io.hermod.spool.Recipient;
-import io.hermod.spool.Spool;
 import io.hermod.dns.MxResolver;
 import io.hermod.dns.StaticRoutes;
-import java.time.Clock;
+import io.hermod.eventlog.EventSink;
+import io.hermod.metrics.HermodMetrics;
+import io.hermod.spool.Envelope;
+import io.hermod.spool.MessageId;
+import io.hermod.spool.Recipient;
+import io.hermod.spool.Spool;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToIntFunction;
 
 /**
  * The queue layer's door: splits each accepted message by recipient domain and hands each part to
  * the shard that owns {@code hash(domain) mod queue.shards}. Shards own their domains outright;
- * nothing here holds queue state.
+ * nothing here holds queue state. Operator requests are routed the same way.
  */
-public final class ShardedQueue implements MessageQueue {
+public final class ShardedQueue implements MessageQueue, QueueAdmin {
 
     private final List<QueueShardVerticle> shards;
     private final MessageLedger ledger;
@@ -39,13 +44,14 @@ public final class ShardedQueue implements MessageQueue {
      * Domains without a {@code delivery.routes} entry are looked up with {@code resolver}.
      */
     public static Future<ShardedQueue> deploy(Vertx vertx, HermodConfig config, Spool spool, ClientTimeouts timeouts,
-                                              MxResolver resolver) {
+                                              MxResolver resolver, HermodMetrics metrics, EventSink events) {
         MessageLedger ledger = new MessageLedger(spool);
         ConnectionBudget budget = new ConnectionBudget(config.delivery().maxConnectionsPerDestination());
         NextHop nextHop = new NextHop(new StaticRoutes(config.delivery().routes()), resolver,
-                config.delivery().smtpPort());
+                config.delivery().smtpPort(), metrics);
         Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC());
-        QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces);
+        QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces,
+                metrics, events);
         List<QueueShardVerticle> created = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
             QueueShardVerticle shard = new QueueShardVerticle(services);
@@ -54,8 +60,29 @@ public final class ShardedQueue implements MessageQueue {
         }, new DeploymentOptions().setInstances(config.queue().shards())).map(id -> {
             ShardedQueue queue = new ShardedQueue(created, ledger);
             bounces.queue(queue);
+            queue.registerGauges(metrics, budget, resolver);
             return queue;
         });
+    }
+
+    private void registerGauges(HermodMetrics metrics, ConnectionBudget budget, MxResolver resolver) {
+        metrics.gauge("hermod.queue.messages", "Messages with a recipient not yet final", ledger::messages);
+        metrics.gauge("hermod.queue.deliveries", "state", "ready", "Deliveries due now, waiting for a connection",
+                () -> sum(s -> s.shard().readyGauge.get()));
+        metrics.gauge("hermod.queue.deliveries", "state", "scheduled", "Deliveries deferred to a later attempt",
+                () -> sum(s -> s.shard().scheduledGauge.get()));
+        metrics.gauge("hermod.queue.deliveries", "state", "in_flight", "Deliveries being attempted",
+                () -> sum(s -> s.shard().inFlightGauge.get()));
+        metrics.gauge("hermod.outbound.connections", "Open outbound SMTP connections", budget::total);
+        metrics.gauge("hermod.dns.queries", "DNS queries sent since start", resolver::queries);
+    }
+
+    private int sum(ToIntFunction<QueueShardVerticle> value) {
+        int total = 0;
+        for (QueueShardVerticle s : shards) {
+            total += value.applyAsInt(s);
+        }
+        return total;
     }
 
     @Override
@@ -84,5 +111,58 @@ public final class ShardedQueue implements MessageQueue {
     /** Messages with a recipient not yet final. */
     public int messages() {
         return ledger.messages();
+    }
+
+    @Override
+    public Future<QueueSnapshot> snapshot() {
+        List<Future<List<DomainStats>>> parts = new ArrayList<>();
+        for (QueueShardVerticle shard : shards) {
+            parts.add(shard.call(QueueShard::stats));
+        }
+        return Future.all(parts).map(all -> {
+            List<DomainStats> domains = new ArrayList<>();
+            for (Future<List<DomainStats>> part : parts) {
+                domains.addAll(part.result());
+            }
+            domains.sort(java.util.Comparator.comparing(DomainStats::domain));
+            int ready = 0;
+            int scheduled = 0;
+            int inFlight = 0;
+            for (DomainStats d : domains) {
+                ready += d.ready();
+                scheduled += d.scheduled();
+                inFlight += d.inFlight();
+            }
+            return new QueueSnapshot(domains, ready, scheduled, inFlight, ledger.messages());
+        });
+    }
+
+    @Override
+    public Future<Void> suspend(String domain) {
+        String key = domain.toLowerCase(Locale.ROOT);
+        return shardOf(key).call(shard -> {
+            shard.suspend(key);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> resume(String domain) {
+        String key = domain.toLowerCase(Locale.ROOT);
+        return shardOf(key).call(shard -> {
+            shard.resume(key);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Integer> flush(String domain) {
+        String key = domain.toLowerCase(Locale.ROOT);
+        return shardOf(key).call(shard -> shard.flush(key));
+    }
+
+    @Override
+    public Future<Boolean> delete(MessageId id) {
+        return Future.fromCompletionStage(ledger.delete(id), shards.get(0).vertxContext());
     }
 }

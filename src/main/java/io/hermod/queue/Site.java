@@ -18,6 +18,10 @@ final class Site {
     /** The next delivery, taking domains in turn so that one busy domain does not starve the others. */
     Delivery next() {
         DomainQueue q = waiting.poll();
+        if (q == null) {
+            ready = 0; // cannot happen while the counts agree; never let a miscount throw on the event loop
+            return null;
+        }
         Delivery d = q.ready.poll();
         ready--;
         if (q.ready.isEmpty()) {

@@ -105,7 +105,8 @@ final class GroupCommitWriter implements AutoCloseable {
                 p.content().addTo(wb);
             }
             db.write(durable ? syncWrite : plainWrite, wb);
-        } catch (RocksDBException | RuntimeException e) {
+        } catch (RocksDBException | RuntimeException | Error e) {
+            // Even an Error must fail the waiting writes, or their sessions would wait forever.
             failure = e;
         }
         long nanos = System.nanoTime() - start;

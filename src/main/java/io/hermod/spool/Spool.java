@@ -209,19 +209,22 @@ public final class Spool implements MessageStore, AutoCloseable {
      * their commit). Blocking; returns the number of messages handed over.
      */
     public int recover(Consumer<Envelope> pending) {
-        int count = 0;
+        List<Envelope> open = new ArrayList<>();
         List<MessageId> present = new ArrayList<>();
         try (RocksIterator it = db.newIterator(envelopes)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 Envelope envelope = withStates(EnvelopeCodec.decode(it.value()));
                 present.add(envelope.id());
                 if (!envelope.isFinal()) {
-                    pending.accept(envelope);
-                    count++;
+                    open.add(envelope);
                 }
             }
         }
+        // Swept before anything is handed over: the queue may commit new messages (bounces) at once,
+        // and their bodies must not look like leftovers.
         int orphans = deleteOrphanChunks(present);
+        open.forEach(pending);
+        int count = open.size();
         LOG.log(System.Logger.Level.INFO, "spool {0}: recovered {1,number,#} messages, removed {2,number,#} unfinished bodies",
                 path, count, orphans);
         return count;
@@ -280,7 +283,7 @@ public final class Spool implements MessageStore, AutoCloseable {
 
     private long highestId() {
         long highest = 0;
-        for (ColumnFamilyHandle family : List.of(envelopes, bodies)) {
+        for (ColumnFamilyHandle family : List.of(envelopes, bodies, recipientStates)) {
             try (RocksIterator it = db.newIterator(family)) {
                 it.seekToLast();
                 if (it.isValid()) {

@@ -21,7 +21,9 @@ public final class TestHermod {
                   listen: "127.0.0.1:0"
                 spool:
                   path: "%s"
-                """.formatted(dir.resolve("spool")) + extraYaml.replace("SINK", "127.0.0.1:" + sinkPort);
+                """.formatted(dir.resolve("spool"))
+                + (extraYaml.contains("log:") ? "" : "log:\n  events: \"" + dir.resolve("events.log") + "\"\n")
+                + extraYaml.replace("SINK", "127.0.0.1:" + sinkPort);
         return Hermod.start(ConfigLoader.parse(yaml, Map.of()));
     }
 

@@ -1,0 +1,20 @@
+package io.hermod.api;
+
+import io.hermod.config.HermodConfig;
+import io.hermod.eventlog.EventSink;
+import io.hermod.queue.MessageQueue;
+import io.hermod.queue.QueueAdmin;
+import io.hermod.spool.Spool;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the HTTP API works with.
+ *
+ * @param metrics serves {@code GET /metrics} (Prometheus text); null when metrics are off
+ * @param ready   readiness: spool open, listeners bound, not draining
+ */
+public record ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
+                          Handler<RoutingContext> metrics, BooleanSupplier ready) {
+}

@@ -1,0 +1,168 @@
+package io.hermod.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import io.hermod.eventlog.EventSink;
+import io.hermod.intake.ReceivedHeader;
+import io.hermod.queue.MessageQueue;
+import io.hermod.spool.Envelope;
+import io.hermod.spool.MessageId;
+import io.hermod.spool.MessageStore;
+import io.hermod.spool.Recipient;
+import io.hermod.spool.Spool;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /api/v1/messages}: the HTTP door into the spool, with SMTP intake's contract. The
+ * request is checked (400 naming the field), a Received header is prepended, line endings are
+ * normalised and limits enforced exactly as for a DATA stream, the body is written in spool-sized
+ * chunks, and {@code 202 {"id": ...}} goes out only once the envelope's commit is durable; a failed
+ * commit is {@code 503} and leaves nothing behind. Then the queue gets the message and the event log
+ * one Reception line per recipient.
+ *
+ * <p>Parsing a request of up to {@code 1.4 × smtp.max_message_size} and encoding its message is
+ * CPU work of tens of milliseconds, and waiting for chunk writes blocks, so both run on a worker
+ * thread; the event loop only commits and answers.
+ */
+final class MessageInjection implements Handler<RoutingContext> {
+
+    private static final System.Logger LOG = System.getLogger(MessageInjection.class.getName());
+    /** What Envelope.clientName records for an injected message: there is no HELO name. */
+    static final String CLIENT_NAME = "api";
+
+    private final Vertx vertx;
+    private final MessageStore store;
+    private final MessageQueue queue;
+    private final EventSink events;
+    private final String hostname;
+    private final long maxMessageSize;
+    private final int maxRecipients;
+    private final Clock clock;
+    private final JsonFactory json;
+
+    MessageInjection(Vertx vertx, ApiServices services, Clock clock) {
+        this.vertx = vertx;
+        this.store = services.spool();
+        this.queue = services.queue();
+        this.events = services.events();
+        this.hostname = services.config().hostname();
+        this.maxMessageSize = services.config().smtp().maxMessageSize();
+        this.maxRecipients = services.config().smtp().maxRecipients();
+        this.clock = clock;
+        // A message string has at least as many octets as characters, so a string longer than the
+        // size limit is over it: the parser stops there instead of buffering it.
+        this.json = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxMessageSize)).build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
+
+    /** The request body limit: a base64 message is 4/3 of its size, plus room for JSON escapes and the envelope. */
+    static long bodyLimit(long maxMessageSize) {
+        return maxMessageSize + maxMessageSize * 2 / 5 + 64 * 1024;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            JsonResponse.error(ctx, 400, "body: a JSON object is required");
+            return;
+        }
+        InetAddress client = clientAddress(ctx.request().remoteAddress());
+        Context context = vertx.getOrCreateContext();
+        vertx.executeBlocking(() -> prepare(body, client), false)
+                .onFailure(failure -> JsonResponse.failure(ctx, failure, LOG))
+                .onSuccess(prepared -> commit(ctx, prepared, context));
+    }
+
+    /** What the worker hands back: everything but the commit. */
+    private record Prepared(Envelope envelope, byte[] lastChunk, CompletableFuture<Void> chunksWritten) {
+    }
+
+    private Prepared prepare(Buffer body, InetAddress client) {
+        InjectionRequest request = InjectionRequest.parse(json, body, maxRecipients);
+        MessageId id = store.newId();
+        byte[] header = ReceivedHeader.forHttp(client, hostname, id.toString(), ZonedDateTime.now(clock));
+        SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE);
+        try {
+            chunks.write(header, 0, header.length);
+            Supplier<ApiException> tooLarge = () -> new ApiException(413,
+                    "message: larger than " + maxMessageSize + " octets (smtp.max_message_size)");
+            CrlfNormaliser message = new CrlfNormaliser(chunks, maxMessageSize, tooLarge);
+            MessageFieldReader.copy(json, body, request.messageField(), message, tooLarge);
+            message.finish();
+            if (message.size() == 0) {
+                // SMTP cannot express "no message at all"; over HTTP it is a client bug, not mail.
+                throw ApiException.badRequest(request.messageField().key + ": is empty");
+            }
+            List<Recipient> recipients = new ArrayList<>(request.recipients().size());
+            for (String address : request.recipients()) {
+                recipients.add(Recipient.pending(address));
+            }
+            Envelope envelope = new Envelope(id, request.sender(), recipients, clock.millis(), chunks.size(),
+                    chunks.chunkCount(), message.eightBit(), request.smtpUtf8(), CLIENT_NAME,
+                    client.getHostAddress());
+            return new Prepared(envelope, chunks.takeLastChunk(), chunks.written());
+        } catch (IOException e) {
+            chunks.discard();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            chunks.discard();
+            throw e;
+        }
+    }
+
+    private void commit(RoutingContext ctx, Prepared prepared, Context context) {
+        Envelope envelope = prepared.envelope();
+        CompletableFuture<Void> commit = prepared.chunksWritten()
+                .thenCompose(v -> store.commit(envelope, prepared.lastChunk()));
+        Future.fromCompletionStage(commit, context).onComplete(result -> {
+            if (result.failed()) {
+                store.discard(envelope.id(), envelope.chunkCount());
+                Throwable cause = result.cause().getCause() == null ? result.cause() : result.cause().getCause();
+                LOG.log(System.Logger.Level.WARNING, "api: spool commit of " + envelope.id() + " failed: "
+                        + cause.getMessage());
+                JsonResponse.error(ctx, 503, "spool: the message could not be stored: " + cause.getMessage());
+                return;
+            }
+            queue.enqueue(envelope, envelope.chunkCount() == 1 ? prepared.lastChunk() : null);
+            long now = clock.millis();
+            for (Recipient recipient : envelope.recipients()) {
+                events.append(ApiEvents.reception(envelope, recipient, now));
+            }
+            JsonResponse.send(ctx, 202, new JsonObject().put("id", envelope.id().toString()));
+        });
+    }
+
+    /** The HTTP client's IP address; the loopback address if the connection has none (a Unix socket). */
+    static InetAddress clientAddress(SocketAddress remote) {
+        if (remote != null && remote.isInetSocket() && remote.hostAddress() != null) {
+            try {
+                return InetAddress.getByName(remote.hostAddress()); // an IP literal: no DNS lookup
+            } catch (UnknownHostException e) {
+                // fall through
+            }
+        }
+        return InetAddress.getLoopbackAddress();
+    }
+}

@@ -1,0 +1,19 @@
+package io.hermod.eventlog;
+
+/**
+ * One line of the event log: one recipient's outcome, or one operator action. Fields that do not
+ * apply are null (or 0 for numbers) and are left out of the JSON.
+ *
+ * @param destinationHost    the MX or route host name that answered, if any
+ * @param destinationAddress its IP address (and port), if any
+ * @param code               the SMTP reply code (250, 451, 550...), 0 when there was no reply
+ * @param enhancedCode       the RFC 3463 code ("5.1.1"), if any
+ * @param text               the reply text, or what went wrong ("lost connection with ... while ...")
+ * @param attempt            delivery attempt number, 1 for the first; 0 for Reception and AdminAction
+ * @param queueTimeMillis    time since the message was accepted
+ * @param detail             for AdminAction: what was done ("suspend example.com"); else null
+ */
+public record Event(EventType type, long timeMillis, String messageId, String sender, String recipient,
+                    String destinationHost, String destinationAddress, int code, String enhancedCode, String text,
+                    int attempt, long queueTimeMillis, String detail) {
+}

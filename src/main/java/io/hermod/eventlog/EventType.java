@@ -1,0 +1,6 @@
+package io.hermod.eventlog;
+
+/** What happened to one recipient (or, for AdminAction, what an operator did). */
+public enum EventType {
+    Reception, Delivery, TransientFailure, Bounce, Expiration, AdminAction
+}

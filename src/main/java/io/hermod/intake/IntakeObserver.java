@@ -1,0 +1,29 @@
+package io.hermod.intake;
+
+import io.hermod.spool.Envelope;
+
+/** Told about every reply a session sends and how each message ended (for metrics and the event log). */
+public interface IntakeObserver {
+
+    IntakeObserver NONE = new IntakeObserver() {
+        @Override
+        public void reply(int code) {
+        }
+
+        @Override
+        public void accepted(Envelope envelope) {
+        }
+
+        @Override
+        public void refused(String result) {
+        }
+    };
+
+    void reply(int code);
+
+    /** The message is committed to the spool and queued. */
+    void accepted(Envelope envelope);
+
+    /** The message was refused at the end of DATA: too_large, line_too_long or spool_error. */
+    void refused(String result);
+}

@@ -1,0 +1,139 @@
+package io.hermod.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Every {@code hermod_*} meter. Stages call the typed methods below; label values come from small
+ * fixed sets, and the counters behind them are cached so that a hot path pays a map lookup, not a
+ * meter registration.
+ */
+public final class HermodMetrics {
+
+    /** Buckets from 10 ms to a day: a relay hop is milliseconds, a retried delivery hours. */
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15),
+        Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1),
+        Duration.ofHours(4), Duration.ofHours(12), Duration.ofDays(1)};
+
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, Counter> intakeMessages = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Counter> intakeReplies = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> deliveryAttempts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> deliveryReplies = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> dnsFailures = new ConcurrentHashMap<>();
+    private final Timer spoolCommit;
+    private final DistributionSummary spoolBatch;
+    private final Timer deliveryLatency;
+    private final Timer transaction;
+    private final Timer dnsLookup;
+
+    public HermodMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.spoolCommit = Timer.builder("hermod.spool.commit")
+                .description("Time to write one group-commit batch to RocksDB (with fsync when durable)")
+                .serviceLevelObjectives(Duration.ofNanos(250_000), Duration.ofMillis(1), Duration.ofMillis(2),
+                        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+                        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1))
+                .register(registry);
+        this.spoolBatch = DistributionSummary.builder("hermod.spool.batch.operations")
+                .description("Writes carried by one group-commit batch")
+                .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+                .register(registry);
+        this.deliveryLatency = Timer.builder("hermod.delivery.latency")
+                .description("From acceptance to a recipient's final outcome (delivered, bounced or expired)")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
+        this.transaction = Timer.builder("hermod.delivery.transaction")
+                .description("One outbound SMTP transaction, MAIL to the reply after end of data")
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(5))
+                .register(registry);
+        this.dnsLookup = Timer.builder("hermod.dns.lookup")
+                .description("Next-hop lookups (MX and addresses; cache hits included)")
+                .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(10),
+                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5))
+                .register(registry);
+    }
+
+    /** Meters into a registry nobody scrapes: for tests and tools. */
+    public static HermodMetrics noop() {
+        return new HermodMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** result: accepted, too_large, line_too_long, spool_error. */
+    public void intakeMessage(String result) {
+        intakeMessages.computeIfAbsent(result, r -> Counter.builder("hermod.intake.messages")
+                .description("Messages at the end of DATA (or HTTP injection), by result")
+                .tag("result", r).register(registry)).increment();
+    }
+
+    public void intakeReply(int code) {
+        intakeReplies.computeIfAbsent(code, c -> Counter.builder("hermod.intake.replies")
+                .description("Replies sent to SMTP clients, by code").tag("code", String.valueOf(c))
+                .register(registry)).increment();
+    }
+
+    public void spoolBatch(int operations, long nanos, boolean failed) {
+        spoolCommit.record(nanos, TimeUnit.NANOSECONDS);
+        spoolBatch.record(operations);
+        if (failed) {
+            intakeMessages.computeIfAbsent("spool_batch_failed", r -> Counter.builder("hermod.spool.failures")
+                    .description("Group-commit batches RocksDB refused").register(registry)).increment();
+        }
+    }
+
+    /** result: delivered, deferred, failed, expired; per recipient and attempt. */
+    public void deliveryAttempt(String result) {
+        deliveryAttempts.computeIfAbsent(result, r -> Counter.builder("hermod.delivery.attempts")
+                .description("Recipient delivery attempts, by result").tag("result", r).register(registry)).increment();
+    }
+
+    /** stage: connect, ehlo, mail, rcpt, data, rset, quit. */
+    public void deliveryReply(String stage, int code) {
+        String key = stage + ':' + code;
+        deliveryReplies.computeIfAbsent(key, k -> Counter.builder("hermod.delivery.replies")
+                .description("Replies received from next hops, by code and stage")
+                .tag("code", String.valueOf(code)).tag("stage", stage).register(registry)).increment();
+    }
+
+    public void deliveryLatency(long millis) {
+        deliveryLatency.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    public void transaction(long nanos) {
+        transaction.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** failure: null on success, else permanent or transient. */
+    public void dnsLookup(long nanos, String failure) {
+        dnsLookup.record(nanos, TimeUnit.NANOSECONDS);
+        if (failure != null) {
+            dnsFailures.computeIfAbsent(failure, f -> Counter.builder("hermod.dns.failures")
+                    .description("Next-hop lookups that failed, by kind").tag("kind", f).register(registry)).increment();
+        }
+    }
+
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public void gauge(String name, String tagKey, String tagValue, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tag(tagKey, tagValue).register(registry);
+    }
+}

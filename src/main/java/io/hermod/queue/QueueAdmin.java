@@ -1,0 +1,41 @@
+package io.hermod.queue;
+
+import io.hermod.spool.MessageId;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * What an operator can ask of the queue (the HTTP API's {@code /api/v1/queues} and message
+ * deletion). Every call is answered by the shards on their own event loops; callable from any
+ * thread.
+ */
+public interface QueueAdmin {
+
+    /** Per domain: ready, scheduled, in flight, suspended, oldest age; and totals. */
+    Future<QueueSnapshot> snapshot();
+
+    /** Holds the domain's mail: nothing new is attempted until {@link #resume}. Idempotent. */
+    Future<Void> suspend(String domain);
+
+    Future<Void> resume(String domain);
+
+    /** Makes every deferred delivery of the domain due now; returns how many there were. */
+    Future<Integer> flush(String domain);
+
+    /**
+     * Removes a queued message: its pending recipients become final (deleted), it leaves the spool,
+     * and no further attempt is made. False when no queued message has that id.
+     */
+    Future<Boolean> delete(MessageId id);
+
+    /** One domain's queue. {@code oldestAgeMillis} is the age of its oldest waiting message, 0 when none. */
+    record DomainStats(String domain, int ready, int scheduled, int inFlight, boolean suspended, long oldestAgeMillis) {
+    }
+
+    /** Every domain with mail or a suspension, and the sums over them. */
+    record QueueSnapshot(List<DomainStats> domains, int ready, int scheduled, int inFlight, int messages) {
+        public QueueSnapshot {
+            domains = List.copyOf(domains);
+        }
+    }
+}
