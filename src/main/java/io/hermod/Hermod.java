@@ -50,18 +50,21 @@ public final class Hermod implements AutoCloseable {
     private final EventLog events;
     private final ShardedQueue queue;
     private final List<SocketAddress> smtpAddresses;
+    private final List<IntakeVerticle> intake;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private HttpServer http;
     private volatile boolean ready;
 
     private Hermod(HermodConfig config, Vertx vertx, String registryName, Spool spool, EventLog events,
-                   ShardedQueue queue, List<SocketAddress> smtpAddresses) {
+                   ShardedQueue queue, List<IntakeVerticle> intake) {
+        this.intake = List.copyOf(intake);
+        this.smtpAddresses = intake.get(0).boundAddresses();
         this.config = config;
         this.vertx = vertx;
         this.registryName = registryName;
         this.spool = spool;
         this.events = events;
         this.queue = queue;
-        this.smtpAddresses = smtpAddresses;
     }
 
     /** Starts Hermod; blocking. Throws {@link StartupException} naming what failed. */
@@ -93,9 +96,9 @@ public final class Hermod implements AutoCloseable {
             ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
                     config.smtp().maxConnectionsPerIp());
             metrics.gauge("hermod.inbound.connections", "Open SMTP client connections", limits::open);
-            List<SocketAddress> smtp = deployIntake(vertx, config, spool, queue, limits,
+            List<IntakeVerticle> intake = deployIntake(vertx, config, spool, queue, limits,
                     new IntakeTelemetry(metrics, events));
-            Hermod hermod = new Hermod(config, vertx, registryName, spool, events, queue, smtp);
+            Hermod hermod = new Hermod(config, vertx, registryName, spool, events, queue, intake);
             HttpApi api = new HttpApi(vertx, new ApiServices(config, spool, queue, queue, events,
                     PrometheusScrapingHandler.create(registryName), hermod::isReady));
             HostAndPort httpListen = config.http().listen();
@@ -122,8 +125,8 @@ public final class Hermod implements AutoCloseable {
      * address once and hands connections to the instances in turn (for port 0 the instances share
      * the one port the first bound).
      */
-    private static List<SocketAddress> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue,
-                                                    ConnectionLimits limits, IntakeObserver observer) {
+    private static List<IntakeVerticle> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue,
+                                                     ConnectionLimits limits, IntakeObserver observer) {
         IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp());
         List<IntakeVerticle> instances = new CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {
@@ -142,7 +145,7 @@ public final class Hermod implements AutoCloseable {
         for (SocketAddress address : bound) {
             LOG.log(System.Logger.Level.INFO, "smtp: listening on {0}:{1,number,#}", address.host(), address.port());
         }
-        return bound;
+        return instances;
     }
 
     public boolean isReady() {
@@ -181,9 +184,41 @@ public final class Hermod implements AutoCloseable {
         return http.actualPort();
     }
 
-    /** Stops listening, lets Vert.x close connections, then closes the event log and the spool. Blocking. */
+    /**
+     * Graceful stop (SIGTERM): readiness turns false at once, the listeners stop accepting, sessions
+     * in a transaction may finish it (the others get 421 4.3.2), no new delivery starts and those in
+     * flight may complete, all within {@code shutdown.grace}; then everything is closed, the spool
+     * last. What did not finish stays pending in the spool. Blocking.
+     */
+    public void drain() {
+        ready = false;
+        java.time.Duration grace = config.shutdown().grace();
+        LOG.log(System.Logger.Level.INFO, "shutdown: draining for up to " + grace);
+        List<Future<?>> steps = new java.util.ArrayList<>();
+        for (IntakeVerticle verticle : intake) {
+            steps.add(verticle.drain(grace));
+        }
+        steps.add(http.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS));
+        steps.add(queue.drain());
+        try {
+            Future.join(steps).toCompletionStage().toCompletableFuture().get(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            LOG.log(System.Logger.Level.INFO, "shutdown: drained");
+        } catch (TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "shutdown: grace of " + grace + " ran out; what is unfinished stays queued");
+        } catch (ExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "shutdown: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /** Closes Vert.x (and every connection), then the event log and the spool. Blocking; idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         ready = false;
         try {
             await(vertx.close(), "shutdown");

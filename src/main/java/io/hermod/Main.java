@@ -48,11 +48,33 @@ public final class Main {
             fail(1, "hermod: cannot start: " + e.getMessage());
         }
         Hermod running = hermod;
-        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "hermod-shutdown"));
+        installSignalHandling(running);
         System.out.println("hermod: smtp listening on " + running.smtpAddresses().get(0).host() + ":"
                 + running.smtpPort() + ", http on " + config.http().listen().host() + ":" + running.httpPort()
                 + ", spool " + config.spool().path());
         System.out.flush();
+    }
+
+    /**
+     * SIGTERM drains (Kubernetes sends it before stopping a pod) and exits 0; a second SIGTERM exits
+     * at once. Exiting at any point loses nothing accepted: the spool is the truth, and whatever was
+     * not finished is still pending there. SIGINT and other exits run the plain close.
+     */
+    @SuppressWarnings("removal")
+    private static void installSignalHandling(Hermod hermod) {
+        java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+            if (!terminating.compareAndSet(false, true)) {
+                System.err.println("hermod: second SIGTERM, exiting now");
+                Runtime.getRuntime().halt(0);
+            }
+            Thread drain = new Thread(() -> {
+                hermod.drain();
+                System.exit(0);
+            }, "hermod-drain");
+            drain.start();
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(hermod::close, "hermod-shutdown"));
     }
 
     private static void fail(int code, String message) {

@@ -81,6 +81,19 @@ public final class IntakeVerticle extends VerticleBase {
         return List.copyOf(bound);
     }
 
+    /**
+     * Graceful stop: the listeners close at once, every session is asked to drain (those between
+     * transactions get 421 4.3.2 now, the others after their transaction), and connections still
+     * open when {@code grace} runs out are closed.
+     */
+    public Future<Void> drain(java.time.Duration grace) {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (NetServer server : servers) {
+            closing.add(server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+        return Future.all(closing).mapEmpty();
+    }
+
     /** Stops accepting; sessions not in the middle of a commit get 421 4.3.2. */
     @Override
     public Future<?> stop() {
@@ -111,6 +124,7 @@ public final class IntakeVerticle extends VerticleBase {
             session.closed();
         });
         socket.exceptionHandler(e -> socket.close());
+        socket.shutdownHandler(v -> session.drain());
         session.start();
     }
 

@@ -53,6 +53,7 @@ public final class SmtpSession {
     private long lastActivityNanos;
     private boolean connectionOpen = true;
     private boolean inputPaused;
+    private boolean draining;
 
     private byte[] in = EMPTY;
     private int inStart;
@@ -113,6 +114,22 @@ public final class SmtpSession {
     }
 
     /** Closes the session with {@code reply} (for example 421 at shutdown) unless a commit is under way. */
+    /**
+     * Shutdown has begun: a session between transactions gets 421 4.3.2 and is closed now; one in
+     * the middle of a transaction may finish it (its 250 is sent) and is closed right after.
+     */
+    public void drain() {
+        draining = true;
+        closeIfIdleAndDraining();
+    }
+
+    private void closeIfIdleAndDraining() {
+        if (draining && (state == SessionState.CONNECTED || state == SessionState.READY)) {
+            reply(Replies.SHUTTING_DOWN);
+            shutdown();
+        }
+    }
+
     public void terminate(Reply reply) {
         if (state == SessionState.CLOSED || state == SessionState.COMMITTING) {
             return;
@@ -164,6 +181,7 @@ public final class SmtpSession {
             } else {
                 command(Command.parse(line));
             }
+            closeIfIdleAndDraining();
             if (errors >= policy.maxErrors() && state != SessionState.CLOSED) {
                 reply(Replies.TOO_MANY_ERRORS);
                 shutdown();
@@ -399,6 +417,7 @@ public final class SmtpSession {
         }
         state = SessionState.READY;
         reply(failure == null ? Reply.of(250, "2.0.0", "Ok: queued as " + envelope.id()) : Replies.SPOOL_FAILED);
+        closeIfIdleAndDraining();
         // Answer what arrived during the commit before reading more, so a resume that delivers new
         // bytes at once cannot re-enter receive() with this input still unprocessed.
         process();

@@ -62,6 +62,9 @@ final class QueueShard {
     private final PriorityQueue<Delivery> schedule = new PriorityQueue<>();
     private long timer = -1;
     private long timerDue = Long.MAX_VALUE;
+    private int inFlight;
+    private boolean draining;
+    private io.vertx.core.Promise<Void> drained;
 
     QueueShard(Vertx vertx, Executor onShard, Clock clock, NextHop nextHop, RetryPolicy retry, Duration maxAge,
                Duration delayWarning, MessageLedger ledger, BounceReporter bounces, Function<Delivery, BodySource> bodies,
@@ -175,7 +178,7 @@ final class QueueShard {
 
     /** Gives waiting deliveries to idle connections and opens more while work exceeds them. */
     private void pump(Site site) {
-        while (site.ready > 0) {
+        while (site.ready > 0 && !draining) {
             OutboundConnection connection = site.pool.takeIdle();
             if (connection != null) {
                 Delivery next = nextLive(site);
@@ -191,7 +194,7 @@ final class QueueShard {
             }
             site.pool.open().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    Delivery next = nextLive(site);
+                    Delivery next = draining ? null : nextLive(site);
                     if (next != null) {
                         start(site, ar.result(), next);
                     } else {
@@ -223,8 +226,10 @@ final class QueueShard {
     private void start(Site site, OutboundConnection connection, Delivery delivery) {
         DomainQueue q = domains.get(delivery.domain);
         q.inFlight++;
+        inFlight++;
         connection.send(delivery.envelope, delivery.pending(), bodies.apply(delivery)).onComplete(ar -> {
             q.inFlight--;
+            inFlight--;
             TransactionResult result = ar.result();
             site.pool.release(connection, result.reusable());
             settle(q, delivery, result);
@@ -232,7 +237,23 @@ final class QueueShard {
                 siteFailed(site, result.outcomes().get(0).detail());
             }
             pump(site);
+            if (draining && inFlight == 0 && drained != null) {
+                drained.tryComplete();
+            }
         });
+    }
+
+    /**
+     * Shutdown: no new transaction starts; completes when those in flight have finished. Whatever
+     * is not finished when the process stops stays pending in the spool, as if never attempted.
+     */
+    io.vertx.core.Future<Void> drain() {
+        draining = true;
+        drained = io.vertx.core.Promise.promise();
+        if (inFlight == 0) {
+            drained.complete();
+        }
+        return drained.future();
     }
 
     /**

@@ -113,6 +113,15 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
         return ledger.messages();
     }
 
+    /** Stops starting deliveries; completes when every shard's transactions in flight have finished. */
+    public Future<Void> drain() {
+        List<Future<Void>> shardsDrained = new ArrayList<>();
+        for (QueueShardVerticle shard : shards) {
+            shardsDrained.add(shard.call(QueueShard::drain).compose(f -> f));
+        }
+        return Future.all(shardsDrained).mapEmpty();
+    }
+
     @Override
     public Future<QueueSnapshot> snapshot() {
         List<Future<List<DomainStats>>> parts = new ArrayList<>();

@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# Hermod container image: docker build -t hermod:0.1.0 .
+#
+# Stage 1 builds the shaded jar with Maven; stage 2 is a JRE 17 runtime that runs it as a
+# non-root user with the spool on a volume.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+# The pom alone first, so that the dependency layer is rebuilt only when the pom changes.
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src ./src
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+# A fixed numeric uid, so that Kubernetes' runAsNonRoot can check it and fsGroup can match it.
+RUN groupadd --system --gid 10001 hermod \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /opt/hermod --no-create-home \
+      --shell /usr/sbin/nologin hermod \
+ && mkdir -p /opt/hermod/conf /var/spool/hermod \
+ && chown 10001:10001 /var/spool/hermod
+WORKDIR /opt/hermod
+COPY --from=build /build/target/hermod.jar /opt/hermod/hermod.jar
+# The documented defaults; the HERMOD_* variables below adapt them to a container (they win over
+# the file, so a mounted config must agree with them: k8s/configmap.yaml does).
+COPY conf/hermod.yaml /opt/hermod/conf/hermod.yaml
+
+# Everything that must survive a restart lives under the volume: the RocksDB spool and the
+# event log. Listeners bind every interface, since the container's network is its own.
+ENV HERMOD_SPOOL_PATH=/var/spool/hermod/spool \
+    HERMOD_LOG_EVENTS=/var/spool/hermod/events.log \
+    HERMOD_SMTP_LISTEN=0.0.0.0:2525 \
+    HERMOD_HTTP_LISTEN=0.0.0.0:8025 \
+    JAVA_OPTS=""
+VOLUME /var/spool/hermod
+
+# SMTP intake, HTTP (API, /health/live, /health/ready, /metrics)
+EXPOSE 2525 8025
+
+USER 10001:10001
+# SIGTERM starts Hermod's drain (stop accepting, finish transactions, flush the spool); exec makes
+# java PID 1 so that it receives the signal itself.
+STOPSIGNAL SIGTERM
+# The heap takes half the container's memory limit, not more: RocksDB's memtables (up to
+# 4 column families x 2 x 64 MiB) and Netty's direct buffers live outside it. JAVA_OPTS comes
+# last, so it can override either flag. Arguments (--config FILE) are passed on to Hermod.
+ENTRYPOINT ["sh", "-c", "exec java -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError $JAVA_OPTS -jar /opt/hermod/hermod.jar \"$@\"", "hermod"]
