@@ -74,7 +74,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
         metrics.gauge("hermod.queue.deliveries", "state", "in_flight", "Deliveries being attempted",
                 () -> sum(s -> s.shard().inFlightGauge.get()));
         metrics.gauge("hermod.outbound.connections", "Open outbound SMTP connections", budget::total);
-        metrics.gauge("hermod.dns.queries", "DNS queries sent since start", resolver::queries);
+        metrics.counter("hermod.dns.queries", "DNS queries sent", resolver::queries);
     }
 
     private int sum(ToIntFunction<QueueShardVerticle> value) {
