@@ -154,7 +154,7 @@ class IntakeToSpoolIT {
 
     private List<Envelope> heldEnvelopes(int expected) {
         List<Envelope> held = new ArrayList<>();
-        hermod.spool().recover(held::add);
+        held.addAll(hermod.spool().envelopes());
         assertThat(held).hasSize(expected);
         assertThat(hermod.queue().messages()).isEqualTo(expected);
         return held;

@@ -230,6 +230,21 @@ public final class Spool implements MessageStore, AutoCloseable {
         return count;
     }
 
+    /**
+     * Every stored message with its recipients' current states, in arrival order; read-only (unlike
+     * {@link #recover}, safe while Hermod runs). Blocking, and it reads every envelope: for tests and
+     * tools, not for a hot path.
+     */
+    public List<Envelope> envelopes() {
+        List<Envelope> all = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(envelopes)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                all.add(withStates(EnvelopeCodec.decode(it.value())));
+            }
+        }
+        return all;
+    }
+
     /** The envelope with each recipient's recorded state in place of the state it was accepted with. */
     private Envelope withStates(Envelope stored) {
         List<Recipient> recipients = new ArrayList<>(stored.recipients());
