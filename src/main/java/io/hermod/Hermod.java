@@ -195,13 +195,15 @@ public final class Hermod implements AutoCloseable {
         java.time.Duration grace = config.shutdown().grace();
         LOG.log(System.Logger.Level.INFO, "shutdown: draining for up to " + grace);
         List<Future<?>> steps = new java.util.ArrayList<>();
+        // The listeners' own deadline lies past ours, so that sessions still open when the grace
+        // runs out are told 421 by the verticles' stop() rather than cut off mid-transaction.
         for (IntakeVerticle verticle : intake) {
-            steps.add(verticle.drain(grace));
+            steps.add(verticle.drain(grace.plusSeconds(5)));
         }
-        steps.add(http.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS));
+        // HTTP stays up until the end: /health/ready answers 503, /health/live and /metrics still work.
         steps.add(queue.drain());
         try {
-            Future.join(steps).toCompletionStage().toCompletableFuture().get(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            Future.join(steps).toCompletionStage().toCompletableFuture().get(grace.toMillis(), TimeUnit.MILLISECONDS);
             LOG.log(System.Logger.Level.INFO, "shutdown: drained");
         } catch (TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "shutdown: grace of " + grace + " ran out; what is unfinished stays queued");
