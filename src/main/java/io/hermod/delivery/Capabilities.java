@@ -3,10 +3,14 @@ package io.hermod.delivery;
 import io.hermod.smtp.Reply;
 import java.util.Locale;
 
-/** What a server's EHLO answer offers that the client uses. HELO means none of it. */
-public record Capabilities(boolean pipelining, boolean eightBitMime, boolean smtpUtf8, boolean size, long maxSize) {
+/**
+ * What a server's EHLO answer offers that the client uses. HELO means none of it. After STARTTLS
+ * the client asks again and uses only the new answer (RFC 3207 4.2).
+ */
+public record Capabilities(boolean pipelining, boolean eightBitMime, boolean smtpUtf8, boolean size, long maxSize,
+                           boolean startTls) {
 
-    public static final Capabilities NONE = new Capabilities(false, false, false, false, 0);
+    public static final Capabilities NONE = new Capabilities(false, false, false, false, 0, false);
 
     public static Capabilities of(Reply ehlo) {
         boolean pipelining = false;
@@ -14,12 +18,14 @@ public record Capabilities(boolean pipelining, boolean eightBitMime, boolean smt
         boolean utf8 = false;
         boolean size = false;
         long maxSize = 0;
+        boolean startTls = false;
         for (int i = 1; i < ehlo.lines().size(); i++) {
             String[] words = ehlo.lines().get(i).trim().split("\\s+");
             switch (words[0].toUpperCase(Locale.ROOT)) {
                 case "PIPELINING" -> pipelining = true;
                 case "8BITMIME" -> eightBit = true;
                 case "SMTPUTF8" -> utf8 = true;
+                case "STARTTLS" -> startTls = true;
                 case "SIZE" -> {
                     size = true;
                     if (words.length > 1 && words[1].matches("\\d{1,18}")) {
@@ -31,6 +37,6 @@ public record Capabilities(boolean pipelining, boolean eightBitMime, boolean smt
                 }
             }
         }
-        return new Capabilities(pipelining, eightBit, utf8, size, maxSize);
+        return new Capabilities(pipelining, eightBit, utf8, size, maxSize, startTls);
     }
 }

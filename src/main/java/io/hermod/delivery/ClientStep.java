@@ -11,6 +11,8 @@ public enum ClientStep {
     GREETING("receiving the initial server greeting", Duration.ofMinutes(5)),
     EHLO("performing the EHLO handshake", Duration.ofMinutes(5)),
     HELO("performing the HELO handshake", Duration.ofMinutes(5)),
+    /** The reply to STARTTLS and the TLS handshake after it (RFC 5321 names none; Postfix waits 300 s). */
+    STARTTLS("performing the STARTTLS handshake", Duration.ofMinutes(5)),
     MAIL("sending MAIL FROM", Duration.ofMinutes(5)),
     RCPT("sending RCPT TO", Duration.ofMinutes(5)),
     DATA("sending DATA", Duration.ofMinutes(2)),

@@ -1,21 +1,45 @@
 package io.hermod.delivery;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 
 /**
  * One shard's connections to one destination: idle connections are reused for the next message,
  * new ones are opened while there is more work than connections (within the shared
  * {@link ConnectionBudget}), and a destination that refuses connections or answers 421 is backed
  * off as a whole. Used on one event loop only.
+ *
+ * <p>TLS: STARTTLS is used whenever a host offers it. A host whose opportunistic handshake breaks
+ * is tried again at once in plain text, and reached in plain text for {@link #PLAIN_TEXT_MEMORY}
+ * after that. A destination that requires TLS and gets none from any of its hosts yields a refused
+ * connection, which defers each message with 4.7.5; it is handed out again for
+ * {@link #REFUSAL_MEMORY} rather than asking the hosts once per queued message.
  */
 public final class DestinationPool {
 
+    /**
+     * How long a host whose opportunistic STARTTLS handshake failed is reached in plain text without
+     * trying again: long enough that a broken host costs one extra handshake per shard every so
+     * often, short enough that one that is fixed soon gets TLS again.
+     */
+    static final Duration PLAIN_TEXT_MEMORY = Duration.ofMinutes(10);
+    /** How long a required-TLS refusal stands for the whole destination (under the initial retry delay). */
+    static final Duration REFUSAL_MEMORY = Duration.ofSeconds(30);
+    private static final System.Logger LOG = System.getLogger(DestinationPool.class.getName());
+
     private final String key;
+    private final TlsPolicy tlsPolicy;
+    /** Host ({@code address:port}) to the {@link System#nanoTime} until which it is reached in plain text. */
+    private final Map<String, Long> plainTextUntil = new HashMap<>();
+    private OutboundConnection refused;
+    private long refusedUntilNanos;
     private volatile java.util.List<Destination.Candidate> candidates;
     private final Vertx vertx;
     private final NetClient client;
@@ -36,6 +60,7 @@ public final class DestinationPool {
                            DeliveryObserver observer) {
         this.observer = observer;
         this.key = destination.key();
+        this.tlsPolicy = destination.tlsPolicy();
         this.candidates = destination.candidates();
         this.vertx = vertx;
         this.client = client;
@@ -89,7 +114,16 @@ public final class DestinationPool {
      * when QUIT is sent, so a replacement never overlaps the connection it replaces.
      */
     public Future<OutboundConnection> open() {
-        return openAny(candidates, 0, null).andThen(ar -> {
+        Future<OutboundConnection> opened;
+        if (refused != null && System.nanoTime() - refusedUntilNanos < 0) {
+            Promise<OutboundConnection> later = Promise.promise();
+            OutboundConnection r = refused;
+            vertx.runOnContext(v -> later.complete(r)); // never completes inside the caller's loop
+            opened = later.future();
+        } else {
+            opened = openAny(candidates, 0, null, null);
+        }
+        return opened.andThen(ar -> {
             opening--;
             if (ar.succeeded()) {
                 busy++;
@@ -107,14 +141,53 @@ public final class DestinationPool {
     /**
      * Tries the hosts in order: a refused connection, a timeout or a greeting other than 220 moves
      * on to the next host in the same attempt; the last failure is reported when all have failed.
+     * When TLS is required, a host without it is passed over too, and if no host had it, the last
+     * refused connection is the answer (a deferral for the messages, not a failing site).
      */
     private Future<OutboundConnection> openAny(java.util.List<Destination.Candidate> hosts, int index,
-                                               Throwable last) {
+                                               Throwable last, OutboundConnection lastRefused) {
         if (index == hosts.size()) {
+            if (lastRefused != null) {
+                refused = lastRefused;
+                refusedUntilNanos = System.nanoTime() + REFUSAL_MEMORY.toNanos();
+                LOG.log(System.Logger.Level.WARNING, "delivery: " + key + ": " + lastRefused.refusal());
+                return Future.succeededFuture(lastRefused);
+            }
             return Future.failedFuture(last);
         }
-        return OutboundConnection.open(vertx, client, hosts.get(index), heloName, timeouts, observer)
-                .recover(e -> openAny(hosts, index + 1, e));
+        return openHost(hosts.get(index)).transform(ar -> {
+            if (ar.failed()) {
+                return openAny(hosts, index + 1, ar.cause(), lastRefused);
+            }
+            OutboundConnection c = ar.result();
+            return c.refusal() == null ? Future.succeededFuture(c) : openAny(hosts, index + 1, last, c);
+        });
+    }
+
+    /** One host, with STARTTLS unless it failed lately; a broken opportunistic handshake is retried once in plain text. */
+    private Future<OutboundConnection> openHost(Destination.Candidate host) {
+        String hostKey = host.address() + ":" + host.port();
+        Long until = plainTextUntil.get(hostKey);
+        if (until != null && System.nanoTime() - until >= 0) {
+            plainTextUntil.remove(hostKey);
+            until = null;
+        }
+        TlsPolicy policy = until != null ? TlsPolicy.NONE : tlsPolicy;
+        return OutboundConnection.open(vertx, client, host, heloName, timeouts, observer, policy).recover(e -> {
+            if (!(e instanceof StartTlsException)) {
+                return Future.failedFuture(e);
+            }
+            plainTextUntil.put(hostKey, System.nanoTime() + PLAIN_TEXT_MEMORY.toNanos());
+            LOG.log(System.Logger.Level.WARNING, "delivery: " + e.getMessage() + "; " + host
+                    + " is reached in plain text for the next " + PLAIN_TEXT_MEMORY.toMinutes() + " minutes");
+            return OutboundConnection.open(vertx, client, host, heloName, timeouts, observer, TlsPolicy.NONE);
+        });
+    }
+
+    /** Whether {@code host} ({@code address:port}) is reached in plain text now, after a failed handshake. */
+    boolean inPlainText(String hostAndPort) {
+        Long until = plainTextUntil.get(hostAndPort);
+        return until != null && System.nanoTime() - until < 0;
     }
 
     /** Takes back a connection after a transaction; it is reused, or closed when spent or broken. */

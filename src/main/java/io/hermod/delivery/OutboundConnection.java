@@ -16,16 +16,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLSession;
 
 /**
  * One SMTP connection to a next hop, on the event loop that opened it. Replies are matched to the
  * commands that asked for them in order, so a pipelined batch yields one reply per command; the
  * step at the head of that queue owns the timeout and names any failure.
+ *
+ * <p>A connection to a domain that requires TLS which could not get it stays "refused": it carries
+ * no mail, and every message given to it is deferred with the 4.7.5 reason (see {@link StartTls}).
  */
 public final class OutboundConnection {
 
     private record Waiting(ClientStep step, Promise<Reply> promise) {
     }
+
+    /**
+     * {@code STARTING_TLS}: from the server's 220 to STARTTLS until the handshake is done, when any
+     * byte that arrives is plain text injected before TLS (CVE-2011-0411 style) and ends the connection.
+     */
+    private enum Phase { OPEN, STARTING_TLS, QUITTING, CLOSED }
 
     private final Vertx vertx;
     private final NetSocket socket;
@@ -34,13 +44,19 @@ public final class OutboundConnection {
     private final ClientTimeouts timeouts;
     private final DeliveryObserver observer;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    private final ReplyParser parser = new ReplyParser(this::onReply);
+    /** Replaced after STARTTLS, so that nothing buffered in plain text is read as protected. */
+    private ReplyParser parser = new ReplyParser(this::onReply);
     private Capabilities capabilities = Capabilities.NONE;
+    /** The candidate, with the TLS session once there is one: what transactions report as their remote. */
+    private Destination.Candidate remote;
+    private Phase phase = Phase.OPEN;
+    private Promise<Void> handshake;
+    /** The 4.7.5 deferral every message gets, when TLS was required and could not be had. */
+    private String refusal;
     private long timer = -1;
     /** When the reply at the head of {@link #waiting} started to be awaited. */
     private long headSinceNanos;
     private final long shortestTimeoutNanos;
-    private boolean closed;
     private boolean needsReset;
     private int transactions;
     private long idleSinceNanos = System.nanoTime();
@@ -54,6 +70,7 @@ public final class OutboundConnection {
         this.shortestTimeoutNanos = timeouts.shortest().toNanos();
         this.socket = socket;
         this.candidate = candidate;
+        this.remote = candidate;
         this.peer = candidate.toString();
         this.timeouts = timeouts;
         socket.handler(this::onBytes);
@@ -72,13 +89,17 @@ public final class OutboundConnection {
     }
 
     /**
-     * Connects, reads the greeting and says EHLO (HELO if the server refuses EHLO). Fails with a
-     * site failure when the server cannot be reached or does not want mail (4xx/5xx greeting, 421).
+     * Connects, reads the greeting, says EHLO (HELO if the server refuses EHLO), then STARTTLS and
+     * EHLO again as {@code tls} says. Fails with a site failure when the server cannot be reached or
+     * does not want mail (4xx/5xx greeting, 421), with a {@link StartTlsException} when opportunistic
+     * TLS broke the connection. When TLS is required and cannot be had it succeeds, with a
+     * connection that {@link #refusal() refuses} to carry mail.
      */
     public static Future<OutboundConnection> open(Vertx vertx, NetClient client, Destination.Candidate target,
-                                                  String heloName, ClientTimeouts timeouts, DeliveryObserver observer) {
+                                                  String heloName, ClientTimeouts timeouts, DeliveryObserver observer,
+                                                  TlsPolicy tls) {
         String peer = target.toString();
-        return client.connect(target.port(), target.address())
+        return client.connect(StartTls.socketAddress(target, tls))
                 .recover(e -> Future.failedFuture(new DeliveryException(
                         "connect to " + peer + " failed: " + e.getMessage(), null, true, e)))
                 .compose(socket -> {
@@ -86,12 +107,13 @@ public final class OutboundConnection {
                     return c.expect(ClientStep.GREETING)
                             .compose(greeting -> c.require(greeting, ClientStep.GREETING, 220))
                             .compose(v -> c.hello(heloName))
+                            .compose(v -> new StartTls(c, tls, heloName).negotiate())
                             .map(v -> c)
                             .onFailure(e -> c.close());
                 });
     }
 
-    private Future<Void> hello(String heloName) {
+    Future<Void> hello(String heloName) {
         return command("EHLO " + heloName, ClientStep.EHLO).compose(ehlo -> {
             if (ehlo.code() == 250) {
                 capabilities = Capabilities.of(ehlo);
@@ -112,7 +134,7 @@ public final class OutboundConnection {
         return Future.failedFuture(failure(step, reply, true));
     }
 
-    private DeliveryException failure(ClientStep step, Reply reply, boolean site) {
+    DeliveryException failure(ClientStep step, Reply reply, boolean site) {
         return new DeliveryException(peer + " said " + reply + " while " + step.where(), reply, site, null);
     }
 
@@ -125,6 +147,21 @@ public final class OutboundConnection {
         return candidate;
     }
 
+    /** The host this connection went to, with its TLS session once there is one. */
+    Destination.Candidate remote() {
+        return remote;
+    }
+
+    /** {@code TLSv1.3 TLS_AES_256_GCM_SHA384} once STARTTLS succeeded, null in plain text. */
+    public String tls() {
+        return remote.tls();
+    }
+
+    /** The 4.7.5 deferral this connection gives every message instead of sending it, or null. */
+    public String refusal() {
+        return refusal;
+    }
+
     public String peer() {
         return peer;
     }
@@ -134,8 +171,9 @@ public final class OutboundConnection {
         return socketClosed.future();
     }
 
+    /** Open and usable for mail: not refused, not saying QUIT, not closed. */
     public boolean isOpen() {
-        return !closed;
+        return phase == Phase.OPEN && refusal == null;
     }
 
     public int transactions() {
@@ -152,6 +190,9 @@ public final class OutboundConnection {
      */
     public Future<TransactionResult> send(Envelope envelope, List<Integer> indexes, BodySource body) {
         transactions++;
+        if (refusal != null) {
+            return refused(indexes);
+        }
         long start = System.nanoTime();
         Future<Void> ready = needsReset ? reset() : Future.succeededFuture();
         return ready.compose(v -> new Transaction(this, envelope, indexes, body).run())
@@ -165,11 +206,73 @@ public final class OutboundConnection {
     private TransactionResult brokenTransaction(List<Integer> indexes, Throwable e) {
         close();
         boolean site = e instanceof DeliveryException d && d.siteFailure();
-        List<RecipientOutcome> outcomes = new ArrayList<>();
+        return new TransactionResult(deferAll(indexes, e.getMessage()), false, site, remote);
+    }
+
+    /**
+     * Every recipient deferred with the refusal, not a site failure (that would back off the
+     * destination with no reason recorded on the message). Completed on a later turn of the event
+     * loop, so that a queue handing many messages to a refused connection never recurses.
+     */
+    private Future<TransactionResult> refused(List<Integer> indexes) {
+        TransactionResult result = new TransactionResult(deferAll(indexes, refusal), false, false, remote);
+        Promise<TransactionResult> later = Promise.promise();
+        vertx.runOnContext(v -> later.complete(result));
+        return later.future();
+    }
+
+    private static List<RecipientOutcome> deferAll(List<Integer> indexes, String detail) {
+        List<RecipientOutcome> outcomes = new ArrayList<>(indexes.size());
         for (int index : indexes) {
-            outcomes.add(new RecipientOutcome(index, RecipientOutcome.Result.DEFERRED, e.getMessage()));
+            outcomes.add(new RecipientOutcome(index, RecipientOutcome.Result.DEFERRED, detail));
         }
-        return new TransactionResult(outcomes, false, site, candidate);
+        return outcomes;
+    }
+
+    /**
+     * After the server's 220 to STARTTLS: the TLS handshake, then a clean slate: the reply parser
+     * and the capabilities from before TLS are dropped (RFC 3207 4.2). {@code serverName} is sent as
+     * SNI and, when the client verifies host names, checked against the certificate; null checks
+     * the address. Fails with no reply when the handshake fails.
+     */
+    Future<Void> upgradeToTls(String serverName) {
+        Promise<Void> done = handshake;
+        if (done == null) {
+            return Future.failedFuture(lost(ClientStep.STARTTLS, null));
+        }
+        if (phase == Phase.STARTING_TLS) { // else closed, or plain text came in: done has failed
+            (serverName == null ? socket.upgradeToSsl() : socket.upgradeToSsl(serverName)).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    done.tryComplete();
+                } else {
+                    done.tryFail(new DeliveryException("TLS handshake with " + peer + " failed: "
+                            + ar.cause().getMessage(), null, false, ar.cause()));
+                }
+            });
+        }
+        return done.future().transform(ar -> {
+            handshake = null;
+            if (ar.failed() || phase != Phase.STARTING_TLS) {
+                close();
+                return Future.failedFuture(ar.failed() ? ar.cause() : lost(ClientStep.STARTTLS, null));
+            }
+            phase = Phase.OPEN;
+            parser = new ReplyParser(this::onReply);
+            capabilities = Capabilities.NONE;
+            SSLSession session = socket.sslSession();
+            remote = candidate.withTls(session.getProtocol() + " " + session.getCipherSuite());
+            return Future.succeededFuture();
+        });
+    }
+
+    /** TLS was required and could not be had: say QUIT if the session still stands, and carry no mail. */
+    void refuse(String deferral) {
+        refusal = deferral;
+        if (phase == Phase.OPEN) {
+            quit();
+        } else {
+            close();
+        }
     }
 
     private Future<Void> reset() {
@@ -195,7 +298,7 @@ public final class OutboundConnection {
     }
 
     void write(Buffer bytes) {
-        if (!closed) {
+        if (phase != Phase.CLOSED) {
             socket.write(bytes);
         }
     }
@@ -209,7 +312,7 @@ public final class OutboundConnection {
         }
         lineStartOut[0] = lineStart;
         write(Buffer.buffer(out.toByteArray()));
-        if (closed) {
+        if (phase == Phase.CLOSED) {
             return Future.failedFuture(lost(ClientStep.MESSAGE, null));
         }
         if (!socket.writeQueueFull()) {
@@ -229,7 +332,7 @@ public final class OutboundConnection {
 
     Future<Reply> expect(ClientStep step) {
         Promise<Reply> promise = Promise.promise();
-        if (closed) {
+        if (phase == Phase.CLOSED) {
             promise.fail(lost(step, null));
             return promise.future();
         }
@@ -247,7 +350,7 @@ public final class OutboundConnection {
      * for that reply's remaining time. Replies that come in time cost no timer operation.
      */
     private void armTimer(long delayNanos) {
-        if (timer >= 0 || closed) {
+        if (timer >= 0 || phase == Phase.CLOSED) {
             return;
         }
         // Never sleep longer than the shortest step timeout: a later, shorter step is then still
@@ -277,6 +380,10 @@ public final class OutboundConnection {
     }
 
     private void onBytes(Buffer buffer) {
+        if (phase == Phase.STARTING_TLS) {
+            injected();
+            return;
+        }
         try {
             byte[] bytes = buffer.getBytes();
             parser.feed(bytes, 0, bytes.length);
@@ -289,21 +396,42 @@ public final class OutboundConnection {
     }
 
     private void onReply(Reply reply) {
+        if (phase == Phase.STARTING_TLS) {
+            injected(); // a reply after the 220 to STARTTLS, in the same packet
+            return;
+        }
         Waiting head = waiting.poll();
         if (head == null) {
             // Unsolicited: a 421 before closing an idle connection, or a confused server.
             close();
             return;
         }
+        if (head.step() == ClientStep.STARTTLS && reply.code() == 220) {
+            phase = Phase.STARTING_TLS; // from here on, plain text is not read
+            handshake = Promise.promise();
+        }
         headSinceNanos = System.nanoTime();
         observer.reply(head.step(), reply.code());
         head.promise().complete(reply);
     }
 
+    /** Bytes between the 220 to STARTTLS and the TLS handshake: never read, and the connection ends. */
+    private void injected() {
+        Promise<Void> p = handshake;
+        if (p != null) {
+            p.tryFail(new DeliveryException(peer + " sent plain text after its 220 to STARTTLS", null, false, null));
+        }
+        close();
+    }
+
     private void onClosed(Throwable cause) {
-        if (!closed) {
-            closed = true;
+        if (phase != Phase.CLOSED) {
+            phase = Phase.CLOSED;
             cancelTimer();
+        }
+        Promise<Void> tls = handshake;
+        if (tls != null) {
+            tls.tryFail(lost(ClientStep.STARTTLS, cause));
         }
         Waiting head = waiting.peek();
         if (head != null) {
@@ -329,17 +457,25 @@ public final class OutboundConnection {
 
     /** Says QUIT and closes once the server answers (or does not, within the QUIT timeout). */
     public void quit() {
-        if (closed) {
+        if (phase != Phase.OPEN) {
+            if (phase == Phase.STARTING_TLS) {
+                close();
+            }
             return;
         }
+        phase = Phase.QUITTING;
         command("QUIT", ClientStep.QUIT).onComplete(r -> close());
     }
 
     public void close() {
-        if (!closed) {
-            closed = true;
+        if (phase != Phase.CLOSED) {
+            phase = Phase.CLOSED;
             cancelTimer();
             socket.close();
+        }
+        Promise<Void> p = handshake;
+        if (p != null) {
+            p.tryFail(lost(ClientStep.STARTTLS, null));
         }
     }
 

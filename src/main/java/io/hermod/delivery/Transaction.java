@@ -243,7 +243,7 @@ final class Transaction {
         if (siteFailure) {
             connection.close();
         }
-        return new TransactionResult(outcomes, connection.isOpen(), siteFailure, connection.candidate());
+        return new TransactionResult(outcomes, connection.isOpen(), siteFailure, connection.remote());
     }
 
     private TransactionResult all(RecipientOutcome.Result result, String detail) {
@@ -251,7 +251,7 @@ final class Transaction {
         for (int index : indexes) {
             outcomes.add(new RecipientOutcome(index, result, detail));
         }
-        return new TransactionResult(outcomes, connection.isOpen(), false, connection.candidate());
+        return new TransactionResult(outcomes, connection.isOpen(), false, connection.remote());
     }
 
     /** 421 at any step means the server is closing the channel: back the destination off. */

@@ -5,12 +5,18 @@ import java.util.List;
 /**
  * One transaction's outcome: a result for every recipient it carried, whether the connection can
  * carry another message, whether the destination itself is failing (connection refused, 421),
- * and the server that answered, null when none did.
+ * and the server that answered, null when none did. The remote's {@code tls} says whether the
+ * session was encrypted and how.
  */
 public record TransactionResult(List<RecipientOutcome> outcomes, boolean reusable, boolean siteFailure,
                                 Destination.Candidate remote) {
 
     public TransactionResult {
         outcomes = List.copyOf(outcomes);
+    }
+
+    /** {@code TLSv1.3 TLS_AES_256_GCM_SHA384} when the transaction ran over TLS, else null. */
+    public String tls() {
+        return remote == null ? null : remote.tls();
     }
 }

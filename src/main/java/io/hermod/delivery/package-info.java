@@ -9,6 +9,14 @@
  * dot-stuffed on the way. Every step has its own timeout (RFC 5321 4.5.3.2) and every failure
  * names the step ("lost connection with 127.0.0.1:2526 while sending end of data").
  *
+ * <p>TLS ({@code StartTls}): STARTTLS whenever the next hop offers it, with no certificate check
+ * and a plain-text retry of the same host when the handshake breaks (RFC 7435); for
+ * {@code delivery.tls.required_domains} the certificate and host name are verified and a next hop
+ * without TLS gets no mail: its messages are deferred with {@code 451 4.7.5}. What is checked is
+ * the {@code NetClient}'s business: the pool of a destination that requires TLS must be given one
+ * that trusts the JVM's certificate authorities and verifies host names ("HTTPS"), the others one
+ * that trusts all. A transaction's remote carries the TLS protocol and cipher, for the event log.
+ *
  * <p>It promises the queue one {@link io.hermod.delivery.RecipientOutcome} per recipient:
  * delivered (2xx), deferred (4xx, timeout, lost connection) or failed (5xx), and says whether
  * the whole destination should be backed off (it refused the connection or answered 421).

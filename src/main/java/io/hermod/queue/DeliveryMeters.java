@@ -28,6 +28,7 @@ final class DeliveryMeters implements DeliveryObserver {
         return switch (step) {
             case CONNECT, GREETING -> "connect";
             case EHLO, HELO -> "ehlo";
+            case STARTTLS -> "starttls";
             case MAIL -> "mail";
             case RCPT -> "rcpt";
             case DATA, MESSAGE, END_OF_DATA -> "data";

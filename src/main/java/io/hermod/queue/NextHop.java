@@ -9,13 +9,18 @@ import io.hermod.dns.StaticRoutes;
 import io.hermod.metrics.HermodMetrics;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Decides where a domain's mail goes: a {@code delivery.routes} entry if there is one, else its MX
  * hosts on {@code delivery.smtp_port}. A lookup that fails says whether the failure is permanent
- * (null MX, NXDOMAIN: the recipients bounce) or transient (the delivery is retried).
+ * (null MX, NXDOMAIN: the recipients bounce) or transient (the delivery is retried). A domain in
+ * {@code delivery.tls.required_domains} gets a destination that requires verified TLS, under a
+ * pool key of its own.
  */
 final class NextHop {
 
@@ -34,15 +39,31 @@ final class NextHop {
     private final MxResolver resolver;
     private final int smtpPort;
     private final HermodMetrics metrics;
+    private final Set<String> tlsRequired;
 
-    NextHop(StaticRoutes routes, MxResolver resolver, int smtpPort, HermodMetrics metrics) {
+    NextHop(StaticRoutes routes, MxResolver resolver, int smtpPort, HermodMetrics metrics,
+            Collection<String> tlsRequiredDomains) {
         this.routes = routes;
         this.resolver = resolver;
         this.smtpPort = smtpPort;
         this.metrics = metrics;
+        Set<String> lower = new java.util.HashSet<>();
+        for (String d : tlsRequiredDomains) {
+            lower.add(d.toLowerCase(Locale.ROOT));
+        }
+        this.tlsRequired = Set.copyOf(lower);
     }
 
     Future<Lookup> lookup(String domain) {
+        if (tlsRequired.isEmpty()) {
+            return find(domain);
+        }
+        String lower = domain.toLowerCase(Locale.ROOT);
+        return find(domain).map(lookup -> lookup.found() && tlsRequired.contains(lower)
+                ? Lookup.found(lookup.destination().requiringTls(lower)) : lookup);
+    }
+
+    private Future<Lookup> find(String domain) {
         var route = routes.route(domain);
         if (route.isPresent()) {
             HostAndPort hp = route.get();
@@ -78,7 +99,7 @@ final class NextHop {
         List<Destination.Candidate> candidates = new ArrayList<>();
         TreeSet<String> names = new TreeSet<>();
         for (MxHost host : hosts.hosts()) {
-            names.add(host.name().toLowerCase(java.util.Locale.ROOT));
+            names.add(host.name().toLowerCase(Locale.ROOT));
             for (String address : host.addresses()) {
                 candidates.add(new Destination.Candidate(host.name(), address, smtpPort));
             }

@@ -8,6 +8,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 
 /** The event-loop shell of one {@link QueueShard}: deliveries reach it on its own context. */
 final class QueueShardVerticle extends VerticleBase {
@@ -24,9 +25,17 @@ final class QueueShardVerticle extends VerticleBase {
     public Future<?> start() {
         shardContext = context;
         QueueServices s = services;
-        NetClient client = vertx.createNetClient(new NetClientOptions()
+        NetClientOptions options = new NetClientOptions()
                 .setTcpNoDelay(true)
-                .setConnectTimeout((int) s.timeouts().of(ClientStep.CONNECT).toMillis()));
+                .setConnectTimeout((int) s.timeouts().of(ClientStep.CONNECT).toMillis())
+                .setSslHandshakeTimeout(s.timeouts().of(ClientStep.STARTTLS).toMillis())
+                .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+        // Opportunistic TLS (RFC 7435): any certificate will do, encryption beats plain text.
+        NetClient client = vertx.createNetClient(new NetClientOptions(options)
+                .setTrustAll(true).setHostnameVerificationAlgorithm(""));
+        // delivery.tls.required_domains: the JVM's trusted authorities, the MX host name checked.
+        NetClient verifying = vertx.createNetClient(new NetClientOptions(options)
+                .setHostnameVerificationAlgorithm("HTTPS"));
         shard = new QueueShard(vertx, task -> shardContext.runOnContext(v -> task.run()), Clock.systemUTC(),
                 s.nextHop(), RetryPolicy.of(s.config().queue().retry()), s.config().queue().maxAge(),
                 s.config().queue().delayWarning().orElse(null), s.ledger(),
@@ -35,7 +44,8 @@ final class QueueShardVerticle extends VerticleBase {
                     byte[] held = delivery.takeBody();
                     return held != null ? new MemoryBody(held) : new SpoolBody(vertx, s.spool(), delivery.envelope);
                 },
-                destination -> new DestinationPool(destination, vertx, client, s.config().hostname(), s.timeouts(),
+                destination -> new DestinationPool(destination, vertx, destination.tlsRequired() ? verifying : client,
+                        s.config().hostname(), s.timeouts(),
                         s.budget(), s.config().delivery().maxMessagesPerConnection(), new DeliveryMeters(s.metrics())),
                 new QueueTelemetry(s.metrics(), s.events(), Clock.systemUTC()));
         vertx.setPeriodic(1000, id -> shard.tick());

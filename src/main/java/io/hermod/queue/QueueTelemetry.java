@@ -22,7 +22,10 @@ final class QueueTelemetry {
         this.clock = clock;
     }
 
-    /** {@code remote} is the host that answered, null when none did. */
+    /**
+     * {@code remote} is the host that answered, null when none did; when it answered over TLS, the
+     * event's {@code detail} names the protocol and cipher ({@code TLSv1.3 TLS_AES_256_GCM_SHA384}).
+     */
     void outcome(EventType type, Envelope envelope, Recipient after, Destination.Candidate remote) {
         long now = clock.millis();
         long queueTime = now - envelope.arrivalMillis();
@@ -40,6 +43,7 @@ final class QueueTelemetry {
         events.append(new Event(type, now, envelope.id().toString(), envelope.sender(), after.address(),
                 remote == null ? null : remote.name(),
                 remote == null ? null : remote.address() + ":" + remote.port(),
-                Diagnostics.code(detail), Diagnostics.enhanced(detail), detail, after.attempts(), queueTime, null));
+                Diagnostics.code(detail), Diagnostics.enhanced(detail), detail, after.attempts(), queueTime,
+                remote == null ? null : remote.tls()));
     }
 }

@@ -48,7 +48,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
         MessageLedger ledger = new MessageLedger(spool);
         ConnectionBudget budget = new ConnectionBudget(config.delivery().maxConnectionsPerDestination());
         NextHop nextHop = new NextHop(new StaticRoutes(config.delivery().routes()), resolver,
-                config.delivery().smtpPort(), metrics);
+                config.delivery().smtpPort(), metrics, config.delivery().tlsRequiredDomains());
         Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC());
         QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces,
                 metrics, events);

@@ -4,8 +4,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,19 +24,48 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #acceptTempfails}), {@code reject-*} 550, {@code slow-*} answers RCPT after
  * {@link #SLOW_MILLIS}, {@code disconnect-*} drops the connection after the message content.
  * It counts connections and transactions and keeps every read, so tests can see pipelining.
+ * With {@link #startTls} it offers STARTTLS (RFC 3207) with a self-signed certificate for
+ * {@code localhost} and 127.0.0.1 ({@link #certificate()}), or breaks or refuses the handshake, and
+ * records for each message whether it came over TLS and with which protocol.
  */
 public final class TestSink implements AutoCloseable {
 
     public static final long SLOW_MILLIS = 300;
 
-    /** One received message. */
-    public record Received(String from, List<String> recipients, byte[] data, int connection) {
+    /** One received message; {@code tls} is the protocol ({@code TLSv1.3}) it came over, null in plain text. */
+    public record Received(String from, List<String> recipients, byte[] data, int connection, String tls) {
+        public Received(String from, List<String> recipients, byte[] data, int connection) {
+            this(from, recipients, data, connection, null);
+        }
+
         public String text() {
             return new String(data, StandardCharsets.UTF_8);
+        }
+
+        public boolean overTls() {
+            return tls != null;
         }
     }
 
     public enum Greeting { OK, TEMPFAIL_421 }
+
+    /** What the sink does about STARTTLS. */
+    public enum StartTls {
+        /** Not offered (the default). */
+        NONE,
+        /** Offered; the handshake uses {@link #certificate()}. */
+        OFFER,
+        /** Offered and answered 220, then bytes that are not TLS, then the connection is closed. */
+        BROKEN,
+        /** Offered, but the command is answered {@code 454 4.7.0}. */
+        REFUSE
+    }
+
+    /** A self-signed certificate for CN=localhost with SANs localhost and 127.0.0.1, in PEM files. */
+    public record Certificate(Path key, Path cert) {
+    }
+
+    private static Certificate certificate;
 
     private final Vertx vertx;
     private final boolean pipelining;
@@ -43,6 +77,8 @@ public final class TestSink implements AutoCloseable {
     private final AtomicInteger maxOpen = new AtomicInteger();
     private volatile boolean acceptTempfails;
     private volatile Greeting greeting = Greeting.OK;
+    private volatile StartTls startTls = StartTls.NONE;
+    private volatile Certificate tlsCertificate;
 
     private TestSink(Vertx vertx, boolean pipelining) {
         this.vertx = vertx;
@@ -70,6 +106,39 @@ public final class TestSink implements AutoCloseable {
 
     public void greeting(Greeting greeting) {
         this.greeting = greeting;
+    }
+
+    /** Offers STARTTLS (or breaks or refuses it) from the next EHLO on. */
+    public void startTls(StartTls mode) throws IOException, InterruptedException {
+        if (mode != StartTls.NONE && tlsCertificate == null) {
+            tlsCertificate = certificate(); // made before a session needs it, off the event loop
+        }
+        this.startTls = mode;
+    }
+
+    /**
+     * The sink's certificate, made once per test JVM with {@code openssl req -x509} (valid one day),
+     * for clients that want to trust it.
+     */
+    public static synchronized Certificate certificate() throws IOException, InterruptedException {
+        if (certificate == null) {
+            Path dir = Files.createTempDirectory("sink-tls");
+            Path key = dir.resolve("k.pem");
+            Path cert = dir.resolve("c.pem");
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "1",
+                    "-keyout", key.toString(), "-out", cert.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("openssl req failed: " + output);
+            }
+            key.toFile().deleteOnExit();
+            cert.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            certificate = new Certificate(key, cert);
+        }
+        return certificate;
     }
 
     public List<Received> received() {
@@ -133,6 +202,8 @@ public final class TestSink implements AutoCloseable {
         private String from;
         private final List<String> rcpts = new ArrayList<>();
         private boolean disconnect;
+        /** The TLS protocol once STARTTLS has succeeded. */
+        private String tls;
 
         Conversation(NetSocket socket, int id, List<String> myReads) {
             this.socket = socket;
@@ -191,7 +262,7 @@ public final class TestSink implements AutoCloseable {
                 delayed = true;
                 return;
             }
-            received.add(new Received(from, List.copyOf(rcpts), unstuff(stuffed), id));
+            received.add(new Received(from, List.copyOf(rcpts), unstuff(stuffed), id, tls));
             reply("250 2.0.0 Ok: queued as S" + received.size());
             from = null;
             rcpts.clear();
@@ -200,8 +271,11 @@ public final class TestSink implements AutoCloseable {
         private void command(String line) {
             String upper = line.toUpperCase(Locale.ROOT);
             if (upper.startsWith("EHLO")) {
-                reply(pipelining ? "250-sink.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 100000000"
-                        : "250-sink.test\r\n250-8BITMIME\r\n250 SIZE 100000000");
+                String tlsOffer = startTls != StartTls.NONE && tls == null ? "250-STARTTLS\r\n" : "";
+                reply(pipelining ? "250-sink.test\r\n" + tlsOffer + "250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 100000000"
+                        : "250-sink.test\r\n" + tlsOffer + "250-8BITMIME\r\n250 SIZE 100000000");
+            } else if (upper.equals("STARTTLS") && startTls != StartTls.NONE) {
+                beginTls();
             } else if (upper.startsWith("HELO")) {
                 reply("250 sink.test");
             } else if (upper.startsWith("MAIL FROM:")) {
@@ -232,6 +306,40 @@ public final class TestSink implements AutoCloseable {
             } else {
                 reply("502 5.5.2 Error: command not recognized");
             }
+        }
+
+        /** RFC 3207: 220, the handshake, and a fresh session; what the client sent after STARTTLS in plain text is dropped. */
+        private void beginTls() {
+            if (tls != null) {
+                reply("554 5.5.1 Error: TLS already active");
+                return;
+            }
+            if (startTls == StartTls.REFUSE) {
+                reply("454 4.7.0 TLS not available due to temporary reason");
+                return;
+            }
+            flush();
+            delayed = true;
+            pending.reset();
+            if (startTls == StartTls.BROKEN) {
+                socket.write("220 2.0.0 Ready to start TLS\r\n");
+                vertx.setTimer(50, t -> socket.write("this is not a TLS record\r\n").onComplete(v -> socket.close()));
+                return;
+            }
+            ServerSSLOptions options = new ServerSSLOptions().setKeyCertOptions(new PemKeyCertOptions()
+                    .setKeyPath(tlsCertificate.key().toString()).setCertPath(tlsCertificate.cert().toString()));
+            socket.upgradeToSsl(options, Buffer.buffer("220 2.0.0 Ready to start TLS\r\n")).onComplete(ar -> {
+                if (ar.failed()) {
+                    socket.close();
+                    return;
+                }
+                tls = socket.sslSession().getProtocol();
+                from = null;
+                rcpts.clear();
+                pending.reset();
+                delayed = false;
+                process();
+            });
         }
 
         private void rcpt(String address) {
