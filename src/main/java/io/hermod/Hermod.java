@@ -8,10 +8,13 @@ import io.hermod.delivery.ClientTimeouts;
 import io.hermod.dns.MxResolver;
 import io.hermod.eventlog.EventLog;
 import io.hermod.intake.ConnectionLimits;
+import io.hermod.intake.IntakeCredentials;
 import io.hermod.intake.IntakeObserver;
 import io.hermod.intake.IntakePolicy;
 import io.hermod.intake.IntakeTelemetry;
 import io.hermod.intake.IntakeVerticle;
+import io.hermod.intake.Listener;
+import io.hermod.intake.ListenerRole;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
@@ -121,31 +124,49 @@ public final class Hermod implements AutoCloseable {
     }
 
     /**
-     * One intake verticle per event loop, all listening on the same addresses: Vert.x binds each
-     * address once and hands connections to the instances in turn (for port 0 the instances share
-     * the one port the first bound).
+     * One intake verticle per event loop, each listening on every address of every role (relay,
+     * submission, implicit-TLS submission): Vert.x binds each address once and hands connections to
+     * the instances in turn (for port 0 the instances share the one port the first bound).
      */
     private static List<IntakeVerticle> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue,
                                                      ConnectionLimits limits, IntakeObserver observer) {
         IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp());
+        List<Listener> listeners = Listener.configured(config.smtp(), config.submission());
+        IntakeCredentials credentials = IntakeCredentials.load(vertx, config.tls(), config.auth());
         List<IntakeVerticle> instances = new CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {
-            IntakeVerticle verticle = new IntakeVerticle(policy, spool, queue, limits, config.smtp().listen(), observer);
+            IntakeVerticle verticle = new IntakeVerticle(policy, spool, queue, limits, listeners, credentials.tls(),
+                    credentials.authenticator(), observer);
             instances.add(verticle);
             return verticle;
         }, new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)),
-                "smtp.listen " + config.smtp().listen());
-        List<SocketAddress> bound = instances.get(0).boundAddresses();
-        for (IntakeVerticle other : instances) {
-            if (!other.boundAddresses().equals(bound)) {
-                throw new StartupException("smtp.listen: instances bound different ports: " + bound + " and "
-                        + other.boundAddresses(), null);
+                String.join(", ", listeners.stream().map(l -> l.role().listenKey() + " " + l.addresses()).toList()));
+        for (Listener listener : listeners) {
+            List<SocketAddress> bound = instances.get(0).boundAddresses(listener.role());
+            for (IntakeVerticle other : instances) {
+                if (!other.boundAddresses(listener.role()).equals(bound)) {
+                    throw new StartupException(listener.role().listenKey() + ": instances bound different ports: "
+                            + bound + " and " + other.boundAddresses(listener.role()), null);
+                }
+            }
+            for (SocketAddress address : bound) {
+                LOG.log(System.Logger.Level.INFO, "{0}: listening on {1}:{2,number,#}",
+                        listener.role().listenKey().replace(".listen", ""), address.host(), address.port());
             }
         }
-        for (SocketAddress address : bound) {
-            LOG.log(System.Logger.Level.INFO, "smtp: listening on {0}:{1,number,#}", address.host(), address.port());
-        }
         return instances;
+    }
+
+    /** The port of the first {@code submission.listen} address, or -1 when port 587 is off. */
+    public int submissionPort() {
+        List<SocketAddress> bound = intake.get(0).boundAddresses(ListenerRole.SUBMISSION);
+        return bound.isEmpty() ? -1 : bound.get(0).port();
+    }
+
+    /** The port of the first {@code submissions.listen} address, or -1 when port 465 is off. */
+    public int submissionsPort() {
+        List<SocketAddress> bound = intake.get(0).boundAddresses(ListenerRole.SUBMISSIONS);
+        return bound.isEmpty() ? -1 : bound.get(0).port();
     }
 
     public boolean isReady() {

@@ -93,7 +93,7 @@ class ManifestsTest {
     void configMap_isAValidHermodConfigListeningOnAllInterfaces() {
         assertThat(config.smtp().listen()).containsExactly(new HostAndPort("0.0.0.0", 2525));
         assertThat(config.http().listen()).isEqualTo(new HostAndPort("0.0.0.0", 8025));
-        assertThat(config.submission().submissionListen()).as("submission.listen (587) is not available yet")
+        assertThat(config.submission().submissionListen()).as("submission.listen (587) is off in this ConfigMap")
                 .isEmpty();
         assertThat(config.shutdown().grace()).isEqualTo(Duration.ofSeconds(25));
     }

@@ -9,10 +9,10 @@ import static io.hermod.config.ValueTypes.hostAndPorts;
 import static io.hermod.config.ValueTypes.hostname;
 import static io.hermod.config.ValueTypes.integer;
 import static io.hermod.config.ValueTypes.integerOrAuto;
-import static io.hermod.config.ValueTypes.notAvailableYet;
 import static io.hermod.config.ValueTypes.offOr;
 import static io.hermod.config.ValueTypes.optional;
 import static io.hermod.config.ValueTypes.path;
+import static io.hermod.config.ValueTypes.readableFile;
 import static io.hermod.config.ValueTypes.routes;
 import static io.hermod.config.ValueTypes.size;
 import static io.hermod.config.ValueTypes.token;
@@ -45,12 +45,12 @@ final class Keys {
       key("smtp.max_connections_per_ip", "100", integer(1, 1_000_000));
   static final Key<Integer> SMTP_MAX_ERRORS = key("smtp.max_errors", "10", integer(1, 1000));
 
-  // Submission, TLS and AUTH are not built yet; their keys exist so that setting one fails loudly.
-  static final Key<List<HostAndPort>> SUBMISSION_LISTEN = key("submission.listen", "off", listenersNotYet());
-  static final Key<List<HostAndPort>> SUBMISSIONS_LISTEN = key("submissions.listen", "off", listenersNotYet());
-  static final Key<Optional<Path>> TLS_CERT = key("tls.cert", null, fileNotYet());
-  static final Key<Optional<Path>> TLS_KEY = key("tls.key", null, fileNotYet());
-  static final Key<Optional<Path>> AUTH_USERS = key("auth.users", null, fileNotYet());
+  // Off by default; the relations between them (submission needs TLS and AUTH) are in checkRelations.
+  static final Key<List<HostAndPort>> SUBMISSION_LISTEN = key("submission.listen", "off", listeners());
+  static final Key<List<HostAndPort>> SUBMISSIONS_LISTEN = key("submissions.listen", "off", listeners());
+  static final Key<Optional<Path>> TLS_CERT = key("tls.cert", null, optional(readableFile()));
+  static final Key<Optional<Path>> TLS_KEY = key("tls.key", null, optional(readableFile()));
+  static final Key<Optional<Path>> AUTH_USERS = key("auth.users", null, optional(readableFile()));
 
   static final Key<HostAndPort> HTTP_LISTEN = key("http.listen", "127.0.0.1:8025", hostAndPort(0));
   static final Key<Optional<String>> HTTP_TOKEN = key("http.token", null, optional(token()));
@@ -132,6 +132,7 @@ final class Keys {
       throw settings.error(QUEUE_DELAY_WARNING, "must be less than queue.max_age ("
           + Durations.format(maxAge) + "), got " + Durations.format(warning.get()));
     }
+    checkTlsAndAuth(settings);
     Duration minTtl = settings.get(DNS_MIN_TTL);
     Duration maxTtl = settings.get(DNS_MAX_TTL);
     if (maxTtl.compareTo(minTtl) < 0) {
@@ -140,12 +141,36 @@ final class Keys {
     }
   }
 
-  private static ValueType<List<HostAndPort>> listenersNotYet() {
-    return notAvailableYet(offOr(hostAndPorts(0, -1, true), List.of()), List.of());
+  /**
+   * The certificate and its key come as a pair; port 587 needs STARTTLS and AUTH (RFC 6409: AUTH
+   * before MAIL, and Hermod takes passwords over TLS only), port 465 needs its certificate and,
+   * being submission too, AUTH.
+   */
+  private static void checkTlsAndAuth(Settings settings) {
+    boolean cert = settings.get(TLS_CERT).isPresent();
+    boolean key = settings.get(TLS_KEY).isPresent();
+    if (cert && !key) {
+      throw settings.error(TLS_KEY, "must be set when tls.cert is set");
+    }
+    if (key && !cert) {
+      throw settings.error(TLS_CERT, "must be set when tls.key is set");
+    }
+    boolean users = settings.get(AUTH_USERS).isPresent();
+    for (Key<List<HostAndPort>> listener : List.of(SUBMISSION_LISTEN, SUBMISSIONS_LISTEN)) {
+      if (settings.get(listener).isEmpty()) {
+        continue;
+      }
+      if (!cert) {
+        throw settings.error(listener, "needs tls.cert and tls.key (clients authenticate over TLS only)");
+      }
+      if (!users) {
+        throw settings.error(listener, "needs auth.users (clients must authenticate on this port)");
+      }
+    }
   }
 
-  private static ValueType<Optional<Path>> fileNotYet() {
-    return notAvailableYet(optional(path()), Optional.empty());
+  private static ValueType<List<HostAndPort>> listeners() {
+    return offOr(hostAndPorts(0, -1, true), List.of());
   }
 
   private static <T> Key<T> key(String path, String defaultText, ValueType<T> type) {

@@ -3,8 +3,9 @@ package io.hermod.config;
 import java.util.List;
 
 /**
- * Submission listeners, port 587 ({@code submission.listen}) and 465 ({@code submissions.listen});
- * empty lists mean off, and the loader keeps them off until submission is built.
+ * Submission listeners, port 587 with STARTTLS ({@code submission.listen}, RFC 6409) and 465 with
+ * implicit TLS ({@code submissions.listen}, RFC 8314); an empty list means off. Either one needs
+ * {@code tls.*} and {@code auth.users}.
  */
 public record SubmissionConfig(List<HostAndPort> submissionListen, List<HostAndPort> submissionsListen) {
 

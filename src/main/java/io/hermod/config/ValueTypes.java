@@ -1,5 +1,6 @@
 package io.hermod.config;
 
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,6 +91,26 @@ final class ValueTypes {
   }
 
   /**
+   * A file that Hermod reads at start-up (a certificate, a key, the user list): it must exist and be
+   * readable now, so that a typo stops start-up instead of the first TLS handshake.
+   */
+  static ValueType<Path> readableFile() {
+    ValueType<Path> path = path();
+    return path.map(file -> {
+      if (!Files.exists(file)) {
+        throw new BadValue("cannot read " + file + ": no such file");
+      }
+      if (!Files.isRegularFile(file)) {
+        throw new BadValue("cannot read " + file + ": not a regular file");
+      }
+      if (!Files.isReadable(file)) {
+        throw new BadValue("cannot read " + file + ": permission denied");
+      }
+      return file;
+    });
+  }
+
+  /**
    * A bearer token. Never echoed in messages; whitespace is refused rather than trimmed because a
    * secret with a stray newline would otherwise fail every request with no hint why.
    */
@@ -154,17 +175,6 @@ final class ValueTypes {
       }
       return inner.fromYaml(raw);
     }, text -> text.strip().equals("off") ? off : inner.fromText(text));
-  }
-
-  /** Keys for features not built yet: accepted only when off, so that nobody believes they are on. */
-  static <T> ValueType<T> notAvailableYet(ValueType<T> inner, T off) {
-    Function<T, T> check = value -> {
-      if (!value.equals(off)) {
-        throw new BadValue("not available in this version of Hermod");
-      }
-      return value;
-    };
-    return wrap(inner.expected(), raw -> check.apply(inner.fromYaml(raw)), text -> check.apply(inner.fromText(text)));
   }
 
   static String domain(String text) {

@@ -17,15 +17,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
- * The SMTP listener on one event loop: accepts connections on every {@code smtp.listen} address,
- * applies the connection limits, and runs one {@link SmtpSession} per connection. Several
- * instances share the listening sockets, one per event loop.
+ * The SMTP listeners on one event loop: accepts connections on every address of every configured
+ * role (relay, submission, implicit-TLS submission), applies the connection limits (shared by all
+ * roles), and runs one {@link SmtpSession} per connection with its role's policy. Several instances
+ * share the listening sockets, one per event loop.
  */
 public final class IntakeVerticle extends VerticleBase {
 
@@ -34,33 +36,66 @@ public final class IntakeVerticle extends VerticleBase {
     private final MessageQueue queue;
     private final ConnectionLimits limits;
     private final IntakeObserver observer;
-    private final List<HostAndPort> addresses;
+    private final List<Listener> listeners;
+    private final TlsCredentials tls;
+    private final Authenticator authenticator;
     private final List<NetServer> servers = new ArrayList<>();
+    private final List<ListenerRole> serverRoles = new ArrayList<>();
+    private final List<HostAndPort> serverAddresses = new ArrayList<>();
     private final Set<SmtpSession> sessions = new HashSet<>();
-    private final List<SocketAddress> bound = new ArrayList<>();
+    private final Map<ListenerRole, List<SocketAddress>> bound = new EnumMap<>(ListenerRole.class);
 
+    /** A relay listener on {@code addresses}, without TLS or AUTH. */
     public IntakeVerticle(IntakePolicy policy, MessageStore store, MessageQueue queue, ConnectionLimits limits,
                           List<HostAndPort> addresses, IntakeObserver observer) {
+        this(policy, store, queue, limits, List.of(new Listener(ListenerRole.RELAY, addresses)), null,
+                Authenticator.NONE, observer);
+    }
+
+    /**
+     * @param tls the certificate for STARTTLS and implicit TLS, or null when {@code tls.*} is unset
+     */
+    public IntakeVerticle(IntakePolicy policy, MessageStore store, MessageQueue queue, ConnectionLimits limits,
+                          List<Listener> listeners, TlsCredentials tls, Authenticator authenticator,
+                          IntakeObserver observer) {
         this.observer = observer;
         this.policy = policy;
         this.store = store;
         this.queue = queue;
         this.limits = limits;
-        this.addresses = List.copyOf(addresses);
+        this.listeners = List.copyOf(listeners);
+        this.tls = tls;
+        this.authenticator = authenticator;
     }
 
     @Override
     public Future<?> start() {
         List<Future<NetServer>> listening = new ArrayList<>();
-        for (HostAndPort address : addresses) {
-            NetServer server = vertx.createNetServer(new NetServerOptions()
-                    .setTcpNoDelay(true)
-                    .setReuseAddress(true));
-            server.connectHandler(this::accept);
-            servers.add(server);
-            // Port 0 asks for a random port; Vert.x shares a random port between the instances only
-            // when it is asked for as a negative number, so that every instance serves the same one.
-            listening.add(server.listen(address.port() == 0 ? -1 : address.port(), address.host()));
+        for (Listener listener : listeners) {
+            ListenerRole role = listener.role();
+            IntakePolicy rolePolicy = policy.forListener(role, tls != null);
+            for (HostAndPort address : listener.addresses()) {
+                NetServer server = vertx.createNetServer(serverOptions(role));
+                server.connectHandler(socket -> accept(socket, rolePolicy));
+                servers.add(server);
+                serverRoles.add(role);
+                serverAddresses.add(address);
+                // Port 0 asks for a random port; Vert.x shares a random port between the instances only
+                // when it is asked for as a negative number, so that every instance serves the same one.
+                // Each address gets its own number, or the roles would all share one port.
+                int shared = -servers.size();
+                listening.add(server.listen(address.port() == 0 ? shared : address.port(), address.host()));
+            }
+        }
+        if (tls != null) {
+            Context own = context;
+            tls.onReplace(options -> own.runOnContext(v -> {
+                for (int i = 0; i < servers.size(); i++) {
+                    if (serverRoles.get(i).implicitTls()) {
+                        servers.get(i).updateSSLOptions(options, true);
+                    }
+                }
+            }));
         }
         long sweep = Math.max(100, Math.min(1000, policy.idleTimeout().toMillis() / 4));
         vertx.setPeriodic(sweep, id -> {
@@ -71,14 +106,33 @@ public final class IntakeVerticle extends VerticleBase {
         });
         return Future.all(listening).onSuccess(all -> {
             for (int i = 0; i < servers.size(); i++) {
-                bound.add(SocketAddress.inetSocketAddress(servers.get(i).actualPort(), addresses.get(i).host()));
+                bound.computeIfAbsent(serverRoles.get(i), r -> new ArrayList<>()).add(
+                        SocketAddress.inetSocketAddress(servers.get(i).actualPort(), serverAddresses.get(i).host()));
             }
         });
     }
 
-    /** The addresses this instance listens on, with the ports actually bound. */
+    private NetServerOptions serverOptions(ListenerRole role) {
+        NetServerOptions options = new NetServerOptions()
+                .setTcpNoDelay(true)
+                .setReuseAddress(true);
+        if (role.implicitTls()) {
+            // Vert.x runs the handshake before the connect handler sees the socket.
+            options.setSsl(true)
+                    .setKeyCertOptions(tls.options().getKeyCertOptions())
+                    .setEnabledSecureTransportProtocols(TlsCredentials.PROTOCOLS);
+        }
+        return options;
+    }
+
+    /** The relay ({@code smtp.listen}) addresses this instance listens on, with the ports actually bound. */
     public List<SocketAddress> boundAddresses() {
-        return List.copyOf(bound);
+        return boundAddresses(ListenerRole.RELAY);
+    }
+
+    /** The addresses of one role, with the ports actually bound; empty when that role is off. */
+    public List<SocketAddress> boundAddresses(ListenerRole role) {
+        return List.copyOf(bound.getOrDefault(role, List.of()));
     }
 
     /**
@@ -107,17 +161,18 @@ public final class IntakeVerticle extends VerticleBase {
         return Future.all(closing);
     }
 
-    private void accept(NetSocket socket) {
+    private void accept(NetSocket socket, IntakePolicy rolePolicy) {
         InetAddress client = clientAddress(socket);
         if (!limits.tryAcquire(client)) {
             observer.reply(Replies.TOO_MANY_CONNECTIONS.code());
             socket.write(Buffer.buffer(Replies.TOO_MANY_CONNECTIONS.toBytes())).onComplete(done -> socket.close());
             return;
         }
-        SmtpSession session = new SmtpSession(policy, store, queue, new SocketChannel(socket, context),
-                client, Clock.systemUTC(), Spool.CHUNK_SIZE, observer);
+        SocketChannel channel = new SocketChannel(socket, context, tls);
+        SmtpSession session = new SmtpSession(rolePolicy, store, queue, channel,
+                client, Clock.systemUTC(), Spool.CHUNK_SIZE, observer, authenticator);
         sessions.add(session);
-        socket.handler(buffer -> session.receive(buffer.getBytes()));
+        channel.deliverTo(session::receive);
         socket.closeHandler(v -> {
             sessions.remove(session);
             limits.release(client);
@@ -134,62 +189,6 @@ public final class IntakeVerticle extends VerticleBase {
             return InetAddress.getByName(remote.hostAddress());
         } catch (UnknownHostException e) {
             throw new IllegalStateException("peer address is not numeric: " + remote, e);
-        }
-    }
-
-    /** Adapts a socket to the session; pauses reading while the client does not read our replies. */
-    private static final class SocketChannel implements SessionChannel {
-        private final NetSocket socket;
-        private final Executor executor;
-        private boolean sessionPaused;
-        private boolean writePaused;
-
-        SocketChannel(NetSocket socket, Context context) {
-            this.socket = socket;
-            this.executor = task -> context.runOnContext(v -> task.run());
-            socket.drainHandler(v -> {
-                writePaused = false;
-                applyPause();
-            });
-        }
-
-        @Override
-        public void send(byte[] bytes) {
-            socket.write(Buffer.buffer(bytes));
-            if (socket.writeQueueFull()) {
-                writePaused = true;
-                applyPause();
-            }
-        }
-
-        @Override
-        public void close() {
-            socket.end();
-        }
-
-        @Override
-        public void pauseInput() {
-            sessionPaused = true;
-            applyPause();
-        }
-
-        @Override
-        public void resumeInput() {
-            sessionPaused = false;
-            applyPause();
-        }
-
-        private void applyPause() {
-            if (sessionPaused || writePaused) {
-                socket.pause();
-            } else {
-                socket.resume();
-            }
-        }
-
-        @Override
-        public Executor executor() {
-            return executor;
         }
     }
 }

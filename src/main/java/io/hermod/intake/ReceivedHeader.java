@@ -18,7 +18,17 @@ public final class ReceivedHeader {
     }
 
     /**
-     * @param protocol {@code SMTP}, {@code ESMTP} or {@code UTF8SMTP} (RFC 3848, RFC 6531)
+     * The with clause of RFC 3848 and RFC 6531: {@code SMTP}, {@code ESMTP} or {@code UTF8SMTP},
+     * plus {@code S} when the session was encrypted (STARTTLS or implicit TLS) and {@code A} when the
+     * client authenticated: {@code ESMTPS}, {@code ESMTPSA}, {@code UTF8SMTPSA}.
+     */
+    static String protocol(boolean extended, boolean smtpUtf8, boolean secure, boolean authenticated) {
+        String base = smtpUtf8 ? "UTF8SMTP" : extended || secure || authenticated ? "ESMTP" : "SMTP";
+        return base + (secure ? "S" : "") + (authenticated ? "A" : "");
+    }
+
+    /**
+     * @param protocol from {@link #protocol}
      */
     static byte[] build(String clientName, InetAddress client, String hostname, String protocol, String id,
                         List<String> recipients, ZonedDateTime now) {

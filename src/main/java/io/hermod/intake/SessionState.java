@@ -2,7 +2,7 @@ package io.hermod.intake;
 
 /** Where an intake session stands; each command is allowed in some of these only. */
 enum SessionState {
-    /** Greeted, no HELO/EHLO yet. */
+    /** Greeted (or TLS just started), no HELO/EHLO yet. */
     CONNECTED,
     /** HELO/EHLO done, no transaction open. */
     READY,
@@ -14,6 +14,17 @@ enum SessionState {
     DATA,
     /** End of data seen, waiting for the spool commit; input is paused. */
     COMMITTING,
+    /** AUTH under way: the next line is a SASL response, not a command. */
+    AUTH,
+    /** Credentials are being checked; input is paused. */
+    VERIFYING,
+    /** STARTTLS accepted: nothing is read until the TLS handshake is done. */
+    HANDSHAKE,
     /** QUIT, timeout or too many errors: nothing more is read. */
-    CLOSED
+    CLOSED;
+
+    /** Waiting for something other than the client: input stays unread (or, in HANDSHAKE, is dropped). */
+    boolean waiting() {
+        return this == COMMITTING || this == VERIFYING || this == HANDSHAKE;
+    }
 }

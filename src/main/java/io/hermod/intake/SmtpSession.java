@@ -8,37 +8,45 @@ import io.hermod.smtp.PathArgument;
 import io.hermod.smtp.PathSyntaxException;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
+import io.hermod.smtp.Sasl;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageStore;
 import io.hermod.spool.Recipient;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * One inbound SMTP connection: bytes in, replies out, accepted messages into the spool and the
  * queue. Not thread-safe: every call, and every completion it waits for, runs on the session's
  * own thread ({@link SessionChannel#executor()}).
+ *
+ * <p>STARTTLS hands the connection to the channel's TLS and starts the session over (RFC 3207
+ * 4.2); AUTH runs a SASL exchange ({@link AuthExchange}) and checks the password off the event
+ * loop, with input paused as during a commit. What is allowed when, given encryption, the user and
+ * the listener's role, is {@link SessionSecurity}'s to say.
  */
 public final class SmtpSession {
 
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     static final int MAX_COMMAND_LINE = 512;
-
-    private static final byte[] EMPTY = new byte[0];
+    /** RFC 4954 4: a SASL response line may be up to 12288 octets. */
+    static final int MAX_AUTH_LINE = 12288;
+    /** A TLS handshake that takes longer than this (or than the idle timeout) is abandoned. */
+    static final long HANDSHAKE_TIMEOUT_NANOS = 30_000_000_000L;
 
     private final IntakePolicy policy;
     private final IntakeObserver observer;
     private final MessageStore store;
     private final MessageQueue queue;
+    private final Authenticator authenticator;
     private final SessionChannel channel;
     private final InetAddress client;
-    private final boolean mayRelay;
+    private final SessionSecurity security;
     private final Clock clock;
     private final int chunkSize;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -54,11 +62,8 @@ public final class SmtpSession {
     private boolean connectionOpen = true;
     private boolean inputPaused;
     private boolean draining;
-
-    private byte[] in = EMPTY;
-    private int inStart;
-    private int inEnd;
-    private boolean discardingLongLine;
+    private AuthExchange exchange;
+    private final CommandInput input = new CommandInput();
 
     public SmtpSession(IntakePolicy policy, MessageStore store, MessageQueue queue, SessionChannel channel,
                        InetAddress client, Clock clock, int chunkSize) {
@@ -67,13 +72,20 @@ public final class SmtpSession {
 
     public SmtpSession(IntakePolicy policy, MessageStore store, MessageQueue queue, SessionChannel channel,
                        InetAddress client, Clock clock, int chunkSize, IntakeObserver observer) {
+        this(policy, store, queue, channel, client, clock, chunkSize, observer, Authenticator.NONE);
+    }
+
+    public SmtpSession(IntakePolicy policy, MessageStore store, MessageQueue queue, SessionChannel channel,
+                       InetAddress client, Clock clock, int chunkSize, IntakeObserver observer,
+                       Authenticator authenticator) {
         this.observer = observer;
+        this.authenticator = authenticator;
         this.policy = policy;
         this.store = store;
         this.queue = queue;
         this.channel = channel;
         this.client = client;
-        this.mayRelay = policy.mayRelay(client);
+        this.security = new SessionSecurity(policy, authenticator, client, channel.secure());
         this.clock = clock;
         this.chunkSize = chunkSize;
         this.lastActivityNanos = System.nanoTime();
@@ -88,10 +100,12 @@ public final class SmtpSession {
     /** Feeds bytes read from the connection. */
     public void receive(byte[] data) {
         lastActivityNanos = System.nanoTime();
-        if (state == SessionState.CLOSED || data.length == 0) {
+        // In HANDSHAKE a well-behaved channel delivers nothing; whatever comes is plain text that
+        // followed STARTTLS and must not be taken as coming over TLS.
+        if (state == SessionState.CLOSED || state == SessionState.HANDSHAKE || data.length == 0) {
             return;
         }
-        append(data);
+        input.append(data);
         process();
     }
 
@@ -104,16 +118,20 @@ public final class SmtpSession {
 
     /** Closes the session with 421 when it has been silent longer than {@code smtp.idle_timeout}. */
     public void checkIdle(long nowNanos) {
-        if (state == SessionState.CLOSED || state == SessionState.COMMITTING) {
+        if (state == SessionState.CLOSED || state == SessionState.COMMITTING || state == SessionState.VERIFYING) {
             return;
         }
-        if (nowNanos - lastActivityNanos > policy.idleTimeout().toNanos()) {
+        if (state == SessionState.HANDSHAKE) {
+            // A plain-text reply would only garble the handshake: just close.
+            if (nowNanos - lastActivityNanos > Math.min(HANDSHAKE_TIMEOUT_NANOS, policy.idleTimeout().toNanos())) {
+                shutdown();
+            }
+        } else if (nowNanos - lastActivityNanos > policy.idleTimeout().toNanos()) {
             reply(Replies.IDLE_TIMEOUT);
             shutdown();
         }
     }
 
-    /** Closes the session with {@code reply} (for example 421 at shutdown) unless a commit is under way. */
     /**
      * Shutdown has begun: a session between transactions gets 421 4.3.2 and is closed now; one in
      * the middle of a transaction may finish it (its 250 is sent) and is closed right after.
@@ -124,84 +142,55 @@ public final class SmtpSession {
     }
 
     private void closeIfIdleAndDraining() {
-        if (draining && (state == SessionState.CONNECTED || state == SessionState.READY)) {
+        if (draining && (state == SessionState.CONNECTED || state == SessionState.READY
+                || state == SessionState.AUTH)) {
             reply(Replies.SHUTTING_DOWN);
             shutdown();
         }
     }
 
+    /** Closes the session with {@code reply} (for example 421 at shutdown) unless a commit is under way. */
     public void terminate(Reply reply) {
         if (state == SessionState.CLOSED || state == SessionState.COMMITTING) {
             return;
         }
-        reply(reply);
+        if (state != SessionState.HANDSHAKE) {
+            reply(reply);
+        }
         shutdown();
     }
 
-    private void append(byte[] data) {
-        if (inStart == inEnd) {
-            in = data;
-            inStart = 0;
-            inEnd = data.length;
-            return;
-        }
-        byte[] joined = new byte[inEnd - inStart + data.length];
-        System.arraycopy(in, inStart, joined, 0, inEnd - inStart);
-        System.arraycopy(data, 0, joined, inEnd - inStart, data.length);
-        in = joined;
-        inStart = 0;
-        inEnd = joined.length;
-    }
-
     private void process() {
-        while (inStart < inEnd && state != SessionState.CLOSED && state != SessionState.COMMITTING) {
+        while (!input.isEmpty() && state != SessionState.CLOSED && !state.waiting()) {
             if (state == SessionState.DATA) {
-                inStart += decoder.decode(in, inStart, inEnd - inStart);
+                input.decode(decoder);
                 if (decoder.isDone()) {
                     endOfData();
                 }
                 continue;
             }
-            int lf = indexOfLf(in, inStart, inEnd);
-            if (lf < 0) {
-                if (inEnd - inStart >= MAX_COMMAND_LINE) {
-                    // No room left for a CRLF within the limit: drop what we have, answer at the LF.
-                    discardingLongLine = true;
-                    inStart = inEnd;
-                }
+            CommandInput.Line line = input.nextLine(state == SessionState.AUTH ? MAX_AUTH_LINE : MAX_COMMAND_LINE);
+            if (line == null) {
                 break;
             }
-            boolean tooLong = discardingLongLine || lf + 1 - inStart > MAX_COMMAND_LINE;
-            int lineEnd = lf > inStart && in[lf - 1] == '\r' ? lf - 1 : lf;
-            String line = tooLong ? null : new String(in, inStart, lineEnd - inStart, StandardCharsets.UTF_8);
-            inStart = lf + 1;
-            discardingLongLine = false;
-            if (tooLong) {
+            if (state == SessionState.AUTH) {
+                authStep(line.tooLong() ? new AuthExchange.Refuse(Replies.LINE_TOO_LONG) : exchange.respond(line.text()));
+            } else if (line.tooLong()) {
                 reply(Replies.LINE_TOO_LONG);
             } else {
-                command(Command.parse(line));
+                command(Command.parse(line.text()));
             }
             closeIfIdleAndDraining();
-            if (errors >= policy.maxErrors() && state != SessionState.CLOSED) {
-                reply(Replies.TOO_MANY_ERRORS);
-                shutdown();
-            }
-        }
-        if (inStart == inEnd) {
-            in = EMPTY;
-            inStart = 0;
-            inEnd = 0;
+            closeIfTooManyErrors();
         }
         flush();
     }
 
-    private static int indexOfLf(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == '\n') {
-                return i;
-            }
+    private void closeIfTooManyErrors() {
+        if (errors >= policy.maxErrors() && state != SessionState.CLOSED) {
+            reply(Replies.TOO_MANY_ERRORS);
+            shutdown();
         }
-        return -1;
     }
 
     private void command(Command c) {
@@ -217,7 +206,9 @@ public final class SmtpSession {
             case HELP -> reply(Replies.HELP);
             case VRFY -> reply(c.hasArgument() ? Replies.VRFY_CANNOT : Replies.SYNTAX_ARGUMENTS);
             case EXPN -> reply(Replies.EXPN_DISABLED);
-            case SEND, SOML, SAML, TURN, STARTTLS, AUTH, BDAT -> reply(Replies.NOT_IMPLEMENTED);
+            case STARTTLS -> startTls(c);
+            case AUTH -> auth(c);
+            case SEND, SOML, SAML, TURN, BDAT -> reply(Replies.NOT_IMPLEMENTED);
             case UNKNOWN -> reply(Replies.SYNTAX_UNRECOGNIZED);
         }
     }
@@ -237,13 +228,103 @@ public final class SmtpSession {
             reply(Reply.plain(250, policy.hostname()));
             return;
         }
-        reply(new Reply(250, null, List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 policy.hostname(),
                 "PIPELINING",
                 "SIZE " + policy.maxMessageSize(),
                 "8BITMIME",
                 "ENHANCEDSTATUSCODES",
-                "SMTPUTF8")));
+                "SMTPUTF8"));
+        lines.addAll(security.ehloKeywords());
+        reply(new Reply(250, null, lines));
+    }
+
+    private void startTls(Command c) {
+        Reply refusal = security.refuseStartTls(c, state);
+        if (refusal != null) {
+            reply(refusal);
+        } else {
+            // Whatever the client sent after STARTTLS came in plain text: drop it, so that nothing
+            // injected there is executed as if it had come over TLS (CVE-2011-0411).
+            input.clear();
+            state = SessionState.HANDSHAKE;
+            flush();
+            observer.reply(Replies.STARTTLS_READY.code());
+            channel.startTls(Replies.STARTTLS_READY.toBytes()).whenComplete((v, failure) -> tlsStarted(failure));
+        }
+    }
+
+    /** RFC 3207 4.2: after the handshake the session starts over, knowing nothing the client said before. */
+    private void tlsStarted(Throwable failure) {
+        if (!connectionOpen || state != SessionState.HANDSHAKE) {
+            return;
+        }
+        if (failure != null) {
+            state = SessionState.CLOSED;
+            channel.close();
+            return;
+        }
+        security.tlsStarted();
+        state = SessionState.CONNECTED;
+        clientName = "";
+        extended = false;
+        transaction = null;
+        exchange = null;
+        input.clear();
+        lastActivityNanos = System.nanoTime();
+        closeIfIdleAndDraining();
+        flush();
+    }
+
+    private void auth(Command c) {
+        Reply refusal = security.refuseAuth(state);
+        if (refusal != null) {
+            reply(refusal);
+        } else {
+            exchange = new AuthExchange();
+            authStep(exchange.start(c.argument()));
+        }
+    }
+
+    private void authStep(AuthExchange.Step step) {
+        if (step instanceof AuthExchange.Challenge challenge) {
+            state = SessionState.AUTH;
+            reply(challenge.reply());
+            return;
+        }
+        exchange = null;
+        if (step instanceof AuthExchange.Refuse refusal) {
+            state = SessionState.READY;
+            reply(refusal.reply());
+            return;
+        }
+        Sasl.Credentials credentials = ((AuthExchange.Check) step).credentials();
+        state = SessionState.VERIFYING;
+        updateFlow();
+        authenticator.authenticate(credentials.user(), credentials.password())
+                .whenCompleteAsync(this::verified, channel.executor());
+    }
+
+    private void verified(Optional<AuthenticatedUser> result, Throwable failure) {
+        if (!connectionOpen || state != SessionState.VERIFYING) {
+            return;
+        }
+        state = SessionState.READY;
+        if (failure == null && result.isPresent()) {
+            security.authenticated(result.get());
+            reply(Replies.AUTH_OK);
+        } else {
+            reply(Replies.AUTH_FAILED);
+            if (security.authFailed()) {
+                reply(Replies.TOO_MANY_AUTH_FAILURES);
+                shutdown();
+            }
+        }
+        closeIfIdleAndDraining();
+        closeIfTooManyErrors();
+        // As after a commit: answer what arrived meanwhile before reading more.
+        process();
+        updateFlow();
     }
 
     private void mail(Command c) {
@@ -255,51 +336,30 @@ public final class SmtpSession {
             reply(Replies.NESTED_MAIL);
             return;
         }
+        Reply needAuth = security.refuseMail();
+        if (needAuth != null) {
+            reply(needAuth);
+            return;
+        }
         PathArgument path;
+        MailParameters parameters;
         try {
             path = PathArgument.parseReversePath(c.argument());
+            parameters = MailParameters.parse(path.parameters(), policy.maxMessageSize());
         } catch (PathSyntaxException e) {
             reply(e.reply());
             return;
         }
-        boolean eightBit = false;
-        boolean utf8 = false;
-        for (Map.Entry<String, String> p : path.parameters().entrySet()) {
-            switch (p.getKey()) {
-                case "SIZE" -> {
-                    if (!p.getValue().matches("[0-9]{1,20}")) {
-                        reply(Replies.SYNTAX_ARGUMENTS);
-                        return;
-                    }
-                    if (p.getValue().length() > 18 || Long.parseLong(p.getValue()) > policy.maxMessageSize()) {
-                        reply(Replies.SIZE_EXCEEDED);
-                        return;
-                    }
-                }
-                case "BODY" -> {
-                    if (p.getValue().equalsIgnoreCase("8BITMIME")) {
-                        eightBit = true;
-                    } else if (!p.getValue().equalsIgnoreCase("7BIT")) {
-                        reply(Replies.UNKNOWN_PARAMETER);
-                        return;
-                    }
-                }
-                case "SMTPUTF8" -> {
-                    if (!p.getValue().isEmpty()) {
-                        reply(Replies.SYNTAX_ARGUMENTS);
-                        return;
-                    }
-                    utf8 = true;
-                }
-                default -> {
-                    reply(Replies.UNKNOWN_PARAMETER);
-                    return;
-                }
-            }
-        }
+        boolean eightBit = parameters.eightBit();
+        boolean utf8 = parameters.smtpUtf8();
         Mailbox sender = path.mailbox();
         if (sender != null && !utf8 && !sender.isAscii()) {
             reply(Replies.NEEDS_SMTPUTF8);
+            return;
+        }
+        Reply notOwned = security.refuseSender(sender);
+        if (notOwned != null) {
+            reply(notOwned);
             return;
         }
         transaction = new Transaction(sender == null ? "" : sender.toString(), eightBit, utf8);
@@ -340,7 +400,7 @@ public final class SmtpSession {
         if (!transaction.smtpUtf8 && !path.mailbox().isAscii()) {
             return Replies.NEEDS_SMTPUTF8;
         }
-        if (!mayRelay) {
+        if (!security.mayRelay()) {
             return Replies.RELAY_DENIED;
         }
         if (transaction.recipients().size() >= policy.maxRecipients()) {
@@ -365,7 +425,7 @@ public final class SmtpSession {
 
     private void startData() {
         var id = store.newId();
-        String protocol = transaction.smtpUtf8 ? "UTF8SMTP" : extended ? "ESMTP" : "SMTP";
+        String protocol = security.protocol(extended, transaction.smtpUtf8);
         byte[] header = ReceivedHeader.build(clientName, client, policy.hostname(), protocol, id.toString(),
                 transaction.recipients(), ZonedDateTime.now(clock));
         body = new MessageBody(store, id, policy.maxMessageSize() + header.length, chunkSize,
@@ -461,7 +521,8 @@ public final class SmtpSession {
     }
 
     private void updateFlow() {
-        boolean pause = state == SessionState.COMMITTING || (body != null && body.saturated());
+        boolean pause = state == SessionState.COMMITTING || state == SessionState.VERIFYING
+                || (body != null && body.saturated());
         if (pause != inputPaused && connectionOpen && state != SessionState.CLOSED) {
             inputPaused = pause;
             if (pause) {

@@ -44,6 +44,24 @@ public final class Replies {
     public static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Error: relay access denied");
     public static final Reply SPOOL_FAILED = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
 
+    // STARTTLS (RFC 3207) and AUTH (RFC 4954, enhanced codes from RFC 5248 / RFC 7504 usage)
+    public static final Reply STARTTLS_READY = Reply.of(220, "2.0.0", "Ready to start TLS");
+    public static final Reply TLS_ALREADY_ACTIVE = Reply.of(503, "5.5.1", "Error: TLS already active");
+    public static final Reply TRANSACTION_IN_PROGRESS = Reply.of(503, "5.5.1", "Error: MAIL transaction in progress");
+    public static final Reply AUTH_OK = Reply.of(235, "2.7.0", "Authentication successful");
+    public static final Reply AUTH_FAILED = Reply.of(535, "5.7.8", "Error: authentication failed");
+    public static final Reply AUTH_NEEDS_TLS = Reply.of(538, "5.7.11",
+            "Error: encryption required for requested authentication mechanism");
+    public static final Reply AUTH_REQUIRED = Reply.of(530, "5.7.0", "Error: authentication required");
+    public static final Reply AUTH_ALREADY = Reply.of(503, "5.5.1", "Error: already authenticated");
+    public static final Reply AUTH_CANCELLED = Reply.of(501, "5.0.0", "Error: authentication cancelled");
+    public static final Reply AUTH_BAD_BASE64 = Reply.of(501, "5.5.2", "Error: invalid base64 data");
+    public static final Reply AUTH_MALFORMED = Reply.of(501, "5.5.2", "Error: malformed authentication data");
+    public static final Reply AUTH_UNKNOWN_MECHANISM = Reply.of(504, "5.5.4", "Error: unsupported authentication mechanism");
+    public static final Reply SENDER_NOT_OWNED = Reply.of(553, "5.7.1", "Error: sender address not owned by user");
+    public static final Reply TOO_MANY_AUTH_FAILURES = Reply.of(421, "4.7.0",
+            "Error: too many authentication failures, closing connection");
+
     public static final Reply IDLE_TIMEOUT = Reply.of(421, "4.4.2", "Error: timeout exceeded, closing connection");
     public static final Reply TOO_MANY_ERRORS = Reply.of(421, "4.7.0", "Error: too many errors, closing connection");
     public static final Reply TOO_MANY_CONNECTIONS = Reply.of(421, "4.7.0", "Error: too many connections, try again later");

@@ -38,11 +38,14 @@ class ConfigBoundsTest {
       smtp.max_connections_per_ip              | 1000001        | smtp.max_connections_per_ip: must be between 1 and 1000000, got 1000001
       smtp.max_errors                          | 0              | smtp.max_errors: must be between 1 and 1000, got 0
       smtp.max_errors                          | 1001           | smtp.max_errors: must be between 1 and 1000, got 1001
-      submission.listen                        | 0.0.0.0:587    | submission.listen: not available in this version of Hermod
-      submissions.listen                       | 0.0.0.0:465    | submissions.listen: not available in this version of Hermod
-      tls.cert                                 | /etc/cert.pem  | tls.cert: not available in this version of Hermod
-      tls.key                                  | /etc/key.pem   | tls.key: not available in this version of Hermod
-      auth.users                               | /etc/users     | auth.users: not available in this version of Hermod
+      submission.listen                        | 0.0.0.0:587    | submission.listen: needs tls.cert and tls.key (clients authenticate over TLS only)
+      submissions.listen                       | 0.0.0.0:465    | submissions.listen: needs tls.cert and tls.key (clients authenticate over TLS only)
+      submission.listen                        | 0.0.0.0        | submission.listen: missing port in "0.0.0.0" (expected host:port)
+      tls.cert                                 | /nonexistent/cert.pem | tls.cert: cannot read /nonexistent/cert.pem: no such file
+      tls.key                                  | /nonexistent/key.pem  | tls.key: cannot read /nonexistent/key.pem: no such file
+      tls.key                                  | /              | tls.key: cannot read /: not a regular file
+      auth.users                               | /nonexistent/users    | auth.users: cannot read /nonexistent/users: no such file
+      auth.users                               | ""             | auth.users: must not be empty
       delivery.tls.required_domains            | [bad domain]   | delivery.tls.required_domains: not a valid domain name: "bad domain"
       http.listen                              | localhost      | http.listen: missing port in "localhost" (expected host:port)
       http.listen                              | '[::1]:x'      | http.listen: not a port number: "x"

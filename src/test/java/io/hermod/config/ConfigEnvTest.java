@@ -86,7 +86,7 @@ class ConfigEnvTest {
       HERMOD_DELIVERY_ROUTES     | a.com=b:1,A.com=c:2 | delivery.routes (from HERMOD_DELIVERY_ROUTES): route for a.com given twice
       HERMOD_QUEUE_RETRY_MAX     | 30s         | queue.retry.max (from HERMOD_QUEUE_RETRY_MAX): must be at least queue.retry.initial (1m), got 30s
       HERMOD_HTTP_TOKEN          | ``          | http.token (from HERMOD_HTTP_TOKEN): must not be empty
-      HERMOD_TLS_CERT            | /etc/c.pem  | tls.cert (from HERMOD_TLS_CERT): not available in this version of Hermod
+      HERMOD_TLS_CERT            | /nonexistent/c.pem | tls.cert (from HERMOD_TLS_CERT): cannot read /nonexistent/c.pem: no such file
       HERMOD_SMTP_LISTN          | a:1         | HERMOD_SMTP_LISTN: unknown configuration variable
       HERMOD_QUEUE_RETRY         | 5s          | HERMOD_QUEUE_RETRY: unknown configuration variable
       """)
