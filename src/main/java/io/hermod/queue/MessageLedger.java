@@ -20,6 +20,8 @@ final class MessageLedger {
     private record Entry(Envelope envelope, AtomicInteger open) {
     }
 
+    private static final int WRITE_ATTEMPTS = 5;
+
     private final Spool spool;
     private final ConcurrentHashMap<MessageId, Entry> open = new ConcurrentHashMap<>();
 
@@ -48,7 +50,7 @@ final class MessageLedger {
     void record(Envelope envelope, int index, Recipient state) {
         if (!state.state().isFinal()) {
             if (open.containsKey(envelope.id())) {
-                write(spool.record(envelope.id(), index, state), envelope);
+                write(() -> spool.record(envelope.id(), index, state), envelope, WRITE_ATTEMPTS);
             }
             return;
         }
@@ -57,10 +59,10 @@ final class MessageLedger {
             return; // deleted by an operator meanwhile
         }
         if (entry.open().get() > 1) {
-            write(spool.record(envelope.id(), index, state), envelope);
+            write(() -> spool.record(envelope.id(), index, state), envelope, WRITE_ATTEMPTS);
         }
         if (entry.open().decrementAndGet() == 0 && open.remove(envelope.id(), entry)) {
-            write(spool.delete(envelope), envelope);
+            write(() -> spool.delete(envelope), envelope, WRITE_ATTEMPTS);
         }
     }
 
@@ -73,12 +75,23 @@ final class MessageLedger {
         return spool.delete(entry.envelope()).thenApply(v -> true);
     }
 
-    private static void write(CompletableFuture<Void> write, Envelope envelope) {
-        write.whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.log(System.Logger.Level.ERROR, "spool: cannot record delivery state of " + envelope.id() + ": "
-                        + e.getMessage());
+    /**
+     * A failed state write is tried again a few times, a second apart: a lost "delivered" record
+     * would mean delivering again after a restart, and a lost delete a message left on disk.
+     */
+    private static void write(java.util.function.Supplier<CompletableFuture<Void>> write, Envelope envelope,
+                              int attemptsLeft) {
+        write.get().whenComplete((v, e) -> {
+            if (e == null) {
+                return;
             }
+            if (attemptsLeft > 1) {
+                CompletableFuture.runAsync(() -> write(write, envelope, attemptsLeft - 1),
+                        CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS));
+                return;
+            }
+            LOG.log(System.Logger.Level.ERROR, "spool: cannot record delivery state of " + envelope.id()
+                    + " after " + WRITE_ATTEMPTS + " attempts: " + e.getMessage());
         });
     }
 
