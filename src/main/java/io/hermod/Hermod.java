@@ -55,6 +55,7 @@ public final class Hermod implements AutoCloseable {
     private final List<SocketAddress> smtpAddresses;
     private final List<IntakeVerticle> intake;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
     private HttpServer http;
     private volatile boolean ready;
 
@@ -106,6 +107,10 @@ public final class Hermod implements AutoCloseable {
                     PrometheusScrapingHandler.create(registryName), hermod::isReady));
             HostAndPort httpListen = config.http().listen();
             hermod.http = await(api.listen(httpListen.host(), httpListen.port()), "http.listen " + httpListen);
+            if (config.http().token().isEmpty() && !isLoopback(httpListen.host())) {
+                LOG.log(System.Logger.Level.WARNING, "http.listen " + httpListen + " is reachable beyond this host and"
+                        + " http.token is unset: anyone who reaches it can inject, suspend and delete mail");
+            }
             hermod.ready = true;
             return hermod;
         } catch (RuntimeException e) {
@@ -167,6 +172,14 @@ public final class Hermod implements AutoCloseable {
     public int submissionsPort() {
         List<SocketAddress> bound = intake.get(0).boundAddresses(ListenerRole.SUBMISSIONS);
         return bound.isEmpty() ? -1 : bound.get(0).port();
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     public boolean isReady() {
@@ -240,15 +253,27 @@ public final class Hermod implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            // A second caller (the JVM's shutdown hook during a drain) waits for the first to finish,
+            // so the JVM does not exit with the spool half closed.
+            try {
+                closeDone.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         ready = false;
         try {
-            await(vertx.close(), "shutdown");
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "shutdown: Vert.x did not close cleanly: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             events.close();
             spool.close();
             BackendRegistries.stop(registryName);
+            closeDone.countDown();
         }
     }
 

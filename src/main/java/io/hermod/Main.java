@@ -30,6 +30,8 @@ public final class Main {
 
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        // A TLS 1.2 client may not renegotiate: each renegotiation costs the server a handshake.
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         if (args.length > 0 && args[0].equals("passwd")) {
             passwd(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -93,8 +95,11 @@ public final class Main {
                 Runtime.getRuntime().halt(0);
             }
             Thread drain = new Thread(() -> {
-                hermod.drain();
-                System.exit(0);
+                try {
+                    hermod.drain();
+                } finally {
+                    System.exit(0); // whatever went wrong in the drain, the spool already holds the truth
+                }
             }, "hermod-drain");
             drain.start();
         });

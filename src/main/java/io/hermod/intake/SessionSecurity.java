@@ -115,8 +115,13 @@ final class SessionSecurity {
         user = who;
     }
 
-    /** Counts a failed AUTH; true when it was the last one allowed. */
-    boolean authFailed() {
-        return ++authFailures >= MAX_AUTH_FAILURES;
+    /** Counts a failed AUTH. */
+    void authFailed() {
+        authFailures++;
+    }
+
+    /** Whether the failures counted so far use up what one connection is allowed. */
+    boolean tooManyAuthFailures() {
+        return authFailures >= MAX_AUTH_FAILURES;
     }
 }

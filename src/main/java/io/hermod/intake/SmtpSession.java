@@ -306,6 +306,11 @@ public final class SmtpSession {
     }
 
     private void verified(Optional<AuthenticatedUser> result, Throwable failure) {
+        boolean busy = failure instanceof UserFileAuthenticator.Busy
+                || failure != null && failure.getCause() instanceof UserFileAuthenticator.Busy;
+        if (!busy && !(failure == null && result.isPresent())) {
+            security.authFailed(); // counted even when the client hung up to dodge the delay
+        }
         if (!connectionOpen || state != SessionState.VERIFYING) {
             return;
         }
@@ -313,9 +318,11 @@ public final class SmtpSession {
         if (failure == null && result.isPresent()) {
             security.authenticated(result.get());
             reply(Replies.AUTH_OK);
+        } else if (busy) {
+            reply(Replies.AUTH_BUSY);
         } else {
             reply(Replies.AUTH_FAILED);
-            if (security.authFailed()) {
+            if (security.tooManyAuthFailures()) {
                 reply(Replies.TOO_MANY_AUTH_FAILURES);
                 shutdown();
             }

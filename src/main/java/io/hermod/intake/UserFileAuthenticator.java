@@ -1,6 +1,8 @@
 package io.hermod.intake;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.Semaphore;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -13,14 +15,29 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class UserFileAuthenticator implements Authenticator {
 
+    /** Password checks running or waiting at once, across every session; more are refused at once. */
+    static final int MAX_CHECKS = 8;
+
+    /** Thrown (as the future's cause) when too many checks are already under way. */
+    public static final class Busy extends RuntimeException {
+        Busy() {
+            super("too many authentication checks under way", null, false, false);
+        }
+    }
+
     private final Vertx vertx;
     private final Duration failureDelay;
+    // bcrypt gets its own small pool: a flood of AUTH must not starve the default worker pool that
+    // reads bodies for delivery and serves the API.
+    private final WorkerExecutor checks;
+    private final Semaphore permits = new Semaphore(MAX_CHECKS);
     private volatile UserFile users;
 
     public UserFileAuthenticator(Vertx vertx, UserFile users, Duration failureDelay) {
         this.vertx = vertx;
         this.users = users;
         this.failureDelay = failureDelay;
+        this.checks = vertx.createSharedWorkerExecutor("hermod-auth", 2);
     }
 
     public void replace(UserFile users) {
@@ -36,7 +53,12 @@ public final class UserFileAuthenticator implements Authenticator {
     public CompletableFuture<Optional<AuthenticatedUser>> authenticate(String user, String password) {
         UserFile current = users;
         CompletableFuture<Optional<AuthenticatedUser>> result = new CompletableFuture<>();
-        vertx.executeBlocking(() -> current.check(user, password), false).onComplete(checked -> {
+        if (!permits.tryAcquire()) {
+            result.completeExceptionally(new Busy());
+            return result;
+        }
+        checks.executeBlocking(() -> current.check(user, password), false).onComplete(checked -> {
+            permits.release();
             if (checked.succeeded() && checked.result().isPresent()) {
                 result.complete(checked.result());
             } else if (failureDelay.isZero()) {

@@ -50,6 +50,7 @@ public final class Replies {
     public static final Reply TRANSACTION_IN_PROGRESS = Reply.of(503, "5.5.1", "Error: MAIL transaction in progress");
     public static final Reply AUTH_OK = Reply.of(235, "2.7.0", "Authentication successful");
     public static final Reply AUTH_FAILED = Reply.of(535, "5.7.8", "Error: authentication failed");
+    public static final Reply AUTH_BUSY = Reply.of(454, "4.7.0", "Error: temporary authentication failure, try again later");
     public static final Reply AUTH_NEEDS_TLS = Reply.of(538, "5.7.11",
             "Error: encryption required for requested authentication mechanism");
     public static final Reply AUTH_REQUIRED = Reply.of(530, "5.7.0", "Error: authentication required");
