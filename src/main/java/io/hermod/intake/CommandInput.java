@@ -58,6 +58,19 @@ final class CommandInput {
         releaseIfEmpty();
     }
 
+    /** Whether the pending input starts with {@code prefix} (ASCII, any case). */
+    boolean startsWithIgnoreCase(String prefix) {
+        if (end - start < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (Character.toUpperCase((char) in[start + i]) != Character.toUpperCase(prefix.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The next whole line, or null when none is complete yet. {@code limit} counts the line terminator. */
     Line nextLine(int limit) {
         int lf = -1;

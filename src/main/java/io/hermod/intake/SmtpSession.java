@@ -169,7 +169,9 @@ public final class SmtpSession {
                 }
                 continue;
             }
-            CommandInput.Line line = input.nextLine(state == SessionState.AUTH ? MAX_AUTH_LINE : MAX_COMMAND_LINE);
+            // RFC 4954 4: an AUTH line (with its initial response) and SASL responses may be 12288 octets.
+            boolean authLine = state == SessionState.AUTH || input.startsWithIgnoreCase("AUTH ");
+            CommandInput.Line line = input.nextLine(authLine ? MAX_AUTH_LINE : MAX_COMMAND_LINE);
             if (line == null) {
                 break;
             }

@@ -168,6 +168,17 @@ class SmtpSessionAuthTest {
     }
 
     @Test
+    void authLineWithALongInitialResponse_isAcceptedUpTo12288Octets() {
+        h.startTls();
+        String longPassword = "p".repeat(3000);
+
+        assertThat(h.send("AUTH PLAIN " + plain("alice", longPassword) + "\r\n"))
+                .containsExactly("535 5.7.8 Error: authentication failed");
+        assertThat(h.authenticator.attempts).containsExactly("alice:" + longPassword);
+        assertThat(h.send("NOOP " + "x".repeat(600) + "\r\n")).containsExactly("500 5.5.2 Error: line too long");
+    }
+
+    @Test
     void strangerWithoutAuth_isRefusedAtRcpt_andMayRelayAfterAuth() {
         h.startTls();
         h.send("MAIL FROM:<a@example.com>\r\n");
