@@ -12,6 +12,13 @@ public final class ConnectionBudget {
 
     private final int maxPerDestination;
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Backoff> backoffs = new ConcurrentHashMap<>();
+
+    /** A destination's consecutive site failures and the end of its backoff. */
+    private static final class Backoff {
+        int failures;
+        long untilMillis;
+    }
 
     public ConnectionBudget(int maxPerDestination) {
         this.maxPerDestination = maxPerDestination;
@@ -34,6 +41,37 @@ public final class ConnectionBudget {
         AtomicInteger count = open.get(destination);
         if (count != null) {
             count.decrementAndGet();
+        }
+    }
+
+    /**
+     * Records a site failure: the first one seen while the destination is not backed off escalates
+     * the backoff; failures of connections that were already under way do not.
+     */
+    public void siteFailed(String destination, long nowMillis, java.time.Duration initial, java.time.Duration max) {
+        Backoff b = backoffs.computeIfAbsent(destination, d -> new Backoff());
+        synchronized (b) {
+            if (nowMillis < b.untilMillis) {
+                return;
+            }
+            b.failures++;
+            b.untilMillis = nowMillis + Math.min(max.toMillis(), initial.toMillis() << Math.min(20, b.failures - 1));
+        }
+    }
+
+    /** The destination answered: its failure count starts again. */
+    public void siteAnswered(String destination) {
+        backoffs.remove(destination);
+    }
+
+    /** Until when (epoch millis) the destination is backed off; 0 when it is not. */
+    public long backoffUntil(String destination) {
+        Backoff b = backoffs.get(destination);
+        if (b == null) {
+            return 0;
+        }
+        synchronized (b) {
+            return b.untilMillis;
         }
     }
 

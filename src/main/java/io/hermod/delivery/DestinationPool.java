@@ -51,8 +51,6 @@ public final class DestinationPool {
     private final ArrayDeque<OutboundConnection> idle = new ArrayDeque<>();
     private int opening;
     private int busy;
-    private int siteFailures;
-    private long backoffUntilMillis;
     private Runnable capacityFreed = () -> { };
 
     public DestinationPool(Destination destination, Vertx vertx, NetClient client, String heloName,
@@ -101,7 +99,7 @@ public final class DestinationPool {
      * the destination is backed off, enough connections are already opening, or the budget is spent.
      */
     public boolean tryReserve(int waiting, long nowMillis) {
-        if (nowMillis < backoffUntilMillis || opening >= waiting || !budget.tryAcquire(key)) {
+        if (nowMillis < budget.backoffUntil(key) || opening >= waiting || !budget.tryAcquire(key)) {
             return false;
         }
         opening++;
@@ -127,7 +125,7 @@ public final class DestinationPool {
             opening--;
             if (ar.succeeded()) {
                 busy++;
-                siteFailures = 0;
+                budget.siteAnswered(key);
                 ar.result().whenClosed().onComplete(v -> {
                     budget.release(key);
                     capacityFreed.run();
@@ -200,16 +198,17 @@ public final class DestinationPool {
         connection.quit();
     }
 
-    /** Backs the whole destination off: exponential in consecutive site failures, capped. */
+    /**
+     * Backs the whole destination off, for every shard (the backoff lives in the shared
+     * {@link ConnectionBudget}): exponential in consecutive site failures, capped.
+     */
     public void siteFailed(long nowMillis, Duration initial, Duration max) {
-        siteFailures++;
-        long delay = Math.min(max.toMillis(), initial.toMillis() << Math.min(20, siteFailures - 1));
-        backoffUntilMillis = nowMillis + delay;
+        budget.siteFailed(key, nowMillis, initial, max);
         closeAll();
     }
 
     public long backoffUntilMillis() {
-        return backoffUntilMillis;
+        return budget.backoffUntil(key);
     }
 
     /** Says QUIT on connections idle longer than {@code maxIdle}. */
