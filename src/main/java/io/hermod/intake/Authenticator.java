@@ -26,4 +26,13 @@ public interface Authenticator {
      * complete late on purpose (to slow down guessing). The future may complete on any thread.
      */
     CompletableFuture<Optional<AuthenticatedUser>> authenticate(String user, String password);
+
+    /** Whether {@code client} may try a password now (false once it has failed too often lately). */
+    default boolean admits(java.net.InetAddress client) {
+        return true;
+    }
+
+    /** A password check from {@code client} failed. */
+    default void failed(java.net.InetAddress client) {
+    }
 }

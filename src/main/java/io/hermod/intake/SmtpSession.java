@@ -301,6 +301,11 @@ public final class SmtpSession {
             return;
         }
         Sasl.Credentials credentials = ((AuthExchange.Check) step).credentials();
+        if (!authenticator.admits(client)) {
+            state = SessionState.READY;
+            reply(Replies.AUTH_BUSY); // this address failed too often lately; no password is checked
+            return;
+        }
         state = SessionState.VERIFYING;
         updateFlow();
         authenticator.authenticate(credentials.user(), credentials.password())
@@ -312,6 +317,7 @@ public final class SmtpSession {
                 || failure != null && failure.getCause() instanceof UserFileAuthenticator.Busy;
         if (!busy && !(failure == null && result.isPresent())) {
             security.authFailed(); // counted even when the client hung up to dodge the delay
+            authenticator.failed(client);
         }
         if (!connectionOpen || state != SessionState.VERIFYING) {
             return;

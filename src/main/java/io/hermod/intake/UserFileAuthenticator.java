@@ -32,6 +32,11 @@ public final class UserFileAuthenticator implements Authenticator {
     private final WorkerExecutor checks;
     private final Semaphore permits = new Semaphore(MAX_CHECKS);
     private volatile UserFile users;
+    private final FailureWindow failures = new FailureWindow(MAX_FAILURES_PER_CLIENT, FAILURE_WINDOW);
+
+    /** Failed checks one client address may make per {@link #FAILURE_WINDOW}, over all its connections. */
+    static final int MAX_FAILURES_PER_CLIENT = 10;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(10);
 
     public UserFileAuthenticator(Vertx vertx, UserFile users, Duration failureDelay) {
         this.vertx = vertx;
@@ -47,6 +52,16 @@ public final class UserFileAuthenticator implements Authenticator {
     @Override
     public boolean enabled() {
         return true;
+    }
+
+    @Override
+    public boolean admits(java.net.InetAddress client) {
+        return failures.admits(client, System.nanoTime());
+    }
+
+    @Override
+    public void failed(java.net.InetAddress client) {
+        failures.record(client, System.nanoTime());
     }
 
     @Override
