@@ -1,0 +1,19 @@
+package io.hermod.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class InjectionAdmissionTest {
+
+    @Test
+    void overTheCap_isRefused_untilOneLeaves() {
+        InjectionAdmission admission = new InjectionAdmission(2);
+        assertThat(admission.tryEnter()).isTrue();
+        assertThat(admission.tryEnter()).isTrue();
+        assertThat(admission.tryEnter()).isFalse();
+        admission.leave();
+        assertThat(admission.tryEnter()).isTrue();
+        assertThat(admission.tryEnter()).isFalse();
+    }
+}
