@@ -121,6 +121,7 @@ public final class IntakeVerticle extends VerticleBase {
             options.setSsl(true)
                     .setKeyCertOptions(tls.options().getKeyCertOptions())
                     .setEnabledSecureTransportProtocols(TlsCredentials.PROTOCOLS);
+            TlsCredentials.strongSuites().forEach(options::addEnabledCipherSuite);
         }
         return options;
     }

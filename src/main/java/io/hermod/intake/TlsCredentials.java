@@ -40,6 +40,25 @@ public final class TlsCredentials {
 
     public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
+    /**
+     * Forward-secret AEAD suites only: every TLS 1.3 suite, and for TLS 1.2 ECDHE with GCM or
+     * ChaCha20-Poly1305 (the JDK still enables static-RSA and CBC suites by default).
+     */
+    static boolean strongSuite(String suite) {
+        return suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")
+                || suite.startsWith("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20"));
+    }
+
+    /** The JDK's default-enabled suites that {@link #strongSuite} keeps, in the JDK's order. */
+    public static List<String> strongSuites() {
+        try {
+            return Arrays.stream(SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites())
+                    .filter(TlsCredentials::strongSuite).toList();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
+    }
+
     private static final System.Logger LOG = System.getLogger(TlsCredentials.class.getName());
 
     private final List<Consumer<ServerSSLOptions>> listeners = new CopyOnWriteArrayList<>();
@@ -98,6 +117,7 @@ public final class TlsCredentials {
         ServerSSLOptions options = new ServerSSLOptions()
                 .setKeyCertOptions(pem)
                 .setEnabledSecureTransportProtocols(PROTOCOLS);
+        strongSuites().forEach(options::addEnabledCipherSuite);
         return new Material(options, context);
     }
 
@@ -112,6 +132,8 @@ public final class TlsCredentials {
         engine.setUseClientMode(false);
         engine.setEnabledProtocols(Arrays.stream(engine.getSupportedProtocols())
                 .filter(PROTOCOLS::contains).toArray(String[]::new));
+        engine.setEnabledCipherSuites(Arrays.stream(engine.getEnabledCipherSuites())
+                .filter(TlsCredentials::strongSuite).toArray(String[]::new));
         return engine;
     }
 
