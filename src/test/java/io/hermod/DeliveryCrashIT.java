@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hermod.support.Await;
 import io.hermod.support.HermodProcess;
 import io.hermod.support.SmtpTestClient;
+import io.hermod.support.TestHermod;
 import io.hermod.support.TestSink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,22 +32,13 @@ class DeliveryCrashIT {
     void sigkillDuringDelivery_restart_everyRecipientArrivesAtLeastOnce() throws Exception {
         try (TestSink sink = TestSink.start(true)) {
             Path config = dir.resolve("hermod.yaml");
-            Files.writeString(config, """
-                    hostname: crash.hermod.test
-                    smtp:
-                      listen: ["127.0.0.1:0"]
-                    http:
-                      listen: "127.0.0.1:0"
-                    spool:
-                      path: "%s"
-                    log:
-                      events: "%s"
+            Files.writeString(config, TestHermod.baseYaml(dir, "crash.hermod.test") + """
                     delivery:
                       routes: {"*": "127.0.0.1:%d"}
                       max_connections_per_destination: 2
                     queue:
                       retry: {initial: 1s, max: 2s}
-                    """.formatted(dir.resolve("spool"), dir.resolve("events.log"), sink.port()));
+                    """.formatted(sink.port()));
             Set<String> accepted = new HashSet<>();
             try (HermodProcess hermod = HermodProcess.start(config, Map.of()).awaitListening()) {
                 try (SmtpTestClient client = new SmtpTestClient("127.0.0.1", hermod.smtpPort())) {

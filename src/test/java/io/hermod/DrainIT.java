@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hermod.support.Await;
 import io.hermod.support.HermodProcess;
 import io.hermod.support.SmtpTestClient;
+import io.hermod.support.TestHermod;
 import io.hermod.support.TestSink;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -33,16 +34,7 @@ class DrainIT {
     void sigterm_midTransaction_completesIt_exits0_andRestartDeliversEverything() throws Exception {
         try (TestSink sink = TestSink.start(true)) {
             Path config = dir.resolve("hermod.yaml");
-            Files.writeString(config, """
-                    hostname: drain.hermod.test
-                    smtp:
-                      listen: ["127.0.0.1:0"]
-                    http:
-                      listen: "127.0.0.1:0"
-                    spool:
-                      path: "%s"
-                    log:
-                      events: "%s"
+            Files.writeString(config, TestHermod.baseYaml(dir, "drain.hermod.test") + """
                     delivery:
                       routes: {"*": "127.0.0.1:%d"}
                       max_connections_per_destination: 1
@@ -50,7 +42,7 @@ class DrainIT {
                       retry: {initial: 1s, max: 2s}
                     shutdown:
                       grace: 10s
-                    """.formatted(dir.resolve("spool"), dir.resolve("events.log"), sink.port()));
+                    """.formatted(sink.port()));
             Set<String> accepted = new HashSet<>();
             try (HermodProcess hermod = HermodProcess.start(config, Map.of()).awaitListening()) {
                 int port = hermod.smtpPort();

@@ -2,10 +2,10 @@ package io.hermod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hermod.config.ConfigLoader;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
 import io.hermod.support.RecordingProxy;
+import io.hermod.support.TestHermod;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
@@ -42,22 +42,7 @@ class IntakeToSpoolIT {
 
     @BeforeEach
     void start() throws Exception {
-        hermod = Hermod.start(ConfigLoader.parse("""
-                hostname: mx.hermod.test
-                smtp:
-                  listen: ["127.0.0.1:0"]
-                http:
-                  listen: "127.0.0.1:0"
-                spool:
-                  path: "%s"
-                log:
-                  events: "%s"
-                # nothing listens on port 1: mail stays queued, and no DNS lookup leaves the machine
-                delivery:
-                  routes: {"*": "127.0.0.1:1"}
-                queue:
-                  retry: {initial: 1h}
-                """.formatted(dir.resolve("spool"), dir.resolve("events.log")), Map.of()));
+        hermod = TestHermod.startWith(dir, "mx.hermod.test", TestHermod.HOLD_ALL);
         vertx = Vertx.vertx();
         proxy = RecordingProxy.start(vertx, "127.0.0.1", hermod.smtpPort());
         client = MailClient.create(vertx, new MailConfig()

@@ -2,15 +2,14 @@ package io.hermod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hermod.config.ConfigLoader;
 import io.hermod.dns.Dnsmasq;
 import io.hermod.support.Await;
 import io.hermod.support.SmtpTestClient;
+import io.hermod.support.TestHermod;
 import io.hermod.support.TestSink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,23 +43,14 @@ class MxRoutingIT {
                 Dnsmasq.host("live.two-mx.test", "127.0.0.1"),
                 Dnsmasq.host("implicit.test", "127.0.0.1"),
                 Dnsmasq.mx("nullmx.test", ".", 0));
-        hermod = Hermod.start(ConfigLoader.parse("""
-                hostname: mx.hermod.test
-                smtp:
-                  listen: ["127.0.0.1:0"]
-                http:
-                  listen: "127.0.0.1:0"
-                spool:
-                  path: "%s"
-                log:
-                  events: "%s"
+        hermod = TestHermod.startWith(dir, "mx.hermod.test", """
                 delivery:
                   smtp_port: %d
                 dns:
                   servers: ["127.0.0.1:%d"]
                 queue:
                   retry: {initial: 1h}
-                """.formatted(dir.resolve("spool"), dir.resolve("events.log"), sink.port(), dns.port()), Map.of()));
+                """.formatted(sink.port(), dns.port()));
     }
 
     @AfterEach

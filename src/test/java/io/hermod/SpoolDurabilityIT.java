@@ -6,6 +6,7 @@ import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
 import io.hermod.support.HermodProcess;
 import io.hermod.support.SmtpTestClient;
+import io.hermod.support.TestHermod;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,22 +41,7 @@ class SpoolDurabilityIT {
 
     private Path config() throws Exception {
         Path config = dir.resolve("hermod.yaml");
-        Files.writeString(config, """
-                hostname: durable.hermod.test
-                smtp:
-                  listen: ["127.0.0.1:0"]
-                http:
-                  listen: "127.0.0.1:0"
-                spool:
-                  path: "%s"
-                log:
-                  events: "%s"
-                # nothing listens on port 1: mail stays queued, and no DNS lookup leaves the machine
-                delivery:
-                  routes: {"*": "127.0.0.1:1"}
-                queue:
-                  retry: {initial: 1h}
-                """.formatted(dir.resolve("spool"), dir.resolve("events.log")));
+        Files.writeString(config, TestHermod.baseYaml(dir, "durable.hermod.test") + TestHermod.HOLD_ALL);
         return config;
     }
 

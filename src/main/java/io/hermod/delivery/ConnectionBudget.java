@@ -83,9 +83,4 @@ public final class ConnectionBudget {
         }
         return total;
     }
-
-    public int open(String destination) {
-        AtomicInteger count = open.get(destination);
-        return count == null ? 0 : count.get();
-    }
 }

@@ -3,9 +3,12 @@ package io.hermod.intake;
 import io.hermod.smtp.PathSyntaxException;
 import io.hermod.smtp.Replies;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The MAIL FROM parameters Hermod takes: SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531). */
 record MailParameters(boolean eightBit, boolean smtpUtf8) {
+
+    private static final Pattern SIZE_VALUE = Pattern.compile("[0-9]{1,20}");
 
     /** Reads the parameters; an unknown or bad one is refused with the reply to send. */
     static MailParameters parse(Map<String, String> parameters, long maxMessageSize) throws PathSyntaxException {
@@ -14,7 +17,7 @@ record MailParameters(boolean eightBit, boolean smtpUtf8) {
         for (Map.Entry<String, String> p : parameters.entrySet()) {
             switch (p.getKey()) {
                 case "SIZE" -> {
-                    if (!p.getValue().matches("[0-9]{1,20}")) {
+                    if (!SIZE_VALUE.matcher(p.getValue()).matches()) {
                         throw new PathSyntaxException(Replies.SYNTAX_ARGUMENTS, "SIZE is not a number");
                     }
                     if (p.getValue().length() > 18 || Long.parseLong(p.getValue()) > maxMessageSize) {

@@ -1,5 +1,7 @@
 package io.hermod.queue;
 
+import io.hermod.smtp.EnhancedStatus;
+
 /**
  * Reading a recipient's result text ({@code "550 5.1.1 no such user"}, or Hermod's own reason such
  * as {@code "lost connection with ... while ..."}) for its reply code and RFC 3463 status.
@@ -28,9 +30,8 @@ final class Diagnostics {
         if (code(detail) == 0) {
             return null;
         }
-        int end = detail.indexOf(' ', 4);
-        String candidate = detail.substring(4, end < 0 ? detail.length() : end);
-        return candidate.matches("[245]\\.\\d{1,3}\\.\\d{1,3}") ? candidate : null;
+        EnhancedStatus status = EnhancedStatus.leading(detail.substring(4), detail.charAt(0) - '0');
+        return status == null ? null : status.toString();
     }
 
     /** The enhanced status, or {@code X.0.0} of the given class when there is none. */

@@ -262,10 +262,8 @@ final class QueueShard {
      */
     private void siteFailed(Site site, String reason) {
         long now = clock.millis();
-        // Several connections may fail from one outage: only the first escalates the backoff.
-        if (now >= site.pool.backoffUntilMillis()) {
-            site.pool.siteFailed(now, retry.initial(), retry.max());
-        }
+        // Several connections may fail from one outage: the shared backoff escalates only once.
+        site.pool.siteFailed(now, retry.initial(), retry.max());
         long until = site.pool.backoffUntilMillis();
         System.getLogger(QueueShard.class.getName()).log(System.Logger.Level.WARNING,
                 "delivery: destination " + site.pool.key() + " backed off for " + (until - now) + " ms: " + reason);

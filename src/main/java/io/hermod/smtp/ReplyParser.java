@@ -85,7 +85,7 @@ public final class ReplyParser {
 
     /** Takes the enhanced status off every line when the first line carries one of the reply's class. */
     static Reply build(int code, List<String> texts) {
-        EnhancedStatus status = enhanced(code, texts.get(0));
+        EnhancedStatus status = EnhancedStatus.leading(texts.get(0), code / 100);
         if (status == null) {
             return new Reply(code, null, texts);
         }
@@ -95,38 +95,6 @@ public final class ReplyParser {
             stripped.add(t.startsWith(prefix) ? t.substring(prefix.length()) : t.equals(status.toString()) ? "" : t);
         }
         return new Reply(code, status, stripped);
-    }
-
-    /** Reads {@code class.subject.detail} at the start of {@code text} (no regex: this runs per reply). */
-    private static EnhancedStatus enhanced(int code, String text) {
-        int end = text.indexOf(' ');
-        end = end < 0 ? text.length() : end;
-        if (end < 5 || text.charAt(0) - '0' != code / 100 || text.charAt(1) != '.') {
-            return null;
-        }
-        int dot = text.indexOf('.', 2);
-        if (dot < 0 || dot >= end) {
-            return null;
-        }
-        int subject = digits(text, 2, dot);
-        int detail = digits(text, dot + 1, end);
-        return subject < 0 || detail < 0 ? null : new EnhancedStatus(code / 100, subject, detail);
-    }
-
-    /** The value of 1 to 3 ASCII digits in {@code text[from, to)}, or -1. */
-    private static int digits(String text, int from, int to) {
-        if (to - from < 1 || to - from > 3) {
-            return -1;
-        }
-        int value = 0;
-        for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
     }
 
     private static String abbreviate(String text) {

@@ -26,10 +26,6 @@ public record MessageId(long value) implements Comparable<MessageId> {
         return ByteBuffer.allocate(8).putLong(value).array();
     }
 
-    /** Milliseconds since the epoch at which the id was made. */
-    public long epochMillis() {
-        return value >>> SEQUENCE_BITS;
-    }
 
     @Override
     public int compareTo(MessageId other) {

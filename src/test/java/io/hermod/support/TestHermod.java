@@ -13,19 +13,45 @@ public final class TestHermod {
 
     /** {@code extraYaml} is appended at top level (sections it names must not repeat those below). */
     public static Hermod start(Path dir, int sinkPort, String extraYaml) {
-        String yaml = """
-                hostname: mx.hermod.test
+        String yaml = baseYaml(dir, "mx.hermod.test", !extraYaml.contains("log:"))
+                + extraYaml.replace("SINK", "127.0.0.1:" + sinkPort);
+        return Hermod.start(ConfigLoader.parse(yaml, Map.of()));
+    }
+
+    /** Starts an in-process Hermod on {@code baseYaml(dir, hostname)} plus {@code extraYaml}. */
+    public static Hermod startWith(Path dir, String hostname, String extraYaml) {
+        return Hermod.start(ConfigLoader.parse(baseYaml(dir, hostname) + extraYaml, Map.of()));
+    }
+
+    /**
+     * What every test configuration starts with: loopback listeners on port 0, the spool and the
+     * event log in the test's directory. Sections it names ({@code smtp}, {@code http}, {@code spool},
+     * {@code log}) must not appear again in what is appended.
+     */
+    public static String baseYaml(Path dir, String hostname) {
+        return baseYaml(dir, hostname, true);
+    }
+
+    private static String baseYaml(Path dir, String hostname, boolean eventLog) {
+        return """
+                hostname: %s
                 smtp:
                   listen: ["127.0.0.1:0"]
                 http:
                   listen: "127.0.0.1:0"
                 spool:
                   path: "%s"
-                """.formatted(dir.resolve("spool"))
-                + (extraYaml.contains("log:") ? "" : "log:\n  events: \"" + dir.resolve("events.log") + "\"\n")
-                + extraYaml.replace("SINK", "127.0.0.1:" + sinkPort);
-        return Hermod.start(ConfigLoader.parse(yaml, Map.of()));
+                """.formatted(hostname, dir.resolve("spool"))
+                + (eventLog ? "log:\n  events: \"" + dir.resolve("events.log") + "\"\n" : "");
     }
+
+    /** Routes every domain to a port where nothing listens: mail stays queued and no DNS lookup leaves the machine. */
+    public static final String HOLD_ALL = """
+            delivery:
+              routes: {"*": "127.0.0.1:1"}
+            queue:
+              retry: {initial: 1h}
+            """;
 
     public static String routeAllToSink() {
         return "delivery:\n  routes: {\"*\": \"SINK\"}\n";
