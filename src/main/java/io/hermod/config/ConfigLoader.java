@@ -1,6 +1,10 @@
 package io.hermod.config;
 
 import static io.hermod.config.Keys.AUTH_USERS;
+import static io.hermod.config.Keys.DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION;
+import static io.hermod.config.Keys.HTTP_IDLE_TIMEOUT;
+import static io.hermod.config.Keys.HTTP_MAX_CONNECTIONS;
+import static io.hermod.config.Keys.SMTP_MAX_HOPS;
 import static io.hermod.config.Keys.DELIVERY_MAX_CONNECTIONS_PER_DESTINATION;
 import static io.hermod.config.Keys.DELIVERY_MAX_MESSAGES_PER_CONNECTION;
 import static io.hermod.config.Keys.DELIVERY_ROUTES;
@@ -113,14 +117,14 @@ public final class ConfigLoader {
         s.get(HOSTNAME),
         new SmtpConfig(s.get(SMTP_LISTEN), s.get(SMTP_MAX_MESSAGE_SIZE), s.get(SMTP_MAX_RECIPIENTS),
             s.get(SMTP_RELAY_NETWORKS), s.get(SMTP_IDLE_TIMEOUT), s.get(SMTP_MAX_CONNECTIONS),
-            s.get(SMTP_MAX_CONNECTIONS_PER_IP), s.get(SMTP_MAX_ERRORS)),
-        new HttpConfig(s.get(HTTP_LISTEN), s.get(HTTP_TOKEN)),
+            s.get(SMTP_MAX_CONNECTIONS_PER_IP), s.get(SMTP_MAX_ERRORS), s.get(SMTP_MAX_HOPS)),
+        new HttpConfig(s.get(HTTP_LISTEN), s.get(HTTP_TOKEN), s.get(HTTP_IDLE_TIMEOUT), s.get(HTTP_MAX_CONNECTIONS)),
         new SpoolConfig(s.get(SPOOL_PATH)),
         new QueueConfig(s.get(QUEUE_SHARDS),
             new RetryConfig(s.get(QUEUE_RETRY_INITIAL), s.get(QUEUE_RETRY_MAX), s.get(QUEUE_RETRY_FACTOR)),
             s.get(QUEUE_MAX_AGE), s.get(QUEUE_DELAY_WARNING)),
         new DeliveryConfig(s.get(DELIVERY_MAX_CONNECTIONS_PER_DESTINATION), s.get(DELIVERY_MAX_MESSAGES_PER_CONNECTION),
-            s.get(DELIVERY_SMTP_PORT), s.get(DELIVERY_ROUTES), s.get(DELIVERY_TLS_REQUIRED_DOMAINS)),
+            s.get(DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION), s.get(DELIVERY_SMTP_PORT), s.get(DELIVERY_ROUTES), s.get(DELIVERY_TLS_REQUIRED_DOMAINS)),
         new DnsConfig(s.get(DNS_SERVERS), s.get(DNS_MIN_TTL), s.get(DNS_MAX_TTL), s.get(DNS_NEGATIVE_TTL),
             s.get(DNS_TIMEOUT)),
         new LogConfig(s.get(LOG_EVENTS)),

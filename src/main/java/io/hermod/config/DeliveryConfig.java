@@ -7,7 +7,8 @@ import java.util.Map;
  * Outbound delivery ({@code delivery.*}). Route keys are lower-case domains or {@code "*"};
  * tlsRequiredDomains are lower-case.
  */
-public record DeliveryConfig(int maxConnectionsPerDestination, int maxMessagesPerConnection, int smtpPort,
+public record DeliveryConfig(int maxConnectionsPerDestination, int maxMessagesPerConnection,
+    int maxRecipientsPerTransaction, int smtpPort,
     Map<String, HostAndPort> routes, List<String> tlsRequiredDomains) {
 
   public DeliveryConfig {

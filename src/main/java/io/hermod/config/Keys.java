@@ -44,6 +44,7 @@ final class Keys {
   static final Key<Integer> SMTP_MAX_CONNECTIONS_PER_IP =
       key("smtp.max_connections_per_ip", "100", integer(1, 1_000_000));
   static final Key<Integer> SMTP_MAX_ERRORS = key("smtp.max_errors", "10", integer(1, 1000));
+  static final Key<Integer> SMTP_MAX_HOPS = key("smtp.max_hops", "50", integer(1, 1000));
 
   // Off by default; the relations between them (submission needs TLS and AUTH) are in checkRelations.
   static final Key<List<HostAndPort>> SUBMISSION_LISTEN = key("submission.listen", "off", listeners());
@@ -54,6 +55,8 @@ final class Keys {
 
   static final Key<HostAndPort> HTTP_LISTEN = key("http.listen", "127.0.0.1:8025", hostAndPort(0));
   static final Key<Optional<String>> HTTP_TOKEN = key("http.token", null, optional(token()));
+  static final Key<Duration> HTTP_IDLE_TIMEOUT = key("http.idle_timeout", "60s", duration("1s", "1h"));
+  static final Key<Integer> HTTP_MAX_CONNECTIONS = key("http.max_connections", "256", integer(1, 100_000));
 
   static final Key<Path> SPOOL_PATH = key("spool.path", "data/spool", path());
 
@@ -71,6 +74,8 @@ final class Keys {
       key("delivery.max_connections_per_destination", "20", integer(1, 10_000));
   static final Key<Integer> DELIVERY_MAX_MESSAGES_PER_CONNECTION =
       key("delivery.max_messages_per_connection", "1000", integer(1, 1_000_000));
+  static final Key<Integer> DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION =
+      key("delivery.max_recipients_per_transaction", "100", integer(1, 100_000));
   static final Key<Integer> DELIVERY_SMTP_PORT = key("delivery.smtp_port", "25", integer(1, 65535));
   static final Key<Map<String, HostAndPort>> DELIVERY_ROUTES = key("delivery.routes", "", routes());
   static final Key<List<String>> DELIVERY_TLS_REQUIRED_DOMAINS = key("delivery.tls.required_domains", "", domains());
@@ -88,11 +93,12 @@ final class Keys {
 
   static final List<Key<?>> ALL = List.of(HOSTNAME,
       SMTP_LISTEN, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS, SMTP_RELAY_NETWORKS, SMTP_IDLE_TIMEOUT,
-      SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_IP, SMTP_MAX_ERRORS,
+      SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_IP, SMTP_MAX_ERRORS, SMTP_MAX_HOPS,
       SUBMISSION_LISTEN, SUBMISSIONS_LISTEN, TLS_CERT, TLS_KEY, AUTH_USERS,
-      HTTP_LISTEN, HTTP_TOKEN, SPOOL_PATH,
+      HTTP_LISTEN, HTTP_TOKEN, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS, SPOOL_PATH,
       QUEUE_SHARDS, QUEUE_RETRY_INITIAL, QUEUE_RETRY_MAX, QUEUE_RETRY_FACTOR, QUEUE_MAX_AGE, QUEUE_DELAY_WARNING,
-      DELIVERY_MAX_CONNECTIONS_PER_DESTINATION, DELIVERY_MAX_MESSAGES_PER_CONNECTION, DELIVERY_SMTP_PORT,
+      DELIVERY_MAX_CONNECTIONS_PER_DESTINATION, DELIVERY_MAX_MESSAGES_PER_CONNECTION,
+      DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION, DELIVERY_SMTP_PORT,
       DELIVERY_ROUTES, DELIVERY_TLS_REQUIRED_DOMAINS,
       DNS_SERVERS, DNS_TIMEOUT, DNS_MIN_TTL, DNS_MAX_TTL, DNS_NEGATIVE_TTL, LOG_EVENTS, SHUTDOWN_GRACE);
 

@@ -3,9 +3,9 @@ package io.hermod.config;
 import java.time.Duration;
 import java.util.List;
 
-/** The intake listener ({@code smtp.*}). */
+/** The intake listener ({@code smtp.*}); maxHops is the most {@code Received:} headers a message may carry (RFC 5321 6.3). */
 public record SmtpConfig(List<HostAndPort> listen, long maxMessageSize, int maxRecipients, List<Cidr> relayNetworks,
-    Duration idleTimeout, int maxConnections, int maxConnectionsPerIp, int maxErrors) {
+    Duration idleTimeout, int maxConnections, int maxConnectionsPerIp, int maxErrors, int maxHops) {
 
   public SmtpConfig {
     listen = List.copyOf(listen);

@@ -40,7 +40,8 @@ class ConfigLoaderTest {
     assertThat(c.submission()).isEqualTo(new SubmissionConfig(List.of(), List.of()));
     assertThat(c.tls()).isEqualTo(new TlsConfig(Optional.empty(), Optional.empty()));
     assertThat(c.auth()).isEqualTo(new AuthConfig(Optional.empty()));
-    assertThat(c.http()).isEqualTo(new HttpConfig(new HostAndPort("127.0.0.1", 8025), Optional.empty()));
+    assertThat(c.http()).isEqualTo(new HttpConfig(new HostAndPort("127.0.0.1", 8025), Optional.empty(),
+        Duration.ofSeconds(60), 256));
     assertThat(c.spool().path()).isEqualTo(Path.of("data/spool"));
     assertThat(c.queue().shards()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
     assertThat(c.queue().retry()).isEqualTo(new RetryConfig(Duration.ofSeconds(60), Duration.ofHours(1), 2.0));
@@ -250,16 +251,17 @@ class ConfigLoaderTest {
     assertThat(c.hostname()).isEqualTo("mta1.example.com");
     assertThat(c.smtp()).isEqualTo(new SmtpConfig(
         List.of(new HostAndPort("0.0.0.0", 25), new HostAndPort("::", 25)), 10L * 1024 * 1024, 50,
-        List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")), Duration.ofMinutes(5), 300, 7, 3));
+        List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")), Duration.ofMinutes(5), 300, 7, 3, 50));
     assertThat(c.submission()).isEqualTo(new SubmissionConfig(List.of(), List.of()));
     assertThat(c.tls()).isEqualTo(new TlsConfig(Optional.empty(), Optional.empty()));
     assertThat(c.auth().users()).isEmpty();
-    assertThat(c.http()).isEqualTo(new HttpConfig(new HostAndPort("0.0.0.0", 8080), Optional.of("s3cret")));
+    assertThat(c.http()).isEqualTo(new HttpConfig(new HostAndPort("0.0.0.0", 8080), Optional.of("s3cret"),
+        Duration.ofSeconds(60), 256));
     assertThat(c.spool().path()).isEqualTo(Path.of("/var/spool/hermod"));
     assertThat(c.queue()).isEqualTo(new QueueConfig(8,
         new RetryConfig(Duration.ofSeconds(30), Duration.ofHours(2), 1.5), Duration.ofDays(3),
         Optional.of(Duration.ofHours(4))));
-    assertThat(c.delivery()).isEqualTo(new DeliveryConfig(5, 100, 2526,
+    assertThat(c.delivery()).isEqualTo(new DeliveryConfig(5, 100, 100, 2526,
         Map.of("example.com", new HostAndPort("10.1.1.1", 25), "*", new HostAndPort("relay.example.net", 587)),
         List.of("bank.example", "gov.example")));
     assertThat(c.dns()).isEqualTo(new DnsConfig(
