@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.hermod.eventlog.EventSink;
 import io.hermod.intake.ReceivedHeader;
-import io.hermod.queue.MessageQueue;
+import io.hermod.queue.Acceptance;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.MessageStore;
@@ -50,7 +50,7 @@ final class MessageInjection implements Handler<RoutingContext> {
 
     private final Vertx vertx;
     private final MessageStore store;
-    private final MessageQueue queue;
+    private final Acceptance acceptance;
     private final EventSink events;
     private final String hostname;
     private final long maxMessageSize;
@@ -61,7 +61,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     MessageInjection(Vertx vertx, ApiServices services, Clock clock) {
         this.vertx = vertx;
         this.store = services.spool();
-        this.queue = services.queue();
+        this.acceptance = new Acceptance(services.spool(), services.queue());
         this.events = services.events();
         this.hostname = services.config().hostname();
         this.maxMessageSize = services.config().smtp().maxMessageSize();
@@ -134,18 +134,16 @@ final class MessageInjection implements Handler<RoutingContext> {
 
     private void commit(RoutingContext ctx, Prepared prepared, Context context) {
         Envelope envelope = prepared.envelope();
-        CompletableFuture<Void> commit = prepared.chunksWritten()
-                .thenCompose(v -> store.commit(envelope, prepared.lastChunk()));
+        CompletableFuture<Void> commit = acceptance.accept(envelope, prepared.chunksWritten(), prepared.lastChunk(),
+                task -> context.runOnContext(v -> task.run()));
         Future.fromCompletionStage(commit, context).onComplete(result -> {
             if (result.failed()) {
-                store.discard(envelope.id(), envelope.chunkCount());
                 Throwable cause = result.cause().getCause() == null ? result.cause() : result.cause().getCause();
                 LOG.log(System.Logger.Level.WARNING, "api: spool commit of " + envelope.id() + " failed: "
                         + cause.getMessage());
                 JsonResponse.error(ctx, 503, "spool: the message could not be stored: " + cause.getMessage());
                 return;
             }
-            queue.enqueue(envelope, envelope.chunkCount() == 1 ? prepared.lastChunk() : null);
             long now = clock.millis();
             for (Recipient recipient : envelope.recipients()) {
                 events.append(ApiEvents.reception(envelope, recipient, now));

@@ -52,7 +52,9 @@ public final class OutboundConnection {
     private Phase phase = Phase.OPEN;
     private Promise<Void> handshake;
     /** The 4.7.5 deferral every message gets, when TLS was required and could not be had. */
-    private String refusal;
+    private Outcome refusal;
+    /** Replies that came in one read, dispatched after the read is parsed (see {@link #onBytes}). */
+    private final ArrayDeque<Reply> arrived = new ArrayDeque<>();
     private long timer = -1;
     /** When the reply at the head of {@link #waiting} started to be awaited. */
     private long headSinceNanos;
@@ -100,8 +102,8 @@ public final class OutboundConnection {
                                                   TlsPolicy tls) {
         String peer = target.toString();
         return client.connect(StartTls.socketAddress(target, tls))
-                .recover(e -> Future.failedFuture(new DeliveryException(
-                        "connect to " + peer + " failed: " + e.getMessage(), null, true, e)))
+                .recover(e -> Future.failedFuture(DeliveryException.failed(Failure.CONNECT, ClientStep.CONNECT,
+                        "connect to " + peer + " failed: " + e.getMessage(), true, e)))
                 .compose(socket -> {
                     OutboundConnection c = new OutboundConnection(vertx, socket, target, timeouts, observer);
                     return c.expect(ClientStep.GREETING)
@@ -135,7 +137,7 @@ public final class OutboundConnection {
     }
 
     DeliveryException failure(ClientStep step, Reply reply, boolean site) {
-        return new DeliveryException(peer + " said " + reply + " while " + step.where(), reply, site, null);
+        return DeliveryException.answered(peer + " said " + reply + " while " + step.where(), step, reply, site);
     }
 
     public Capabilities capabilities() {
@@ -158,7 +160,7 @@ public final class OutboundConnection {
     }
 
     /** The 4.7.5 deferral this connection gives every message instead of sending it, or null. */
-    public String refusal() {
+    public Outcome refusal() {
         return refusal;
     }
 
@@ -171,9 +173,14 @@ public final class OutboundConnection {
         return socketClosed.future();
     }
 
-    /** Open and usable for mail: not refused, not saying QUIT, not closed. */
+    /** Open and usable for mail: not refused, not saying QUIT, not closed, no stray reply seen. */
     public boolean isOpen() {
         return phase == Phase.OPEN && refusal == null;
+    }
+
+    /** Whether this connection carried a message before: a reply to its first command may be a stale close. */
+    boolean reused() {
+        return transactions > 1;
     }
 
     public int transactions() {
@@ -188,14 +195,15 @@ public final class OutboundConnection {
      * Sends one message to {@code indexes} of the envelope's recipients and classifies every reply.
      * Never fails: a broken conversation is a result too, with every open recipient deferred.
      */
-    public Future<TransactionResult> send(Envelope envelope, List<Integer> indexes, BodySource body) {
+    public Future<TransactionResult> send(Envelope envelope, List<Integer> indexes, BodySource body,
+                                          int maxRecipients) {
         transactions++;
         if (refusal != null) {
             return refused(indexes);
         }
         long start = System.nanoTime();
         Future<Void> ready = needsReset ? reset() : Future.succeededFuture();
-        return ready.compose(v -> new Transaction(this, envelope, indexes, body).run())
+        return ready.compose(v -> new Transaction(this, envelope, indexes, body, maxRecipients).run())
                 .otherwise(e -> brokenTransaction(indexes, e))
                 .onComplete(r -> {
                     idleSinceNanos = System.nanoTime();
@@ -205,8 +213,21 @@ public final class OutboundConnection {
 
     private TransactionResult brokenTransaction(List<Integer> indexes, Throwable e) {
         close();
+        Outcome outcome = DeliveryException.outcomeOf(e, ClientStep.MAIL);
+        if (reused() && outcome instanceof Outcome.Answered a && a.code() == 421 && a.step() == ClientStep.RSET) {
+            return TransactionResult.all(indexes, closedWhileIdle(a.reply()), false, remote);
+        }
         boolean site = e instanceof DeliveryException d && d.siteFailure();
-        return new TransactionResult(deferAll(indexes, e.getMessage()), false, site, remote);
+        return TransactionResult.all(indexes, outcome, site, remote);
+    }
+
+    /**
+     * A 421 to the first command on a cached connection is most likely the server closing a
+     * connection it found idle, sent before our command reached it: the connection is gone, the
+     * destination is not failing, and the recipients go out again at once on another connection.
+     */
+    Outcome closedWhileIdle(Reply reply) {
+        return new Outcome.Unsent(peer + " closed the cached connection: " + reply);
     }
 
     /**
@@ -215,18 +236,10 @@ public final class OutboundConnection {
      * loop, so that a queue handing many messages to a refused connection never recurses.
      */
     private Future<TransactionResult> refused(List<Integer> indexes) {
-        TransactionResult result = new TransactionResult(deferAll(indexes, refusal), false, false, remote);
+        TransactionResult result = TransactionResult.all(indexes, refusal, false, remote);
         Promise<TransactionResult> later = Promise.promise();
         vertx.runOnContext(v -> later.complete(result));
         return later.future();
-    }
-
-    private static List<RecipientOutcome> deferAll(List<Integer> indexes, String detail) {
-        List<RecipientOutcome> outcomes = new ArrayList<>(indexes.size());
-        for (int index : indexes) {
-            outcomes.add(new RecipientOutcome(index, RecipientOutcome.Result.DEFERRED, detail));
-        }
-        return outcomes;
     }
 
     /**
@@ -245,8 +258,8 @@ public final class OutboundConnection {
                 if (ar.succeeded()) {
                     done.tryComplete();
                 } else {
-                    done.tryFail(new DeliveryException("TLS handshake with " + peer + " failed: "
-                            + ar.cause().getMessage(), null, false, ar.cause()));
+                    done.tryFail(DeliveryException.failed(Failure.TLS, ClientStep.STARTTLS, "TLS handshake with "
+                            + peer + " failed: " + ar.cause().getMessage(), false, ar.cause()));
                 }
             });
         }
@@ -266,7 +279,7 @@ public final class OutboundConnection {
     }
 
     /** TLS was required and could not be had: say QUIT if the session still stands, and carry no mail. */
-    void refuse(String deferral) {
+    void refuse(Outcome deferral) {
         refusal = deferral;
         if (phase == Phase.OPEN) {
             quit();
@@ -278,7 +291,8 @@ public final class OutboundConnection {
     private Future<Void> reset() {
         return command("RSET", ClientStep.RSET).compose(r -> {
             needsReset = false;
-            return r.code() == 250 ? Future.succeededFuture() : Future.failedFuture(failure(ClientStep.RSET, r, r.code() == 421));
+            return r.code() == 250 ? Future.succeededFuture()
+                    : Future.failedFuture(failure(ClientStep.RSET, r, r.code() == 421 && !reused()));
         });
     }
 
@@ -303,31 +317,42 @@ public final class OutboundConnection {
         }
     }
 
-    /** Writes a body chunk, completing when the socket can take more. */
-    Future<Void> writeBody(byte[] chunk, boolean last, boolean atLineStart, boolean[] lineStartOut) {
+    /**
+     * Writes a body chunk, dot-stuffed, and after the last one the terminating dot, which also
+     * starts the end-of-data clock (RFC 5321 4.5.3.2.6: the 10 minutes run from the final dot).
+     * Completes, with whether the next chunk starts a line, when the socket can take more.
+     */
+    Future<Boolean> writeBody(byte[] chunk, boolean last, boolean atLineStart) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.length + chunk.length / 32 + 8);
         boolean lineStart = DotStuffing.stuff(chunk, 0, chunk.length, atLineStart, out);
         if (last) {
             DotStuffing.terminate(lineStart, out);
         }
-        lineStartOut[0] = lineStart;
         write(Buffer.buffer(out.toByteArray()));
+        if (last) {
+            headSinceNanos = System.nanoTime();
+        }
         if (phase == Phase.CLOSED) {
             return Future.failedFuture(lost(ClientStep.MESSAGE, null));
         }
         if (!socket.writeQueueFull()) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(lineStart);
         }
         drained = Promise.promise();
         Future<Void> wait = drained.future();
         long t = vertx.setTimer(timeouts.of(ClientStep.MESSAGE).toMillis(), id -> {
             if (drained != null) {
-                drained.tryFail(new DeliveryException("timeout with " + peer + " while " + ClientStep.MESSAGE.where(),
-                        null, false, null));
+                drained.tryFail(DeliveryException.failed(Failure.TIMEOUT, ClientStep.MESSAGE,
+                        "timeout with " + peer + " while " + ClientStep.MESSAGE.where(), false, null));
                 close(); // a server that stopped reading will not answer the end of data either
             }
         });
-        return wait.onComplete(r -> vertx.cancelTimer(t));
+        return wait.onComplete(r -> vertx.cancelTimer(t)).map(lineStart);
+    }
+
+    /** While the body goes out the end-of-data reply is awaited, but its clock has not started. */
+    void bodyStarted() {
+        headSinceNanos = System.nanoTime() + java.util.concurrent.TimeUnit.DAYS.toNanos(365); // until writeBody's last
     }
 
     Future<Reply> expect(ClientStep step) {
@@ -367,7 +392,8 @@ public final class OutboundConnection {
                 armTimer(remaining);
                 return;
             }
-            failAll(new DeliveryException("timeout with " + peer + " while " + head.step().where(), null, false, null));
+            failAll(DeliveryException.failed(Failure.TIMEOUT, head.step(),
+                    "timeout with " + peer + " while " + head.step().where(), false, null));
             close();
         });
     }
@@ -388,21 +414,45 @@ public final class OutboundConnection {
             byte[] bytes = buffer.getBytes();
             parser.feed(bytes, 0, bytes.length);
         } catch (ReplyParser.ReplySyntaxException e) {
+            arrived.clear();
             Waiting head = waiting.peek();
-            failAll(new DeliveryException("protocol error with " + peer + " while "
-                    + (head == null ? "idle" : head.step().where()) + ": " + e.getMessage(), null, false, e));
+            failAll(DeliveryException.failed(Failure.PROTOCOL, head == null ? null : head.step(),
+                    "protocol error with " + peer + " while " + (head == null ? "idle" : head.step().where()) + ": "
+                            + e.getMessage(), false, e));
+            close();
+            return;
+        }
+        // More replies than commands awaiting them: the server is out of step, and a surplus reply
+        // must never be read as the answer to the next message's MAIL. The connection is marked
+        // unusable before any reply is handed on (a completed transaction may at once start the
+        // next one on this connection), and closed after.
+        boolean outOfStep = arrived.size() > waiting.size() && phase != Phase.STARTING_TLS;
+        if (outOfStep && phase == Phase.OPEN) {
+            phase = Phase.QUITTING;
+        }
+        Reply reply;
+        while ((reply = arrived.poll()) != null) {
+            dispatch(reply);
+        }
+        if (outOfStep) {
             close();
         }
     }
 
     private void onReply(Reply reply) {
+        arrived.add(reply);
+    }
+
+    private void dispatch(Reply reply) {
         if (phase == Phase.STARTING_TLS) {
+            arrived.clear();
             injected(); // a reply after the 220 to STARTTLS, in the same packet
             return;
         }
         Waiting head = waiting.poll();
         if (head == null) {
             // Unsolicited: a 421 before closing an idle connection, or a confused server.
+            arrived.clear();
             close();
             return;
         }
@@ -419,7 +469,8 @@ public final class OutboundConnection {
     private void injected() {
         Promise<Void> p = handshake;
         if (p != null) {
-            p.tryFail(new DeliveryException(peer + " sent plain text after its 220 to STARTTLS", null, false, null));
+            p.tryFail(DeliveryException.failed(Failure.TLS, ClientStep.STARTTLS,
+                    peer + " sent plain text after its 220 to STARTTLS", false, null));
         }
         close();
     }
@@ -445,7 +496,8 @@ public final class OutboundConnection {
     }
 
     private DeliveryException lost(ClientStep step, Throwable cause) {
-        return new DeliveryException("lost connection with " + peer + " while " + step.where(), null, false, cause);
+        return DeliveryException.failed(Failure.LOST_CONNECTION, step,
+                "lost connection with " + peer + " while " + step.where(), false, cause);
     }
 
     private void failAll(DeliveryException e) {

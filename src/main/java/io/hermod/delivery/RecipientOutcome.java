@@ -3,11 +3,8 @@ package io.hermod.delivery;
 /**
  * What one delivery attempt did for one recipient.
  *
- * @param index  the recipient's index in its envelope
- * @param result delivered, deferred (try again) or failed (permanently)
- * @param detail the server's reply ({@code 250 2.0.0 Ok: queued as X}) or what went wrong
+ * @param index   the recipient's index in its envelope
+ * @param outcome the reply or failure that decided it
  */
-public record RecipientOutcome(int index, Result result, String detail) {
-
-    public enum Result { DELIVERED, DEFERRED, FAILED }
+public record RecipientOutcome(int index, Outcome outcome) {
 }

@@ -70,7 +70,8 @@ final class StartTls {
     }
 
     private Future<Void> refuse(String reason) {
-        connection.refuse("451 4.7.5 TLS required for " + policy.requiredFor() + " but " + reason);
+        connection.refuse(Outcome.Failed.of(Failure.TLS, ClientStep.STARTTLS,
+                "TLS required for " + policy.requiredFor() + " but " + reason));
         return Future.succeededFuture();
     }
 

@@ -1,5 +1,6 @@
 package io.hermod.delivery;
 
+import io.hermod.smtp.EnhancedStatus;
 import io.hermod.smtp.Reply;
 import io.hermod.spool.Envelope;
 import io.vertx.core.Future;
@@ -9,37 +10,48 @@ import java.util.List;
 /**
  * One message over one connection: MAIL, RCPT per recipient, DATA, body, end of data. With
  * PIPELINING the envelope commands go out as one write (RFC 2920) and their replies are read in
- * order; without it each waits for the previous reply. Yields a result for every recipient.
+ * order; without it each waits for the previous reply. Yields an {@link Outcome} for every
+ * recipient it was given: at most {@code maxRecipients} are sent, the rest (and those refused
+ * with {@code 452} once others were accepted, RFC 5321 4.5.3.1.10) come back {@link Outcome.Unsent}
+ * for the next transaction.
  */
 final class Transaction {
 
     private final OutboundConnection connection;
     private final Envelope envelope;
     private final List<Integer> indexes;
+    private final List<Integer> overflow;
     private final BodySource body;
     private final Reply[] rcptReplies;
-    private boolean siteFailure;
+    /** A 421: the server is closing the channel, the destination is backed off. */
+    private Outcome.Answered closing;
 
-    Transaction(OutboundConnection connection, Envelope envelope, List<Integer> indexes, BodySource body) {
+    Transaction(OutboundConnection connection, Envelope envelope, List<Integer> indexes, BodySource body,
+                int maxRecipients) {
         this.connection = connection;
         this.envelope = envelope;
-        this.indexes = indexes;
+        int sent = Math.min(indexes.size(), maxRecipients);
+        this.indexes = indexes.subList(0, sent);
+        this.overflow = indexes.subList(sent, indexes.size());
         this.body = body;
-        this.rcptReplies = new Reply[indexes.size()];
+        this.rcptReplies = new Reply[sent];
     }
 
     Future<TransactionResult> run() {
         Capabilities caps = connection.capabilities();
         if (needsSmtpUtf8(envelope) && !caps.smtpUtf8()) {
-            return Future.succeededFuture(all(RecipientOutcome.Result.FAILED,
-                    "553 5.6.7 " + connection.peer() + " does not offer SMTPUTF8, which this message requires"));
+            return Future.succeededFuture(all(policy(new EnhancedStatus(5, 6, 7),
+                    connection.peer() + " does not offer SMTPUTF8, which this message requires")));
         }
         if (caps.size() && caps.maxSize() > 0 && envelope.bodySize() > caps.maxSize()) {
-            return Future.succeededFuture(all(RecipientOutcome.Result.FAILED,
-                    "552 5.3.4 message size " + envelope.bodySize() + " exceeds " + connection.peer() + "'s limit "
-                            + caps.maxSize()));
+            return Future.succeededFuture(all(policy(new EnhancedStatus(5, 3, 4), "message size "
+                    + envelope.bodySize() + " exceeds " + connection.peer() + "'s limit " + caps.maxSize())));
         }
         return caps.pipelining() ? pipelined() : stepByStep();
+    }
+
+    private static Outcome policy(EnhancedStatus status, String detail) {
+        return new Outcome.Failed(Failure.POLICY, ClientStep.MAIL, status, detail);
     }
 
     /** RFC 6531 is needed for non-ASCII addresses; a client's SMTPUTF8 flag on an ASCII envelope is not enough to bounce. */
@@ -97,22 +109,19 @@ final class Transaction {
             if (!mail.result().isPositive()) {
                 return Future.succeededFuture(afterMailRefused(mail.result()));
             }
-            return Future.succeededFuture(cutShort(joined.cause()));
+            return Future.succeededFuture(cutShort(DeliveryException.outcomeOf(joined.cause(), ClientStep.RCPT)));
         });
     }
 
-    /** The connection broke after some replies: refusals stand, the rest are deferred with the reason. */
-    private TransactionResult cutShort(Throwable cause) {
-        List<RecipientOutcome> outcomes = new ArrayList<>(indexes.size());
+    /** The conversation broke after some replies: refusals stand, the rest get what broke it. */
+    private TransactionResult cutShort(Outcome broken) {
+        connection.close();
+        List<RecipientOutcome> outcomes = new ArrayList<>(indexes.size() + overflow.size());
         for (int i = 0; i < indexes.size(); i++) {
             Reply rcpt = rcptReplies[i];
-            if (rcpt != null) {
-                noteSite(rcpt);
-            }
-            outcomes.add(rcpt != null && !rcpt.isPositive() ? classify(indexes.get(i), rcpt)
-                    : new RecipientOutcome(indexes.get(i), RecipientOutcome.Result.DEFERRED, cause.getMessage()));
+            outcomes.add(new RecipientOutcome(indexes.get(i), rcpt != null && !rcpt.isPositive()
+                    ? rcptOutcome(rcpt) : broken));
         }
-        connection.close();
         return finish(outcomes);
     }
 
@@ -123,7 +132,7 @@ final class Transaction {
                         return Future.succeededFuture(afterMailRefused(mail));
                     }
                     return rcpt(0).compose(v -> {
-                        if (accepted().isEmpty() || siteFailure) {
+                        if (accepted() == 0 || closing != null) {
                             connection.transactionAborted();
                             return Future.succeededFuture(result(null));
                         }
@@ -139,35 +148,47 @@ final class Transaction {
         return connection.command(OutboundConnection.rcptTo(envelope.recipients().get(indexes.get(i))).trim(), ClientStep.RCPT)
                 .compose(reply -> {
                     rcptReplies[i] = reply;
-                    noteSite(reply);
-                    return siteFailure ? Future.succeededFuture() : rcpt(i + 1);
+                    noteClosing(ClientStep.RCPT, reply);
+                    return closing != null ? Future.succeededFuture() : rcpt(i + 1);
                 });
     }
 
     private Future<TransactionResult> afterData(Reply mail, Reply data) {
-        noteSite(mail);
         for (Reply r : rcptReplies) {
             if (r != null) {
-                noteSite(r);
+                noteClosing(ClientStep.RCPT, r);
             }
         }
-        noteSite(data);
+        noteClosing(ClientStep.DATA, data);
         if (!mail.isPositive()) {
             return closeDataIfOpened(data).map(v -> afterMailRefused(mail));
         }
-        if (accepted().isEmpty()) {
+        if (accepted() == 0) {
             return closeDataIfOpened(data).map(v -> result(null));
         }
         if (data.code() != 354) {
             connection.transactionAborted();
-            return Future.succeededFuture(result(data));
+            return Future.succeededFuture(result(new Outcome.Answered(ClientStep.DATA, data)));
         }
         // Expected before the body goes out, so that a server answering early (a 552 in the middle
-        // of the content, then closing) is heard rather than taken for a lost connection.
+        // of the content, then closing) is heard rather than taken for a lost connection; its
+        // clock starts with the final dot.
         Future<Reply> endOfData = connection.expect(ClientStep.END_OF_DATA);
-        return sendBody(0, true).transform(sent -> endOfData).map(end -> {
-            noteSite(end);
-            return result(end);
+        connection.bodyStarted();
+        return sendBody(0, true).transform(sent -> {
+            if (sent.failed() && !endOfData.isComplete()) {
+                // A body that cannot be read, or a socket that failed: the transaction is abandoned
+                // at once, and closing without the final dot makes the server drop what it has.
+                return Future.succeededFuture(cutShort(DeliveryException.outcomeOf(sent.cause(), ClientStep.MESSAGE)));
+            }
+            return endOfData.transform(end -> {
+                if (end.failed()) {
+                    return Future.succeededFuture(cutShort(DeliveryException.outcomeOf(end.cause(),
+                            ClientStep.END_OF_DATA)));
+                }
+                noteClosing(ClientStep.END_OF_DATA, end.result());
+                return Future.succeededFuture(result(new Outcome.Answered(ClientStep.END_OF_DATA, end.result())));
+            });
         });
     }
 
@@ -188,82 +209,100 @@ final class Transaction {
     private Future<Void> sendBody(int index, boolean atLineStart) {
         int chunks = body.chunks();
         if (chunks == 0) {
-            connection.write(atLineStart ? ".\r\n" : "\r\n.\r\n");
-            return Future.succeededFuture();
+            return connection.writeBody(new byte[0], true, atLineStart).mapEmpty();
         }
-        return body.chunk(index).compose(bytes -> {
-            boolean last = index == chunks - 1;
-            boolean[] lineStart = new boolean[1];
-            return connection.writeBody(bytes, last, atLineStart, lineStart)
-                    .compose(v -> last ? Future.succeededFuture() : sendBody(index + 1, lineStart[0]));
-        });
+        return body.chunk(index)
+                .recover(e -> Future.failedFuture(DeliveryException.failed(Failure.SPOOL_READ, ClientStep.MESSAGE,
+                        "cannot read the message from the spool: " + e.getMessage(), false, e)))
+                .compose(bytes -> {
+                    boolean last = index == chunks - 1;
+                    return connection.writeBody(bytes, last, atLineStart)
+                            .compose(lineStart -> last ? Future.succeededFuture() : sendBody(index + 1, lineStart));
+                });
     }
 
     private TransactionResult afterMailRefused(Reply mail) {
-        noteSite(mail);
         connection.transactionAborted();
+        if (mail.code() == 421 && connection.reused()) {
+            connection.close();
+            return all(connection.closedWhileIdle(mail));
+        }
+        noteClosing(ClientStep.MAIL, mail);
+        Outcome outcome = new Outcome.Answered(ClientStep.MAIL, mail);
         List<RecipientOutcome> outcomes = new ArrayList<>();
         for (int index : indexes) {
-            outcomes.add(classify(index, mail));
+            outcomes.add(new RecipientOutcome(index, outcome));
         }
         return finish(outcomes);
     }
 
-    private List<Integer> accepted() {
-        List<Integer> accepted = new ArrayList<>();
-        for (int i = 0; i < rcptReplies.length; i++) {
-            if (rcptReplies[i] != null && rcptReplies[i].isPositive()) {
-                accepted.add(i);
+    private int accepted() {
+        int accepted = 0;
+        for (Reply r : rcptReplies) {
+            if (r != null && r.isPositive()) {
+                accepted++;
             }
         }
         return accepted;
     }
 
-    /** Refused recipients get their RCPT reply; accepted ones the reply that ended the transaction. */
-    private TransactionResult result(Reply end) {
-        List<RecipientOutcome> outcomes = new ArrayList<>(indexes.size());
+    /**
+     * Refused recipients get their RCPT reply; accepted ones the reply that ended the transaction
+     * ({@code end}, null when no DATA went out). A {@code 452} refusal is "too many recipients"
+     * when others were accepted: those go out again in the next transaction.
+     */
+    private TransactionResult result(Outcome end) {
+        boolean anyAccepted = accepted() > 0;
+        List<RecipientOutcome> outcomes = new ArrayList<>(indexes.size() + overflow.size());
         for (int i = 0; i < indexes.size(); i++) {
             Reply rcpt = rcptReplies[i];
+            Outcome outcome;
             if (rcpt == null) {
-                outcomes.add(new RecipientOutcome(indexes.get(i), RecipientOutcome.Result.DEFERRED,
-                        "not attempted: " + connection.peer() + " is closing the connection"));
+                outcome = closing; // the server closed the channel before this RCPT
+            } else if (rcpt.code() == 452 && anyAccepted) {
+                outcome = new Outcome.Unsent(connection.peer() + " took no more recipients in this transaction: " + rcpt);
             } else if (!rcpt.isPositive()) {
-                outcomes.add(classify(indexes.get(i), rcpt));
-            } else if (end == null) {
-                outcomes.add(new RecipientOutcome(indexes.get(i), RecipientOutcome.Result.DEFERRED,
-                        "not sent: no recipient of the transaction was accepted"));
+                outcome = rcptOutcome(rcpt);
             } else {
-                outcomes.add(classify(indexes.get(i), end));
+                outcome = end != null ? end : closing;
             }
+            outcomes.add(new RecipientOutcome(indexes.get(i), outcome));
         }
         return finish(outcomes);
     }
 
-    private TransactionResult finish(List<RecipientOutcome> outcomes) {
-        if (siteFailure) {
-            connection.close();
-        }
-        return new TransactionResult(outcomes, connection.isOpen(), siteFailure, connection.remote());
+    private static Outcome rcptOutcome(Reply rcpt) {
+        return new Outcome.Answered(ClientStep.RCPT, rcpt);
     }
 
-    private TransactionResult all(RecipientOutcome.Result result, String detail) {
+    /** Adds the recipients over the per-transaction cap, and closes a connection the server is closing. */
+    private TransactionResult finish(List<RecipientOutcome> outcomes) {
+        List<RecipientOutcome> all = new ArrayList<>(outcomes);
+        for (int index : overflow) {
+            all.add(new RecipientOutcome(index, new Outcome.Unsent("over delivery.max_recipients_per_transaction")));
+        }
+        if (closing != null) {
+            connection.close();
+        }
+        return new TransactionResult(all, connection.isOpen(), closing != null, connection.remote());
+    }
+
+    private TransactionResult all(Outcome outcome) {
         List<RecipientOutcome> outcomes = new ArrayList<>();
         for (int index : indexes) {
-            outcomes.add(new RecipientOutcome(index, result, detail));
+            outcomes.add(new RecipientOutcome(index, outcome));
         }
-        return new TransactionResult(outcomes, connection.isOpen(), false, connection.remote());
+        List<RecipientOutcome> withOverflow = new ArrayList<>(outcomes);
+        for (int index : overflow) {
+            withOverflow.add(new RecipientOutcome(index, outcome));
+        }
+        return new TransactionResult(withOverflow, connection.isOpen(), false, connection.remote());
     }
 
     /** 421 at any step means the server is closing the channel: back the destination off. */
-    private void noteSite(Reply reply) {
-        if (reply.code() == 421) {
-            siteFailure = true;
+    private void noteClosing(ClientStep step, Reply reply) {
+        if (reply.code() == 421 && closing == null) {
+            closing = new Outcome.Answered(step, reply);
         }
-    }
-
-    private static RecipientOutcome classify(int index, Reply reply) {
-        RecipientOutcome.Result result = reply.isPositive() ? RecipientOutcome.Result.DELIVERED
-                : reply.isTransient() ? RecipientOutcome.Result.DEFERRED : RecipientOutcome.Result.FAILED;
-        return new RecipientOutcome(index, result, reply.toString());
     }
 }

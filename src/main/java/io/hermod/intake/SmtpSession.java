@@ -1,5 +1,6 @@
 package io.hermod.intake;
 
+import io.hermod.queue.Acceptance;
 import io.hermod.queue.MessageQueue;
 import io.hermod.smtp.Command;
 import io.hermod.smtp.DataDecoder;
@@ -42,7 +43,7 @@ public final class SmtpSession {
     private final IntakePolicy policy;
     private final IntakeObserver observer;
     private final MessageStore store;
-    private final MessageQueue queue;
+    private final Acceptance acceptance;
     private final Authenticator authenticator;
     private final SessionChannel channel;
     private final InetAddress client;
@@ -82,7 +83,7 @@ public final class SmtpSession {
         this.authenticator = authenticator;
         this.policy = policy;
         this.store = store;
-        this.queue = queue;
+        this.acceptance = new Acceptance(store, queue);
         this.channel = channel;
         this.client = client;
         this.security = new SessionSecurity(policy, authenticator, client, channel.secure());
@@ -473,18 +474,14 @@ public final class SmtpSession {
         byte[] last = b.takeLastChunk();
         state = SessionState.COMMITTING;
         updateFlow();
-        b.chunksWritten()
-                .thenCompose(v -> store.commit(envelope, last))
-                .whenCompleteAsync((v, failure) -> committed(envelope, envelope.chunkCount() == 1 ? last : null, failure),
-                        channel.executor());
+        acceptance.accept(envelope, b.chunksWritten(), last, channel.executor())
+                .whenComplete((v, failure) -> committed(envelope, failure)); // completes on channel.executor()
     }
 
-    private void committed(Envelope envelope, byte[] body, Throwable failure) {
+    private void committed(Envelope envelope, Throwable failure) {
         if (failure == null) {
-            queue.enqueue(envelope, body);
             observer.accepted(envelope);
         } else {
-            store.discard(envelope.id(), envelope.chunkCount());
             observer.refused("spool_error");
         }
         if (!connectionOpen) {

@@ -28,18 +28,15 @@ final class Bounces implements BounceReporter {
     private final DsnBuilder dsn;
     private final String hostname;
     private final Clock clock;
-    private volatile MessageQueue queue;
+    private final Acceptance acceptance;
 
-    Bounces(Vertx vertx, Spool spool, String hostname, Clock clock) {
+    Bounces(Vertx vertx, Spool spool, String hostname, Clock clock, Acceptance acceptance) {
         this.vertx = vertx;
         this.spool = spool;
         this.dsn = new DsnBuilder(hostname, clock);
         this.hostname = hostname;
         this.clock = clock;
-    }
-
-    void queue(MessageQueue queue) {
-        this.queue = queue;
+        this.acceptance = acceptance;
     }
 
     @Override
@@ -64,8 +61,7 @@ final class Bounces implements BounceReporter {
             byte[] report = dsn.build(original, headers, recipients, action, id.toString());
             Envelope envelope = new Envelope(id, "", List.of(Recipient.pending(original.sender())), clock.millis(),
                     report.length, 1, hasEightBit(report), !isAscii(original.sender()), hostname, "127.0.0.1");
-            spool.commit(envelope, report).join();
-            queue.enqueue(envelope, report);
+            acceptance.accept(envelope, report).join();
             LOG.log(System.Logger.Level.INFO, "bounce: " + action.name().toLowerCase(java.util.Locale.ROOT)
                     + " report " + id + " to <" + original.sender() + "> for "
                     + recipients.size() + " recipient(s) of " + original.id());

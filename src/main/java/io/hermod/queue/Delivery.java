@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * The recipients of one message at one domain that are still to be delivered: the unit a shard
- * queues, schedules and hands to a connection. Owned by one shard; never shared.
+ * queues and schedules and a site hands to a connection. Owned by its domain's shard, lent to the
+ * domain's site while it waits for or runs on a connection ({@link #inFlight} is the only field
+ * the site writes, read by the shard's gauges).
  */
 final class Delivery implements Comparable<Delivery> {
 
@@ -17,20 +19,30 @@ final class Delivery implements Comparable<Delivery> {
     private List<Integer> pending;
     private long dueMillis;
     private byte[] body;
-    /** Whether the delay report of {@code queue.delay_warning} has gone out (once per run). */
-    boolean delayReported;
     private HotBodies hotBodies;
+    volatile boolean inFlight;
 
     Delivery(Envelope envelope, String domain, List<Integer> pending) {
+        this(envelope, domain, envelope.recipients().toArray(Recipient[]::new), pending);
+    }
+
+    private Delivery(Envelope envelope, String domain, Recipient[] states, List<Integer> pending) {
         this.envelope = envelope;
         this.domain = domain;
-        this.states = envelope.recipients().toArray(Recipient[]::new);
+        this.states = states;
         this.pending = List.copyOf(pending);
         long due = 0;
         for (int index : pending) {
             due = Math.max(due, states[index].nextAttemptMillis());
         }
         this.dueMillis = due;
+    }
+
+    /** Another delivery of the same message and domain, for {@code indexes}, with a copy of the states. */
+    Delivery fork(List<Integer> indexes, long due) {
+        Delivery d = new Delivery(envelope, domain, states.clone(), indexes);
+        d.dueMillis = due;
+        return d;
     }
 
     /** Keeps the body received by intake for the first attempt, counted against {@code budget}. */
@@ -51,15 +63,6 @@ final class Delivery implements Comparable<Delivery> {
 
     List<Integer> pending() {
         return pending;
-    }
-
-    /** Attempts so far: the most any of its recipients has had. */
-    int attempts() {
-        int attempts = 0;
-        for (int index : pending) {
-            attempts = Math.max(attempts, states[index].attempts());
-        }
-        return attempts;
     }
 
     long dueMillis() {

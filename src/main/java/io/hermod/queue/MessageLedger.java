@@ -6,6 +6,7 @@ import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,16 +18,38 @@ final class MessageLedger {
 
     private static final System.Logger LOG = System.getLogger(MessageLedger.class.getName());
 
-    private record Entry(Envelope envelope, AtomicInteger open) {
+    /** {@code delayReported}: the message's one delay report has gone out (shards of several domains race for it). */
+    private record Entry(Envelope envelope, AtomicInteger open, AtomicBoolean delayReported) {
     }
 
     private static final int WRITE_ATTEMPTS = 5;
 
-    private final Spool spool;
+    /** The spool writes the ledger makes; a unit test records them instead. */
+    interface Writes {
+        CompletableFuture<Void> record(MessageId id, int index, Recipient state);
+
+        CompletableFuture<Void> delete(Envelope envelope);
+    }
+
+    private final Writes spool;
     private final ConcurrentHashMap<MessageId, Entry> open = new ConcurrentHashMap<>();
 
-    MessageLedger(Spool spool) {
+    MessageLedger(Writes spool) {
         this.spool = spool;
+    }
+
+    static MessageLedger of(Spool spool) {
+        return new MessageLedger(new Writes() {
+            @Override
+            public CompletableFuture<Void> record(MessageId id, int index, Recipient state) {
+                return spool.record(id, index, state);
+            }
+
+            @Override
+            public CompletableFuture<Void> delete(Envelope envelope) {
+                return spool.delete(envelope);
+            }
+        });
     }
 
     void register(Envelope envelope) {
@@ -36,7 +59,25 @@ final class MessageLedger {
                 pending++;
             }
         }
-        open.put(envelope.id(), new Entry(envelope, new AtomicInteger(pending)));
+        open.put(envelope.id(), new Entry(envelope, new AtomicInteger(pending), new AtomicBoolean(false)));
+    }
+
+    /** Whether the message's delay report has gone out (or it is no longer queued). */
+    boolean delayReported(MessageId id) {
+        Entry entry = open.get(id);
+        return entry == null || entry.delayReported().get();
+    }
+
+    /**
+     * Claims the message's one delay report: true for the first caller only. The mark is written
+     * to the spool, so that a restart does not send it again.
+     */
+    boolean claimDelayReport(Envelope envelope) {
+        Entry entry = open.get(envelope.id());
+        if (entry == null || !entry.delayReported().compareAndSet(false, true)) {
+            return false;
+        }
+        return true;
     }
 
     boolean isOpen(MessageId id) {

@@ -3,8 +3,9 @@ package io.hermod.queue;
 import io.hermod.spool.Envelope;
 
 /**
- * The one door from intake into the queue layer. Called on the accepting event loop (or the
- * start-up thread) once the envelope is committed to the spool; implementations must not block.
+ * Where a message the spool holds enters the queue layer. Intake, HTTP injection and bounces reach
+ * it through {@link Acceptance} (commit, then this); the start-up scan calls it directly for what
+ * the spool already holds. Callable from any thread; implementations must not block.
  */
 public interface MessageQueue {
 

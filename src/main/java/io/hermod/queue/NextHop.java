@@ -2,11 +2,14 @@ package io.hermod.queue;
 
 import io.hermod.config.HostAndPort;
 import io.hermod.delivery.Destination;
+import io.hermod.delivery.Failure;
+import io.hermod.delivery.Outcome;
 import io.hermod.dns.MxHost;
 import io.hermod.dns.MxResolver;
 import io.hermod.dns.Resolution;
 import io.hermod.dns.StaticRoutes;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.smtp.EnhancedStatus;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,10 +27,18 @@ import java.util.TreeSet;
  */
 final class NextHop {
 
-    /** The outcome of a lookup: a destination, or a failure with the reply it stands for. */
-    record Lookup(Destination destination, boolean permanent, String reply) {
+    /** The outcome of a lookup: a destination, or the failure every waiting recipient gets. */
+    record Lookup(Destination destination, Outcome failure) {
         static Lookup found(Destination destination) {
-            return new Lookup(destination, false, null);
+            return new Lookup(destination, null);
+        }
+
+        static Lookup failed(boolean permanent, EnhancedStatus status, String reason) {
+            EnhancedStatus s = status != null ? status : Failure.DNS.defaultStatus();
+            if (permanent != (s.statusClass() == 5)) {
+                s = new EnhancedStatus(permanent ? 5 : 4, s.subject(), s.detail());
+            }
+            return new Lookup(null, new Outcome.Failed(Failure.DNS, null, s, reason));
         }
 
         boolean found() {
@@ -76,7 +87,7 @@ final class NextHop {
         return resolver.resolve(domain).map(this::toLookup).andThen(ar -> {
             Lookup lookup = ar.result();
             metrics.dnsLookup(System.nanoTime() - start, lookup == null ? "transient"
-                    : lookup.found() ? null : lookup.permanent() ? "permanent" : "transient");
+                    : lookup.found() ? null : lookup.failure().permanent() ? "permanent" : "transient");
         });
     }
 
@@ -85,7 +96,7 @@ final class NextHop {
         String inner = domain.substring(1, domain.length() - 1);
         String address = inner.regionMatches(true, 0, "IPv6:", 0, 5) ? inner.substring(5) : inner;
         if (address.indexOf(':') < 0 && !address.matches("[0-9.]+")) {
-            return new Lookup(null, true, "550 5.1.2 unsupported address literal " + domain);
+            return Lookup.failed(true, new EnhancedStatus(5, 1, 2), "unsupported address literal " + domain);
         }
         return Lookup.found(new Destination("literal:" + address + ":" + smtpPort,
                 List.of(new Destination.Candidate(domain, address, smtpPort))));
@@ -93,7 +104,7 @@ final class NextHop {
 
     private Lookup toLookup(Resolution resolution) {
         if (resolution instanceof Resolution.Failure f) {
-            return new Lookup(null, f.permanent(), f.replyCode() + " " + f.enhancedStatus() + " " + f.reason());
+            return Lookup.failed(f.permanent(), EnhancedStatus.of(f.enhancedStatus()), f.reason());
         }
         Resolution.Hosts hosts = (Resolution.Hosts) resolution;
         List<Destination.Candidate> candidates = new ArrayList<>();

@@ -6,9 +6,13 @@ import io.hermod.delivery.ConnectionBudget;
 import io.hermod.eventlog.EventSink;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.spool.Spool;
+import java.util.List;
 
-/** What every shard shares: configuration, the spool, and the few thread-safe services above the shards. */
+/**
+ * What every shard shares: configuration, the spool, the few thread-safe services above the shards,
+ * and the shards themselves (filled as they deploy), so that each can reach a domain's or a site's owner.
+ */
 record QueueServices(HermodConfig config, Spool spool, MessageLedger ledger, ConnectionBudget budget,
                      ClientTimeouts timeouts, NextHop nextHop, BounceReporter bounces, HermodMetrics metrics,
-                     EventSink events) {
+                     EventSink events, List<QueueShardVerticle> shards) {
 }

@@ -1,21 +1,40 @@
 package io.hermod.queue;
 
+import io.hermod.delivery.BodySource;
 import io.hermod.delivery.ClientStep;
+import io.hermod.delivery.Destination;
 import io.hermod.delivery.DestinationPool;
+import io.hermod.delivery.TransactionResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Consumer;
 
-/** The event-loop shell of one {@link QueueShard}: deliveries reach it on its own context. */
+/**
+ * The event-loop shell of one shard: its {@link QueueShard} (the domains it owns) and its
+ * {@link SiteDispatcher} (the sites it owns). Everything either of them hears from elsewhere
+ * arrives as a task on this verticle's context.
+ */
 final class QueueShardVerticle extends VerticleBase {
 
     private final QueueServices services;
     private QueueShard shard;
+    private SiteDispatcher sites;
     private Context shardContext;
+    private long wakeTimer = -1;
+    /** Published once a second for the gauges, which are read on another thread. */
+    final AtomicInteger readyGauge = new AtomicInteger();
+    final AtomicInteger scheduledGauge = new AtomicInteger();
+    final AtomicInteger inFlightGauge = new AtomicInteger();
 
     QueueShardVerticle(QueueServices services) {
         this.services = services;
@@ -25,6 +44,7 @@ final class QueueShardVerticle extends VerticleBase {
     public Future<?> start() {
         shardContext = context;
         QueueServices s = services;
+        Clock clock = Clock.systemUTC();
         NetClientOptions options = new NetClientOptions()
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) s.timeouts().of(ClientStep.CONNECT).toMillis())
@@ -36,38 +56,60 @@ final class QueueShardVerticle extends VerticleBase {
         // delivery.tls.required_domains: the JVM's trusted authorities, the MX host name checked.
         NetClient verifying = vertx.createNetClient(new NetClientOptions(options)
                 .setHostnameVerificationAlgorithm("HTTPS"));
-        shard = new QueueShard(vertx, task -> shardContext.runOnContext(v -> task.run()), Clock.systemUTC(),
-                s.nextHop(), RetryPolicy.of(s.config().queue().retry()), s.config().queue().maxAge(),
-                s.config().queue().delayWarning().orElse(null), s.ledger(),
-                s.bounces(),
-                delivery -> {
-                    byte[] held = delivery.takeBody();
-                    return held != null ? new MemoryBody(held) : new SpoolBody(vertx, s.spool(), delivery.envelope);
-                },
+        RetryPolicy retry = RetryPolicy.of(s.config().queue().retry());
+        DeliveryMeters meters = new DeliveryMeters(s.metrics());
+        sites = new SiteDispatcher(clock,
                 destination -> new DestinationPool(destination, vertx, destination.tlsRequired() ? verifying : client,
-                        s.config().hostname(), s.timeouts(),
-                        s.budget(), s.config().delivery().maxMessagesPerConnection(), new DeliveryMeters(s.metrics())),
-                new QueueTelemetry(s.metrics(), s.events(), Clock.systemUTC()));
-        vertx.setPeriodic(1000, id -> shard.tick());
+                        s.config().hostname(), s.timeouts(), s.budget(),
+                        s.config().delivery().maxMessagesPerConnection(), meters),
+                this::body, s.ledger(), s.config().delivery().maxRecipientsPerTransaction(), retry, new Returns());
+        Settlement settlement = new Settlement(retry, s.config().queue().maxAge(),
+                s.config().queue().delayWarning().orElse(null), () -> ThreadLocalRandom.current().nextDouble());
+        SettlementEffects effects = new SettlementEffects(s.ledger(), s.bounces(),
+                new QueueTelemetry(s.metrics(), s.events(), clock), retry, clock);
+        shard = new QueueShard(new World(clock), settlement, effects, s.ledger());
+        vertx.setPeriodic(1000, id -> tick());
         return Future.succeededFuture();
+    }
+
+    private BodySource body(Delivery delivery) {
+        byte[] held = delivery.takeBody();
+        return held != null ? new MemoryBody(held) : new SpoolBody(vertx, services.spool(), delivery.envelope);
+    }
+
+    private void tick() {
+        shard.tick();
+        sites.tick();
+        int[] totals = shard.totals();
+        readyGauge.set(totals[0]);
+        scheduledGauge.set(totals[1]);
+        inFlightGauge.set(totals[2]);
     }
 
     @Override
     public Future<?> stop() {
-        shard.close();
+        if (wakeTimer >= 0) {
+            vertx.cancelTimer(wakeTimer);
+        }
+        sites.close();
         return Future.succeededFuture();
+    }
+
+    /** Runs {@code task} on this shard's event loop, as a task of its own; callable from any thread. */
+    void onLoop(Runnable task) {
+        shardContext.runOnContext(v -> task.run());
     }
 
     /** Hands a delivery to the shard on its event loop; callable from any thread. */
     void submit(Delivery delivery) {
-        shardContext.runOnContext(v -> shard.accept(delivery));
+        onLoop(() -> shard.accept(delivery));
     }
 
     /** Runs {@code action} on the shard's event loop and completes with its result. */
     <T> Future<T> call(java.util.function.Function<QueueShard, T> action) {
-        io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+        Promise<T> promise = Promise.promise();
         Context caller = vertx.getOrCreateContext();
-        shardContext.runOnContext(v -> {
+        onLoop(() -> {
             try {
                 T result = action.apply(shard);
                 caller.runOnContext(w -> promise.complete(result)); // answer on the caller's thread
@@ -78,12 +120,87 @@ final class QueueShardVerticle extends VerticleBase {
         return promise.future();
     }
 
+    /** Stops starting deliveries on the sites this shard owns; completes when theirs in flight are done. */
+    Future<Void> drain() {
+        Promise<Void> done = Promise.promise();
+        onLoop(() -> sites.drain().onComplete(done));
+        return done.future();
+    }
+
     /** A context of the caller's Vert.x for futures answered off the event loops. */
     Context vertxContext() {
         return vertx.getOrCreateContext();
     }
 
-    QueueShard shard() {
-        return shard;
+    static QueueShardVerticle domainOwner(List<QueueShardVerticle> shards, String domain) {
+        return shards.get(Math.floorMod(domain.hashCode(), shards.size()));
+    }
+
+    private QueueShardVerticle siteOwner(String key) {
+        List<QueueShardVerticle> shards = services.shards();
+        return shards.get(SiteDispatcher.ownerOf(key, shards.size()));
+    }
+
+    /** The shard's view of time, timers, DNS and the sites, all answered on this loop. */
+    private final class World implements QueueShard.World {
+        private final Clock clock;
+
+        World(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public long now() {
+            return clock.millis();
+        }
+
+        @Override
+        public void wakeAt(long dueMillis, Runnable wake) {
+            if (wakeTimer >= 0) {
+                vertx.cancelTimer(wakeTimer);
+                wakeTimer = -1;
+            }
+            if (dueMillis != Long.MAX_VALUE) {
+                wakeTimer = vertx.setTimer(Math.max(1, dueMillis - clock.millis()), id -> {
+                    wakeTimer = -1;
+                    wake.run();
+                });
+            }
+        }
+
+        @Override
+        public void lookup(String domain, Consumer<NextHop.Lookup> done) {
+            services.nextHop().lookup(domain).onComplete(ar -> onLoop(() -> done.accept(ar.succeeded() ? ar.result()
+                    : NextHop.Lookup.failed(false, null, "next-hop lookup failed: " + ar.cause()))));
+        }
+
+        @Override
+        public void offer(Destination destination, Delivery delivery) {
+            QueueShardVerticle owner = siteOwner(destination.key());
+            owner.onLoop(() -> owner.sites.offer(destination, delivery));
+        }
+
+        @Override
+        public void withdraw(String key, String domain) {
+            QueueShardVerticle owner = siteOwner(key);
+            owner.onLoop(() -> owner.sites.withdraw(key, domain));
+        }
+    }
+
+    /** Where the sites this shard owns send lent deliveries back: to each one's domain shard. */
+    private final class Returns implements SiteDispatcher.Returns {
+        @Override
+        public void attempted(Delivery delivery, TransactionResult result, long notBeforeMillis) {
+            QueueShardVerticle owner = domainOwner(services.shards(), delivery.domain);
+            owner.onLoop(() -> owner.shard.attempted(delivery, result, notBeforeMillis));
+        }
+
+        @Override
+        public void withdrawn(List<Delivery> deliveries) {
+            for (Delivery d : deliveries) {
+                QueueShardVerticle owner = domainOwner(services.shards(), d.domain);
+                owner.onLoop(() -> owner.shard.withdrawn(List.of(d)));
+            }
+        }
     }
 }

@@ -3,7 +3,8 @@ package io.hermod.queue;
 import io.hermod.delivery.Destination;
 import io.hermod.eventlog.Event;
 import io.hermod.eventlog.EventSink;
-import io.hermod.eventlog.EventType;
+import io.hermod.delivery.Outcome;
+import io.hermod.smtp.EnhancedStatus;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
@@ -11,6 +12,8 @@ import java.time.Clock;
 
 /** One recipient outcome, told to the meters and written to the event log as one line. */
 final class QueueTelemetry {
+
+    private static final EnhancedStatus EXPIRED = new EnhancedStatus(4, 4, 7);
 
     private final HermodMetrics metrics;
     private final EventSink events;
@@ -26,24 +29,19 @@ final class QueueTelemetry {
      * {@code remote} is the host that answered, null when none did; when it answered over TLS, the
      * event's {@code detail} names the protocol and cipher ({@code TLSv1.3 TLS_AES_256_GCM_SHA384}).
      */
-    void outcome(EventType type, Envelope envelope, Recipient after, Destination.Candidate remote) {
+    void outcome(Verdict verdict, Envelope envelope, Recipient after, Outcome outcome, Destination.Candidate remote) {
         long now = clock.millis();
         long queueTime = now - envelope.arrivalMillis();
-        metrics.deliveryAttempt(switch (type) {
-            case Delivery -> "delivered";
-            case TransientFailure -> "deferred";
-            case Bounce -> "failed";
-            case Expiration -> "expired";
-            default -> type.name();
-        });
-        if (type != EventType.TransientFailure) {
+        metrics.deliveryAttempt(verdict.metricLabel);
+        if (verdict != Verdict.DEFERRED) {
             metrics.deliveryLatency(queueTime);
         }
-        String detail = after.lastResult();
-        events.append(new Event(type, now, envelope.id().toString(), envelope.sender(), after.address(),
-                remote == null ? null : remote.name(),
-                remote == null ? null : remote.address() + ":" + remote.port(),
-                Diagnostics.code(detail), Diagnostics.enhanced(detail), detail, after.attempts(), queueTime,
-                remote == null ? null : remote.tls()));
+        EnhancedStatus status = outcome == null ? EXPIRED : outcome.status();
+        boolean answered = remote != null;
+        events.append(new Event(verdict.event, now, envelope.id().toString(), envelope.sender(), after.address(),
+                answered ? remote.name() : null,
+                answered ? remote.address() + ":" + remote.port() : null,
+                outcome == null ? 0 : outcome.code(), status == null ? null : status.toString(), after.lastResult(),
+                after.attempts(), queueTime, answered ? remote.tls() : null));
     }
 }

@@ -30,13 +30,16 @@ import java.util.function.ToIntFunction;
  */
 public final class ShardedQueue implements MessageQueue, QueueAdmin {
 
+    /** Filled as the shard verticles deploy, before any message is queued. */
     private final List<QueueShardVerticle> shards;
     private final MessageLedger ledger;
+    private final Acceptance acceptance;
     private final HotBodies hotBodies = new HotBodies(HotBodies.DEFAULT_LIMIT);
 
-    private ShardedQueue(List<QueueShardVerticle> shards, MessageLedger ledger) {
-        this.shards = List.copyOf(shards);
+    private ShardedQueue(List<QueueShardVerticle> shards, MessageLedger ledger, Spool spool) {
+        this.shards = shards;
         this.ledger = ledger;
+        this.acceptance = new Acceptance(spool, this);
     }
 
     /**
@@ -45,21 +48,20 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
      */
     public static Future<ShardedQueue> deploy(Vertx vertx, HermodConfig config, Spool spool, ClientTimeouts timeouts,
                                               MxResolver resolver, HermodMetrics metrics, EventSink events) {
-        MessageLedger ledger = new MessageLedger(spool);
+        MessageLedger ledger = MessageLedger.of(spool);
         ConnectionBudget budget = new ConnectionBudget(config.delivery().maxConnectionsPerDestination());
         NextHop nextHop = new NextHop(new StaticRoutes(config.delivery().routes()), resolver,
                 config.delivery().smtpPort(), metrics, config.delivery().tlsRequiredDomains());
-        Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC());
-        QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces,
-                metrics, events);
         List<QueueShardVerticle> created = new CopyOnWriteArrayList<>();
+        ShardedQueue queue = new ShardedQueue(created, ledger, spool);
+        Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC(), queue.acceptance);
+        QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces,
+                metrics, events, created);
         return vertx.deployVerticle(() -> {
             QueueShardVerticle shard = new QueueShardVerticle(services);
             created.add(shard);
             return shard;
         }, new DeploymentOptions().setInstances(config.queue().shards())).map(id -> {
-            ShardedQueue queue = new ShardedQueue(created, ledger);
-            bounces.queue(queue);
             queue.registerGauges(metrics, budget, resolver);
             return queue;
         });
@@ -68,11 +70,11 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
     private void registerGauges(HermodMetrics metrics, ConnectionBudget budget, MxResolver resolver) {
         metrics.gauge("hermod.queue.messages", "Messages with a recipient not yet final", ledger::messages);
         metrics.gauge("hermod.queue.deliveries", "state", "ready", "Deliveries due now, waiting for a connection",
-                () -> sum(s -> s.shard().readyGauge.get()));
+                () -> sum(s -> s.readyGauge.get()));
         metrics.gauge("hermod.queue.deliveries", "state", "scheduled", "Deliveries deferred to a later attempt",
-                () -> sum(s -> s.shard().scheduledGauge.get()));
+                () -> sum(s -> s.scheduledGauge.get()));
         metrics.gauge("hermod.queue.deliveries", "state", "in_flight", "Deliveries being attempted",
-                () -> sum(s -> s.shard().inFlightGauge.get()));
+                () -> sum(s -> s.inFlightGauge.get()));
         metrics.gauge("hermod.outbound.connections", "Open outbound SMTP connections", budget::total);
         metrics.counter("hermod.dns.queries", "DNS queries sent", resolver::queries);
     }
@@ -105,7 +107,12 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
     }
 
     private QueueShardVerticle shardOf(String domain) {
-        return shards.get(Math.floorMod(domain.hashCode(), shards.size()));
+        return QueueShardVerticle.domainOwner(shards, domain);
+    }
+
+    /** The one acceptance path into this queue: commit, then enqueue (see {@link Acceptance}). */
+    public Acceptance acceptance() {
+        return acceptance;
     }
 
     /** Messages with a recipient not yet final. */
@@ -117,7 +124,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
     public Future<Void> drain() {
         List<Future<Void>> shardsDrained = new ArrayList<>();
         for (QueueShardVerticle shard : shards) {
-            shardsDrained.add(shard.call(QueueShard::drain).compose(f -> f));
+            shardsDrained.add(shard.drain());
         }
         return Future.all(shardsDrained).mapEmpty();
     }

@@ -40,8 +40,8 @@ class DestinationPoolTlsTest {
         OutboundConnection first = open(pool);
         assertThat(first.tls()).isNull();
         assertThat(sink.connections()).isEqualTo(2); // the broken handshake, then plain text
-        TransactionResult result = loop.await(() -> first.send(OnLoop.envelope("a@plain.test"), List.of(0), OnLoop.body()));
-        assertThat(result.outcomes()).extracting(RecipientOutcome::result).containsExactly(RecipientOutcome.Result.DELIVERED);
+        TransactionResult result = loop.await(() -> first.send(OnLoop.envelope("a@plain.test"), List.of(0), OnLoop.body(), 100));
+        assertThat(result.outcomes()).extracting(o -> o.outcome().delivered()).containsExactly(true);
         assertThat(sink.received()).singleElement().satisfies(m -> assertThat(m.overTls()).isFalse());
         loop.run(() -> pool.release(first, false));
 
@@ -58,11 +58,12 @@ class DestinationPoolTlsTest {
         DestinationPool pool = pool(secure, loop.verifyingWithDefaultTrust());
 
         OutboundConnection refused = open(pool);
-        assertThat(refused.refusal()).startsWith("451 4.7.5 TLS required for secure.test but localhost:" + sink.port());
-        TransactionResult result = loop.await(() -> refused.send(OnLoop.envelope("a@secure.test"), List.of(0), OnLoop.body()));
+        assertThat(refused.refusal().text()).startsWith("TLS required for secure.test but localhost:" + sink.port());
+        TransactionResult result = loop.await(() -> refused.send(OnLoop.envelope("a@secure.test"), List.of(0), OnLoop.body(), 100));
         assertThat(result.outcomes()).singleElement().satisfies(o -> {
-            assertThat(o.result()).isEqualTo(RecipientOutcome.Result.DEFERRED);
-            assertThat(o.detail()).contains("4.7.5");
+            assertThat(o.outcome().delivered()).isFalse();
+            assertThat(o.outcome().permanent()).isFalse();
+            assertThat(o.outcome().status()).hasToString("4.7.5");
         });
         assertThat(result.siteFailure()).isFalse();
         loop.run(() -> pool.release(refused, result.reusable()));

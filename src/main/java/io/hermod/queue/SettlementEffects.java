@@ -1,0 +1,92 @@
+package io.hermod.queue;
+
+import io.hermod.bounce.FailedRecipient;
+import io.hermod.delivery.Destination;
+import io.hermod.spool.Recipient;
+import io.hermod.spool.RecipientState;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Carries out what a {@link Settlement.Plan} says beyond the schedule: the recipients' new states
+ * into the delivery and the spool, one event and meter update per outcome, the DSN for failed
+ * recipients, and the message's one delay report.
+ */
+final class SettlementEffects {
+
+    private final MessageLedger ledger;
+    private final BounceReporter bounces;
+    private final QueueTelemetry telemetry;
+    private final RetryPolicy retry;
+    private final Clock clock;
+
+    SettlementEffects(MessageLedger ledger, BounceReporter bounces, QueueTelemetry telemetry, RetryPolicy retry,
+                      Clock clock) {
+        this.ledger = ledger;
+        this.bounces = bounces;
+        this.telemetry = telemetry;
+        this.retry = retry;
+        this.clock = clock;
+    }
+
+    /** States, events and spool records; failed recipients are recorded later, by {@link #report}. */
+    void apply(Delivery delivery, Settlement.Plan plan, Destination.Candidate remote) {
+        Set<Integer> reported = new HashSet<>(plan.bouncedIndexes());
+        for (Settlement.Change change : plan.changes()) {
+            delivery.states[change.index()] = change.after();
+            if (change.verdict().event != null) {
+                telemetry.outcome(change.verdict(), delivery.envelope, change.after(), change.outcome(), remote);
+            }
+            if (!reported.contains(change.index())) {
+                ledger.record(delivery.envelope, change.index(), change.after());
+            }
+        }
+        if (!plan.delayed().isEmpty() && ledger.claimDelayReport(delivery.envelope)) {
+            bounces.delayed(delivery.envelope, plan.delayed());
+        }
+    }
+
+    /**
+     * Failed recipients are recorded final only after their report is in the spool, so the
+     * original (whose headers the report quotes) cannot be removed first, and a crash in between
+     * repeats the report rather than losing it. When no report can be spooled the recipients stay
+     * pending and come back to {@code requeue} for a later attempt, which fails them again and
+     * retries the report.
+     */
+    void report(Delivery delivery, Settlement.Plan plan, Consumer<Delivery> requeue) {
+        List<FailedRecipient> failed = plan.bounced();
+        if (failed.isEmpty()) {
+            return;
+        }
+        List<Integer> settled = List.copyOf(plan.bouncedIndexes());
+        Recipient[] states = delivery.states.clone();
+        bounces.failed(delivery.envelope, failed).onComplete(done -> {
+            if (done.succeeded()) {
+                for (int index : settled) {
+                    ledger.record(delivery.envelope, index, states[index]);
+                }
+                return;
+            }
+            long due = clock.millis() + retry.delayMillis(maxAttempts(states, settled) + 1, Math.random());
+            Recipient[] again = states.clone();
+            for (int index : settled) {
+                Recipient r = again[index];
+                again[index] = new Recipient(r.address(), RecipientState.PENDING, r.attempts(), due, r.lastResult());
+            }
+            Delivery retryLater = delivery.fork(settled, due);
+            System.arraycopy(again, 0, retryLater.states, 0, again.length);
+            requeue.accept(retryLater);
+        });
+    }
+
+    private static int maxAttempts(Recipient[] states, List<Integer> indexes) {
+        int max = 0;
+        for (int index : indexes) {
+            max = Math.max(max, states[index].attempts());
+        }
+        return max;
+    }
+}
