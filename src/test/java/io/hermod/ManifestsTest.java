@@ -1,20 +1,26 @@
 package io.hermod;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hermod.config.Cidr;
+import io.hermod.config.ConfigException;
 import io.hermod.config.ConfigLoader;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.HostAndPort;
+import io.hermod.k8s.ConfigFiles;
 import io.hermod.k8s.DockerfileFacts;
 import io.hermod.k8s.K8sObject;
 import io.hermod.k8s.Kubectl;
 import io.hermod.k8s.Manifests;
 import io.hermod.k8s.PodTemplate;
+import io.hermod.k8s.SecretCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,20 +30,26 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Kubernetes manifests (k8s/) and the Dockerfile agree with the code: ports with the
  * ConfigMap's hermod.yaml, probe and scrape paths with HttpApi's routes, the grace period with
- * shutdown.grace, the image's HERMOD_* variables with the configuration keys; and the
- * kustomization renders (with kubectl when it is installed, else by checking its resources).
+ * shutdown.grace, the image's HERMOD_* variables with the configuration keys, the files the
+ * configuration names with the Secrets mounted there and the README's commands that create them;
+ * the configuration is safe on an exposed Service (port 25 relays for no real network until the
+ * operator names one, 587 needs AUTH); and the kustomization renders (with kubectl when it is
+ * installed, else by checking its resources).
  */
 class ManifestsTest {
 
     private static final Path K8S = Path.of("k8s");
     private static final Path HTTP_API = Path.of("src/main/java/io/hermod/api/HttpApi.java");
     private static final Path DASHBOARD = Path.of("grafana/dashboards/hermod.json");
+    private static final Path README = Path.of("README.md");
     private static final String CONFIG_MAP = "hermod-config";
     private static final String CONFIG_KEY = "hermod.yaml";
     private static final String SPOOL_VOLUME = "spool";
@@ -46,8 +58,15 @@ class ManifestsTest {
     private static DockerfileFacts dockerfile;
     private static K8sObject statefulSet;
     private static PodTemplate pod;
+    /** The ConfigMap's hermod.yaml as written. */
     private static String configText;
+    /** The same, naming its files (tls.cert, tls.key, auth.users) below podFiles, where they exist. */
+    private static String rootedText;
     private static HermodConfig config;
+
+    /** Stands for the pod's root: the files the configuration names are created below it. */
+    @TempDir
+    static Path podFiles;
 
     @BeforeAll
     static void load() {
@@ -56,7 +75,9 @@ class ManifestsTest {
         statefulSet = manifests.one("StatefulSet", "hermod");
         pod = new PodTemplate(statefulSet);
         configText = manifests.one("ConfigMap", CONFIG_MAP).string("data", CONFIG_KEY);
-        config = ConfigLoader.parse(configText, Map.of());
+        // Hermod's own validation, as at start-up, given readable files where the config says.
+        rootedText = ConfigFiles.rootedAt(configText, podFiles);
+        config = ConfigLoader.parse(rootedText, Map.of());
     }
 
     // --- what is there ---------------------------------------------------------------------
@@ -93,9 +114,83 @@ class ManifestsTest {
     void configMap_isAValidHermodConfigListeningOnAllInterfaces() {
         assertThat(config.smtp().listen()).containsExactly(new HostAndPort("0.0.0.0", 2525));
         assertThat(config.http().listen()).isEqualTo(new HostAndPort("0.0.0.0", 8025));
-        assertThat(config.submission().submissionListen()).as("submission.listen (587) is off in this ConfigMap")
-                .isEmpty();
+        assertThat(config.submission().submissionListen()).as("submission.listen")
+                .containsExactly(new HostAndPort("0.0.0.0", 2587));
         assertThat(config.shutdown().grace()).isEqualTo(Duration.ofSeconds(25));
+    }
+
+    @Test
+    void configMap_passesValidationOnlyWithTheFilesItNames() {
+        // load() parsed it with the files present. Without them Hermod refuses to start: the
+        // Secrets are what the pod needs, and a ConfigMap naming no file would pass either way.
+        Map<String, String> files = ConfigFiles.named(configText);
+        assertThat(files).as("files named by the ConfigMap").containsOnlyKeys(ConfigFiles.KEYS);
+        assertThatThrownBy(() -> ConfigLoader.parse(configText, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot read");
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            assertThat(Path.of(file.getValue())).as("%s", file.getKey()).isAbsolute();
+        }
+        assertThat(config.tls().cert()).contains(ConfigFiles.moved(podFiles, files.get("tls.cert")));
+        assertThat(config.tls().key()).contains(ConfigFiles.moved(podFiles, files.get("tls.key")));
+        assertThat(config.auth().users()).contains(ConfigFiles.moved(podFiles, files.get("auth.users")));
+    }
+
+    @Test
+    void relayNetworks_letNoRealNetworkRelayWithoutAuth() {
+        // Port 25 relays without AUTH for these sources. Shipped, they must hold nothing but the
+        // pod's own loopback and placeholders from the documentation ranges (RFC 5737, RFC 3849),
+        // which no client has: an operator who forgets to set the senders' network gets a relay
+        // that refuses unauthenticated mail, not an open one, whatever the Service exposes.
+        List<Cidr> harmless = Stream.of("127.0.0.0/8", "::1/128", "192.0.2.0/24", "198.51.100.0/24",
+                "203.0.113.0/24", "2001:db8::/32").map(Cidr::parse).toList();
+        // The private ranges pod networks are carved from (RFC 1918, RFC 6598, RFC 4193, link-local):
+        // no entry may touch one; the operator's CIDR goes in their copy, not in the repository's.
+        List<Cidr> broad = Stream.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+                "fc00::/7", "fe80::/10").map(Cidr::parse).toList();
+        assertThat(config.smtp().relayNetworks()).as("smtp.relay_networks").isNotEmpty();
+        for (Cidr network : config.smtp().relayNetworks()) {
+            assertThat(broad).as("ranges that relay network %s overlaps: the operator must name the senders'"
+                    + " network, the ConfigMap must not guess it", network)
+                    .noneMatch(range -> range.contains(network.network()) || network.contains(range.network()));
+            assertThat(harmless).as("relay network %s is loopback or a documentation placeholder", network)
+                    .anyMatch(range -> range.contains(network.network())
+                            && range.prefixLength() <= network.prefixLength());
+        }
+    }
+
+    @Test
+    void submission_takesItsCertificateKeyAndUsersFromSecretsMountedWhereTheConfigSays() {
+        Map<String, String> files = ConfigFiles.named(configText);
+        assertThat(files).containsOnlyKeys(ConfigFiles.KEYS);
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            PodTemplate.SecretKey source = pod.secretFileAt(file.getValue()); // fails unless mounted from a Secret
+            String volume = pod.volumeMountedAt(Path.of(file.getValue()).getParent().toString());
+            assertThat(pod.mount(volume).get("readOnly")).as("volumeMount %s readOnly", volume).isEqualTo(true);
+            Map<?, ?> secret = statefulSet.as(Map.class, pod.volumes().get(volume).get("secret"), "secret");
+            assertThat(secret.get("optional")).as("%s: a missing Secret %s must stop the pod", file.getKey(),
+                    source.secret()).isIn(null, false);
+            // No subPath: a Secret mounted as a directory is updated in place, which Hermod's reload watches.
+            assertThat(pod.mount(volume).containsKey("subPath")).as("volumeMount %s has a subPath", volume).isFalse();
+        }
+        assertThat(pod.secretFileAt(files.get("tls.cert")).secret())
+                .as("tls.cert and tls.key come from one Secret, so that they change together")
+                .isEqualTo(pod.secretFileAt(files.get("tls.key")).secret());
+    }
+
+    @Test
+    void readme_createsEverySecretThePodTakes_withTheKeysItTakes() {
+        Map<String, Set<String>> documented = SecretCommands.in(SecretCommands.section(README, "Kubernetes"));
+        List<PodTemplate.SecretKey> taken = new ArrayList<>(pod.envSecretKeys());
+        for (String file : ConfigFiles.named(configText).values()) {
+            taken.add(pod.secretFileAt(file));
+        }
+        assertThat(taken).extracting(PodTemplate.SecretKey::secret).contains("hermod-api");
+        for (PodTemplate.SecretKey key : taken) {
+            assertThat(documented).as("README (Kubernetes) has a \"kubectl create secret\" for %s", key.secret())
+                    .containsKey(key.secret());
+            assertThat(documented.get(key.secret())).as("keys README's command gives Secret %s", key.secret())
+                    .contains(key.key());
+        }
     }
 
     @Test
@@ -134,7 +229,7 @@ class ManifestsTest {
         assertThat(imageDefaults.spool().path()).startsWithRaw(volume);
         assertThat(imageDefaults.log().events()).startsWithRaw(volume);
         // Environment variables win over the file: in the pod they must not change what it says.
-        assertThat(ConfigLoader.parse(configText, hermodEnv)).isEqualTo(config);
+        assertThat(ConfigLoader.parse(rootedText, hermodEnv)).isEqualTo(config);
     }
 
     // --- ports -------------------------------------------------------------------------------
@@ -142,8 +237,10 @@ class ManifestsTest {
     @Test
     void containerPorts_areTheConfigMapsListenPorts() {
         Map<String, Integer> ports = pod.ports();
-        assertThat(ports).containsOnlyKeys("smtp", "http");
+        assertThat(ports).containsOnlyKeys("smtp", "submission", "http");
         assertThat(config.smtp().listen()).extracting(HostAndPort::port).containsOnly(ports.get("smtp"));
+        assertThat(config.submission().submissionListen()).extracting(HostAndPort::port)
+                .containsOnly(ports.get("submission"));
         assertThat(ports.get("http")).isEqualTo(config.http().listen().port());
     }
 
@@ -154,12 +251,13 @@ class ManifestsTest {
     }
 
     @Test
-    void intakeService_maps25ToSmtp_and8025ToHttp() {
+    void intakeService_maps25ToSmtp_587ToSubmission_and8025ToHttp() {
         K8sObject service = manifests.one("Service", "hermod");
-        assertThat(servicePorts(service)).containsExactlyInAnyOrderEntriesOf(Map.of(25, "smtp", 8025, "http"));
+        assertThat(servicePorts(service)).containsExactlyInAnyOrderEntriesOf(
+                Map.of(25, "smtp", 587, "submission", 8025, "http"));
         assertSelectsThePods(service);
-        assertThat(service.map("spec").get("type")).as("type of %s: relaying is by source network, keep it inside"
-                + " the cluster", service).isIn(null, "ClusterIP");
+        assertThat(service.map("spec").get("type")).as("type of %s: it carries the API too; expose SMTP with a"
+                + " Service of its own (README)", service).isIn(null, "ClusterIP");
     }
 
     @Test
@@ -251,6 +349,22 @@ class ManifestsTest {
         assertThat(podContext.get("fsGroup")).as("fsGroup makes the spool volume writable").isNotNull();
         // RocksDB's JNI loader extracts its native library to java.io.tmpdir.
         assertThat(statefulSet.in(pod.volumes().get(pod.volumeMountedAt("/tmp")), "emptyDir")).isNotNull();
+    }
+
+    @Test
+    void volumeMounts_areNotNested() {
+        // ConfigMap and Secret volumes are mounted read-only: the runtime cannot create the mount
+        // point of a second volume inside one, and the pod would not start.
+        Map<String, String> mounts = pod.mountPaths();
+        for (Map.Entry<String, String> outer : mounts.entrySet()) {
+            for (Map.Entry<String, String> inner : mounts.entrySet()) {
+                if (!outer.getKey().equals(inner.getKey())) {
+                    assertThat(Path.of(inner.getValue())).as("volume %s at %s is inside volume %s at %s",
+                            inner.getKey(), inner.getValue(), outer.getKey(), outer.getValue())
+                            .matches(p -> !p.startsWith(Path.of(outer.getValue())), "is not below it");
+                }
+            }
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.hermod.k8s;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +88,67 @@ public final class PodTemplate {
             }
         }
         throw new AssertionError(owner + ": nothing is mounted at " + path);
+    }
+
+    /** Volume name to the path the container mounts it at. */
+    public Map<String, String> mountPaths() {
+        Map<String, String> out = new HashMap<>();
+        for (Object m : mounts()) {
+            out.put(owner.stringIn(m, "name"), owner.stringIn(m, "mountPath"));
+        }
+        return out;
+    }
+
+    /** The container's volumeMount of a volume; an error when it is not mounted. */
+    public Map<?, ?> mount(String volume) {
+        for (Object m : mounts()) {
+            if (volume.equals(owner.in(m, "name"))) {
+                return owner.as(Map.class, m, "volumeMounts[]");
+            }
+        }
+        throw new AssertionError(owner + ": volume " + volume + " is not mounted");
+    }
+
+    /** A key of a Secret, as an env valueFrom.secretKeyRef or a secret volume's items name it. */
+    public record SecretKey(String secret, String key) {
+    }
+
+    /** The Secret keys the container's environment takes (env[].valueFrom.secretKeyRef). */
+    public List<SecretKey> envSecretKeys() {
+        List<SecretKey> out = new ArrayList<>();
+        if (!container.containsKey("env")) {
+            return out;
+        }
+        for (Object e : owner.as(List.class, container("env"), "env")) {
+            if (e instanceof Map<?, ?> m && m.get("valueFrom") instanceof Map<?, ?> from
+                    && from.get("secretKeyRef") instanceof Map<?, ?> ref) {
+                out.add(new SecretKey(owner.stringIn(ref, "name"), owner.stringIn(ref, "key")));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The Secret key that the file at path comes from: path's directory must be the mountPath of a
+     * secret volume, and path's file name one of that volume's items (a volume without items would
+     * make any key a file, and a missing key a missing file the pod finds only when it starts).
+     */
+    public SecretKey secretFileAt(String path) {
+        Path file = Path.of(path);
+        String volume = volumeMountedAt(String.valueOf(file.getParent()));
+        Map<?, ?> v = volumes().get(volume);
+        if (v == null || !(v.get("secret") instanceof Map<?, ?> secret)) {
+            throw new AssertionError(owner + ": " + path + " is in volume " + volume + ", which is not a Secret: " + v);
+        }
+        String name = owner.stringIn(secret, "secretName");
+        List<?> items = owner.as(List.class, owner.in(secret, "items"), "volumes." + volume + ".secret.items");
+        for (Object item : items) {
+            if (file.getFileName().toString().equals(owner.in(item, "path"))) {
+                return new SecretKey(name, owner.stringIn(item, "key"));
+            }
+        }
+        throw new AssertionError(owner + ": no item of Secret volume " + volume + " has path " + file.getFileName()
+                + ": " + items);
     }
 
     /** An httpGet probe: the port as written (name or number) and the path. */
