@@ -88,7 +88,7 @@ class RetryIT {
                 Envelope recorded = awaitStates(hermod, id, 1);
                 Recipient x = recorded.recipients().get(0);
                 assertThat(x.state()).isEqualTo(RecipientState.PENDING);
-                assertThat(x.lastResult()).isEqualTo("lost connection with 127.0.0.1:" + sink.port()
+                assertThat(x.lastResult()).isEqualTo("4.4.2 lost connection with 127.0.0.1:" + sink.port()
                         + " while sending end of data");
                 // it is tried again after the backoff, on a new connection
                 Await.until(() -> rcptCount(sink, "disconnect-x@drop.test") >= 2, 30, () -> sink.reads().toString());

@@ -203,7 +203,8 @@ final class Transaction {
         }
         Future<Reply> end = connection.expect(ClientStep.END_OF_DATA);
         connection.write(".\r\n");
-        return end.mapEmpty();
+        // the outcome is already decided by the refusals; a connection lost now only ends it
+        return end.<Void>mapEmpty().otherwiseEmpty();
     }
 
     private Future<Void> sendBody(int index, boolean atLineStart) {

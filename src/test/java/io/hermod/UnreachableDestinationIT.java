@@ -1,0 +1,112 @@
+package io.hermod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hermod.support.Await;
+import io.hermod.support.EventLogFile;
+import io.hermod.support.TestHermod;
+import io.hermod.support.TestSink;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A destination nobody answers for: every failed connection is an attempt like any other. Each
+ * recipient gets TransientFailure events with the reason, the sender one delay report, and the
+ * expiry report names the last reason; the backed-off destination is logged once per backoff
+ * period, not once per message or connection.
+ */
+class UnreachableDestinationIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void refusedConnections_areAttempts_withEventsADelayReportAndAnExpiryThatNamesTheReason() throws Exception {
+        int dead;
+        try (ServerSocket reserve = new ServerSocket(0)) {
+            dead = reserve.getLocalPort();
+        }
+        List<LogRecord> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                synchronized (logged) {
+                    logged.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger dispatcherLog = Logger.getLogger("io.hermod.queue.SiteDispatcher");
+        dispatcherLog.addHandler(capture);
+        try (TestSink sink = TestSink.start(true)) {
+            Hermod hermod = TestHermod.start(dir, sink.port(), """
+                    delivery:
+                      routes: {"dead.test": "127.0.0.1:%d", "*": "SINK"}
+                    queue:
+                      retry: {initial: 1s, max: 1s}
+                      delay_warning: 2s
+                      max_age: 5s
+                    """.formatted(dead));
+            try {
+                List<String> recipients = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    recipients.add("r" + i + "@dead.test");
+                }
+                RetryIT.send(hermod.smtpPort(), recipients);
+                Path events = dir.resolve("events.log");
+
+                List<JsonObject> expired = EventLogFile.await(hermod, events, 10,
+                        e -> "Expiration".equals(e.getString("type")));
+                assertThat(expired).allSatisfy(e -> assertThat(e.getString("text"))
+                        .contains("last result: 4.4.1 connect to 127.0.0.1:" + dead + " failed"));
+
+                List<JsonObject> deferred = EventLogFile.ofType(hermod, events, "TransientFailure");
+                assertThat(deferred).isNotEmpty().allSatisfy(e -> {
+                    assertThat(e.getString("enhanced")).isEqualTo("4.4.1");
+                    assertThat(e.getString("text")).contains("connect to 127.0.0.1:" + dead + " failed");
+                });
+                int waves = deferred.stream().mapToInt(e -> e.getInteger("attempt")).max().orElseThrow();
+                assertThat(waves).isGreaterThanOrEqualTo(2);
+
+                // to the sender: one delay report, then one failure report naming the reason
+                Await.until(() -> reports(sink).size() >= 2, 30, () -> sink.reads().toString());
+                List<String> reports = reports(sink);
+                assertThat(reports).filteredOn(r -> r.contains("Action: delayed")).hasSize(1);
+                assertThat(reports).filteredOn(r -> r.contains("Action: failed")).singleElement().satisfies(r -> {
+                    assertThat(r).contains("Status: 4.4.7");
+                    assertThat(r).contains("connect to 127.0.0.1:" + dead + " failed");
+                });
+
+                long backoffLines;
+                synchronized (logged) {
+                    backoffLines = logged.stream().filter(r -> r.getMessage().contains("backed off")).count();
+                }
+                // ten recipients, several connections per wave, yet one line per backoff period
+                assertThat(backoffLines).isBetween(1L, (long) waves);
+            } finally {
+                hermod.close();
+            }
+        } finally {
+            dispatcherLog.removeHandler(capture);
+        }
+    }
+
+    private static List<String> reports(TestSink sink) {
+        return sink.received().stream().filter(r -> r.from().isEmpty()).map(TestSink.Received::text).toList();
+    }
+}
