@@ -1,6 +1,7 @@
 package io.hermod.intake;
 
 import io.hermod.queue.MessageQueue;
+import io.hermod.smtp.AddressSyntax;
 import io.hermod.smtp.Command;
 import io.hermod.smtp.DataDecoder;
 import io.hermod.smtp.Mailbox;
@@ -414,6 +415,9 @@ public final class SmtpSession {
         }
         if (!transaction.smtpUtf8 && !path.mailbox().isAscii()) {
             return Replies.NEEDS_SMTPUTF8;
+        }
+        if (AddressSyntax.isGeneralAddressLiteral(path.mailbox().domain())) {
+            return Replies.ADDRESS_LITERAL_UNSUPPORTED;
         }
         if (!security.mayRelay()) {
             return Replies.RELAY_DENIED;

@@ -36,6 +36,7 @@ public final class Replies {
     public static final Reply NO_VALID_RECIPIENTS = Reply.of(554, "5.5.1", "Error: no valid recipients");
     public static final Reply UNKNOWN_PARAMETER = Reply.of(555, "5.5.4", "Error: unsupported MAIL/RCPT parameter");
     public static final Reply NEEDS_SMTPUTF8 = Reply.of(553, "5.6.7", "Error: non-ASCII address requires SMTPUTF8");
+    public static final Reply ADDRESS_LITERAL_UNSUPPORTED = Reply.of(553, "5.1.3", "Error: address literal not supported");
 
     public static final Reply SIZE_EXCEEDED = Reply.of(552, "5.3.4", "Error: message size exceeds fixed limit");
     public static final Reply LINE_LIMIT_EXCEEDED = Reply.of(550, "5.6.0",

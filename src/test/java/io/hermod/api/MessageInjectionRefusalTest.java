@@ -157,6 +157,14 @@ class MessageInjectionRefusalTest {
     }
 
     @Test
+    void generalAddressLiteralRecipient_answers400_andTheIpLiteralsAreAccepted() throws Exception {
+        assertRefused(inject(valid("recipients", new JsonArray().add("x@example.net").add("x@[tag:content]"))),
+                400, "recipients[1]", "address literal");
+        assertThat(inject(valid("recipients", new JsonArray().add("x@[192.0.2.1]").add("x@[IPv6:2001:db8::1]")))
+                .statusCode()).isEqualTo(202);
+    }
+
+    @Test
     void unpairedSurrogate_answers400() throws Exception {
         assertRefused(inject(valid("message", null).replace("}", ",\"message\":\"Subject: \\ud800x\"}")), 400,
                 "message", "surrogate");
