@@ -460,11 +460,12 @@ public final class SmtpSession {
         MessageBody b = body;
         transaction = null;
         body = null;
-        if (b.overLimit() || decoder.sawLineTooLong()) {
+        DataRefusal refusal = DataRefusal.of(b, decoder, policy.maxHops());
+        if (refusal != null) {
             store.discard(b.id(), b.chunkCount());
             state = SessionState.READY;
-            observer.refused(b.overLimit() ? "too_large" : "line_too_long");
-            reply(b.overLimit() ? Replies.SIZE_EXCEEDED : Replies.LINE_LIMIT_EXCEEDED);
+            observer.refused(refusal.result);
+            reply(refusal.reply);
             updateFlow();
             return;
         }
