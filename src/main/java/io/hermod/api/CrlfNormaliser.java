@@ -1,5 +1,6 @@
 package io.hermod.api;
 
+import io.hermod.smtp.ContentScreen;
 import io.hermod.smtp.DataDecoder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,8 +10,10 @@ import java.util.function.Supplier;
  * Gives an injected message the line endings SMTP intake gives a DATA stream (see
  * {@link DataDecoder}): CRLF stays, a bare CR or a bare LF becomes CRLF, and a last line without
  * a break gets one, so a stored body always ends with CRLF as every body received by SMTP does.
- * Enforces what SMTP enforces: lines of at most 998 octets (400, as {@code 550 5.6.0} would be)
- * and the size limit (413). Notes whether any octet has the high bit set (8BITMIME).
+ * Enforces what SMTP enforces: lines of at most 998 octets, no NUL octet (400, as {@code 550 5.6.0}
+ * would be), at most {@code smtp.max_hops} Received fields (400, as {@code 554 5.4.6} would be; the
+ * one Hermod prepends is written past this normaliser and not counted), and the size limit (413).
+ * Notes whether any octet has the high bit set (8BITMIME).
  */
 final class CrlfNormaliser extends OutputStream {
 
@@ -20,7 +23,9 @@ final class CrlfNormaliser extends OutputStream {
 
     private final OutputStream out;
     private final long limit;
+    private final int maxHops;
     private final Supplier<ApiException> tooLarge;
+    private final ContentScreen content = new ContentScreen();
     private long size;
     private int lineLength;
     private boolean pendingCr;
@@ -28,11 +33,13 @@ final class CrlfNormaliser extends OutputStream {
 
     /**
      * @param limit    octets the normalised message may have ({@code smtp.max_message_size})
+     * @param maxHops  Received header fields the message may have ({@code smtp.max_hops})
      * @param tooLarge what to throw as soon as the limit is passed
      */
-    CrlfNormaliser(OutputStream out, long limit, Supplier<ApiException> tooLarge) {
+    CrlfNormaliser(OutputStream out, long limit, int maxHops, Supplier<ApiException> tooLarge) {
         this.out = out;
         this.limit = limit;
+        this.maxHops = maxHops;
         this.tooLarge = tooLarge;
     }
 
@@ -99,6 +106,15 @@ final class CrlfNormaliser extends OutputStream {
         size += count;
         if (size > limit) {
             throw tooLarge.get();
+        }
+        // The screen sees the normalised octets, as it sees what SMTP's DataDecoder stores.
+        content.scan(bytes, offset, count);
+        if (content.sawNul()) {
+            throw ApiException.badRequest("message: contains a NUL octet (RFC 5322 2.2)");
+        }
+        if (content.tooManyHops(maxHops)) {
+            throw ApiException.badRequest("message: more than " + maxHops
+                    + " Received header fields (smtp.max_hops): a mail loop (RFC 5321 6.3)");
         }
         out.write(bytes, offset, count);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.hermod.smtp.AddressSyntax;
 import io.hermod.smtp.Mailbox;
 import io.hermod.smtp.PathArgument;
 import io.hermod.smtp.PathSyntaxException;
@@ -99,7 +100,13 @@ record InjectionRequest(String sender, List<String> recipients, boolean smtpUtf8
             utf8 = !mailbox("sender", sender).isAscii();
         }
         for (int i = 0; i < recipients.size(); i++) {
-            utf8 |= !mailbox("recipients[" + i + "]", recipients.get(i)).isAscii();
+            Mailbox recipient = mailbox("recipients[" + i + "]", recipients.get(i));
+            if (AddressSyntax.isGeneralAddressLiteral(recipient.domain())) {
+                // As RCPT TO answers 553 5.1.3: no next hop can be found for such an address.
+                throw ApiException.badRequest("recipients[" + i + "]: general address literals are not supported: "
+                        + quoted(recipients.get(i)));
+            }
+            utf8 |= !recipient.isAscii();
         }
         return new InjectionRequest(sender, recipients, utf8, field);
     }

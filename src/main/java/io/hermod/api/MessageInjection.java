@@ -55,6 +55,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     private final String hostname;
     private final long maxMessageSize;
     private final int maxRecipients;
+    private final int maxHops;
     private final Clock clock;
     private final JsonFactory json;
 
@@ -66,6 +67,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         this.hostname = services.config().hostname();
         this.maxMessageSize = services.config().smtp().maxMessageSize();
         this.maxRecipients = services.config().smtp().maxRecipients();
+        this.maxHops = services.config().smtp().maxHops();
         this.clock = clock;
         // A message string has at least as many octets as characters, so a string longer than the
         // size limit is over it: the parser stops there instead of buffering it.
@@ -108,7 +110,7 @@ final class MessageInjection implements Handler<RoutingContext> {
             chunks.write(header, 0, header.length);
             Supplier<ApiException> tooLarge = () -> new ApiException(413,
                     "message: larger than " + maxMessageSize + " octets (smtp.max_message_size)");
-            CrlfNormaliser message = new CrlfNormaliser(chunks, maxMessageSize, tooLarge);
+            CrlfNormaliser message = new CrlfNormaliser(chunks, maxMessageSize, maxHops, tooLarge);
             MessageFieldReader.copy(json, body, request.messageField(), message, tooLarge);
             message.finish();
             if (message.size() == 0) {

@@ -24,6 +24,6 @@ public interface IntakeObserver {
     /** The message is committed to the spool and queued. */
     void accepted(Envelope envelope);
 
-    /** The message was refused at the end of DATA: too_large, line_too_long or spool_error. */
+    /** The message was refused at the end of DATA: a {@link DataRefusal} result, or spool_error. */
     void refused(String result);
 }

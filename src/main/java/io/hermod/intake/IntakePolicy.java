@@ -11,23 +11,24 @@ import java.util.List;
  * {@code hostname}, with the listener's role and whether it offers STARTTLS.
  */
 public record IntakePolicy(String hostname, long maxMessageSize, int maxRecipients, List<Cidr> relayNetworks,
-                           Duration idleTimeout, int maxErrors, ListenerRole role, boolean starttls) {
+                           Duration idleTimeout, int maxErrors, int maxHops, ListenerRole role, boolean starttls) {
 
     /** A relay listener without TLS. */
     public IntakePolicy(String hostname, long maxMessageSize, int maxRecipients, List<Cidr> relayNetworks,
-                        Duration idleTimeout, int maxErrors) {
-        this(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors, ListenerRole.RELAY, false);
+                        Duration idleTimeout, int maxErrors, int maxHops) {
+        this(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors, maxHops,
+                ListenerRole.RELAY, false);
     }
 
     public static IntakePolicy of(String hostname, SmtpConfig smtp) {
         return new IntakePolicy(hostname, smtp.maxMessageSize(), smtp.maxRecipients(), smtp.relayNetworks(),
-                smtp.idleTimeout(), smtp.maxErrors());
+                smtp.idleTimeout(), smtp.maxErrors(), smtp.maxHops());
     }
 
     /** This policy for a listener of {@code role}; STARTTLS is offered when a certificate is configured. */
     public IntakePolicy forListener(ListenerRole role, boolean tlsConfigured) {
         return new IntakePolicy(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors,
-                role, tlsConfigured && !role.implicitTls());
+                maxHops, role, tlsConfigured && !role.implicitTls());
     }
 
     boolean mayRelay(InetAddress client) {

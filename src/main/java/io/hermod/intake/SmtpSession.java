@@ -2,6 +2,7 @@ package io.hermod.intake;
 
 import io.hermod.queue.Acceptance;
 import io.hermod.queue.MessageQueue;
+import io.hermod.smtp.AddressSyntax;
 import io.hermod.smtp.Command;
 import io.hermod.smtp.DataDecoder;
 import io.hermod.smtp.Mailbox;
@@ -416,6 +417,9 @@ public final class SmtpSession {
         if (!transaction.smtpUtf8 && !path.mailbox().isAscii()) {
             return Replies.NEEDS_SMTPUTF8;
         }
+        if (AddressSyntax.isGeneralAddressLiteral(path.mailbox().domain())) {
+            return Replies.ADDRESS_LITERAL_UNSUPPORTED;
+        }
         if (!security.mayRelay()) {
             return Replies.RELAY_DENIED;
         }
@@ -457,11 +461,12 @@ public final class SmtpSession {
         MessageBody b = body;
         transaction = null;
         body = null;
-        if (b.overLimit() || decoder.sawLineTooLong()) {
+        DataRefusal refusal = DataRefusal.of(b, decoder, policy.maxHops());
+        if (refusal != null) {
             store.discard(b.id(), b.chunkCount());
             state = SessionState.READY;
-            observer.refused(b.overLimit() ? "too_large" : "line_too_long");
-            reply(b.overLimit() ? Replies.SIZE_EXCEEDED : Replies.LINE_LIMIT_EXCEEDED);
+            observer.refused(refusal.result);
+            reply(refusal.reply);
             updateFlow();
             return;
         }

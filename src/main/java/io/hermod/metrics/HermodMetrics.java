@@ -70,7 +70,8 @@ public final class HermodMetrics {
                 .description("Group-commit batches RocksDB refused").register(registry);
         // Every label value of the fixed sets exists from the start at zero, so that rate() sees the
         // first increment and dashboards show 0 rather than "no data".
-        for (String result : new String[] {"accepted", "too_large", "line_too_long", "spool_error"}) {
+        for (String result : new String[] {"accepted", "too_large", "line_too_long", "nul_octet", "too_many_hops",
+                "spool_error"}) {
             intakeMessages.computeIfAbsent(result, this::intakeMessagesCounter);
         }
         for (String result : new String[] {"delivered", "deferred", "failed", "expired"}) {
@@ -112,7 +113,7 @@ public final class HermodMetrics {
         return registry;
     }
 
-    /** result: accepted, too_large, line_too_long, spool_error. */
+    /** result: accepted, too_large, line_too_long, nul_octet, too_many_hops, spool_error. */
     public void intakeMessage(String result) {
         intakeMessages.computeIfAbsent(result, this::intakeMessagesCounter).increment();
     }

@@ -111,6 +111,15 @@ public final class AddressSyntax {
         return isIpv4(inner);
     }
 
+    /**
+     * {@code [tag:content]} with a tag other than {@code IPv6}: RFC 5321 4.1.3 grammar, but IANA has
+     * registered no other tag, so nothing says where such a mailbox is. A relay can only refuse it;
+     * accepting it would mean retrying an address that no next hop can be found for.
+     */
+    public static boolean isGeneralAddressLiteral(String s) {
+        return isAddressLiteral(s) && s.indexOf(':') > 0 && !s.regionMatches(true, 1, "IPv6:", 0, 5);
+    }
+
     static boolean isIpv4(String s) {
         String[] parts = s.split("\\.", -1);
         if (parts.length != 4) {

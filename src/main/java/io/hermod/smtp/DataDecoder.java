@@ -2,7 +2,8 @@ package io.hermod.smtp;
 
 /**
  * Receives the DATA stream of RFC 5321 4.5.2: removes the transparency dot, finds the end of the
- * message and reports lines longer than the 1000-octet limit.
+ * message and reports lines longer than the 1000-octet limit, and what a {@link ContentScreen}
+ * finds in the decoded content (a NUL octet, the Received fields of the header section).
  *
  * <p><b>End of data.</b> Only {@code CRLF . CRLF} ends a message. A line that consists of a single
  * dot but was opened by a bare LF or bare CR, or closed by one, never ends it; that is what SMTP
@@ -35,6 +36,7 @@ public final class DataDecoder {
     private enum State { LINE_START, DOT, DOT_CR, TEXT, CR, DONE }
 
     private final Output out;
+    private final ContentScreen content = new ContentScreen();
     private State state = State.LINE_START;
     /** Whether the current line was opened by CRLF (or is the first line), so that "." may end data. */
     private boolean strictLineStart = true;
@@ -64,7 +66,7 @@ public final class DataDecoder {
                         i++;
                     }
                     if (i > runStart) {
-                        out.write(in, runStart, i - runStart);
+                        emit(in, runStart, i - runStart);
                         countLine(i - runStart);
                     }
                     if (i < end) {
@@ -85,7 +87,7 @@ public final class DataDecoder {
                     } else if (b == LF) {
                         lineBreak(false);
                     } else {
-                        out.write(b);
+                        emit(b);
                         countLine(1);
                         state = State.TEXT;
                     }
@@ -94,11 +96,11 @@ public final class DataDecoder {
                     if (b == CR) {
                         state = State.DOT_CR;
                     } else if (b == LF) {
-                        out.write(DOT);
+                        emit(DOT);
                         lineBreak(false);
                     } else {
                         // A leading dot followed by text is the transparency dot: drop it.
-                        out.write(b);
+                        emit(b);
                         countLine(1);
                         state = State.TEXT;
                     }
@@ -108,7 +110,7 @@ public final class DataDecoder {
                         state = State.DONE;
                         return i + 1 - offset;
                     }
-                    out.write(DOT);
+                    emit(DOT);
                     if (b == LF) {
                         lineBreak(true);
                     } else {
@@ -131,9 +133,19 @@ public final class DataDecoder {
         return length;
     }
 
+    private void emit(byte b) {
+        out.write(b);
+        content.scan(b);
+    }
+
+    private void emit(byte[] in, int offset, int length) {
+        out.write(in, offset, length);
+        content.scan(in, offset, length);
+    }
+
     private void lineBreak(boolean realCrlf) {
-        out.write(CR);
-        out.write(LF);
+        emit(CR);
+        emit(LF);
         strictLineStart = realCrlf;
         lineLength = 0;
         state = State.LINE_START;
@@ -153,5 +165,10 @@ public final class DataDecoder {
     /** Whether any line was longer than 998 octets (1000 with its CRLF). */
     public boolean sawLineTooLong() {
         return lineTooLong;
+    }
+
+    /** What the decoded content held: a NUL octet, how many Received fields its header section had. */
+    public ContentScreen content() {
+        return content;
     }
 }

@@ -36,10 +36,13 @@ public final class Replies {
     public static final Reply NO_VALID_RECIPIENTS = Reply.of(554, "5.5.1", "Error: no valid recipients");
     public static final Reply UNKNOWN_PARAMETER = Reply.of(555, "5.5.4", "Error: unsupported MAIL/RCPT parameter");
     public static final Reply NEEDS_SMTPUTF8 = Reply.of(553, "5.6.7", "Error: non-ASCII address requires SMTPUTF8");
+    public static final Reply ADDRESS_LITERAL_UNSUPPORTED = Reply.of(553, "5.1.3", "Error: address literal not supported");
 
     public static final Reply SIZE_EXCEEDED = Reply.of(552, "5.3.4", "Error: message size exceeds fixed limit");
     public static final Reply LINE_LIMIT_EXCEEDED = Reply.of(550, "5.6.0",
             "Error: message has a line longer than 998 characters");
+    public static final Reply NUL_IN_CONTENT = Reply.of(550, "5.6.0", "Error: message contains a NUL character");
+    public static final Reply TOO_MANY_HOPS = Reply.of(554, "5.4.6", "Error: too many hops, mail loop suspected");
     public static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Error: too many recipients");
     public static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Error: relay access denied");
     public static final Reply SPOOL_FAILED = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");

@@ -18,12 +18,13 @@ class CrlfNormaliserTest {
 
     private static final ApiException TOO_LARGE = new ApiException(413, "too large");
     private static final Supplier<ApiException> LIMIT = () -> TOO_LARGE;
+    private static final int MAX_HOPS = 3;
 
     /** Normalises {@code input} written in two pieces split at {@code split}. */
     private static String normalise(String input, int split, long limit) throws IOException {
         byte[] in = input.getBytes(StandardCharsets.ISO_8859_1);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CrlfNormaliser n = new CrlfNormaliser(out, limit, LIMIT);
+        CrlfNormaliser n = new CrlfNormaliser(out, limit, MAX_HOPS, LIMIT);
         n.write(in, 0, split);
         n.write(in, split, in.length - split);
         n.finish();
@@ -122,6 +123,29 @@ class CrlfNormaliserTest {
                 .hasSize(4 * 1000);
     }
 
+    private static void assertRefusedAtEverySplit(String input, String reason) {
+        for (int split = 0; split <= input.length(); split++) {
+            int at = split;
+            assertThatThrownBy(() -> normalise(input, at, Long.MAX_VALUE)).as("split at %d", at)
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains(reason);
+                    });
+        }
+    }
+
+    @Test
+    void nulOctet_isRefusedWith400() {
+        assertRefusedAtEverySplit("Subject: x\r\n\r\ntext\r\n\0.\r\nMAIL FROM:<e@example.net>\r\n", "NUL");
+    }
+
+    @Test
+    void receivedFieldsBrokenByBareCrOrLf_countAsSmtpCountsThem() throws IOException {
+        String three = "Received: a\nreceived : b\rRECEIVED:c\r\n continued\r\nX-Received: d\n";
+        assertThat(normaliseEverySplit(three + "\nReceived: in the body\n")).startsWith("Received: a\r\n");
+        assertRefusedAtEverySplit(three + "Received: e\n\nbody\n", "smtp.max_hops");
+    }
+
     @Test
     void sizeLimit_countsNormalisedOctets() throws IOException {
         assertThat(normalise("abc\n", 2, 5)).isEqualTo("abc\r\n");
@@ -131,9 +155,9 @@ class CrlfNormaliserTest {
 
     @Test
     void eightBit_isSeenOnlyWhenAHighOctetIsPresent() throws IOException {
-        CrlfNormaliser seven = new CrlfNormaliser(new ByteArrayOutputStream(), 100, LIMIT);
+        CrlfNormaliser seven = new CrlfNormaliser(new ByteArrayOutputStream(), 100, MAX_HOPS, LIMIT);
         seven.write("plain\r\ntext\u007f".getBytes(StandardCharsets.ISO_8859_1));
-        CrlfNormaliser eight = new CrlfNormaliser(new ByteArrayOutputStream(), 100, LIMIT);
+        CrlfNormaliser eight = new CrlfNormaliser(new ByteArrayOutputStream(), 100, MAX_HOPS, LIMIT);
         eight.write("caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
 
         assertThat(seven.eightBit()).isFalse();

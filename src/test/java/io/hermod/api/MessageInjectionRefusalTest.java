@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
@@ -157,6 +158,39 @@ class MessageInjectionRefusalTest {
     }
 
     @Test
+    void generalAddressLiteralRecipient_answers400_andTheIpLiteralsAreAccepted() throws Exception {
+        assertRefused(inject(valid("recipients", new JsonArray().add("x@example.net").add("x@[tag:content]"))),
+                400, "recipients[1]", "address literal");
+        assertThat(inject(valid("recipients", new JsonArray().add("x@[192.0.2.1]").add("x@[IPv6:2001:db8::1]")))
+                .statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void nulOctet_answers400_whetherTextOrBase64() throws Exception {
+        assertRefused(inject(valid("message", "Subject: x\r\n\r\ntext\r\n\u0000.\r\nMAIL FROM:<e@example.net>\r\n")),
+                400, "message", "NUL");
+        String body = new JsonObject(valid("message", null)).put("message_base64", Base64.getEncoder()
+                .encodeToString("Subject: x\r\n\r\na\u0000b\r\n".getBytes(StandardCharsets.US_ASCII))).encode();
+        assertRefused(inject(body), 400, "message", "NUL");
+    }
+
+    private static String received(int count) {
+        return "Received: from a.example by b.example; Tue, 5 Mar 2024 10:15:30 +0000\r\n".repeat(count);
+    }
+
+    @Test
+    void moreReceivedFieldsThanSmtpMaxHops_answers400() throws Exception {
+        assertRefused(inject(valid("message", received(51) + "Subject: loop\r\n\r\nx\r\n")), 400,
+                "message", "Received", "smtp.max_hops");
+    }
+
+    @Test
+    void exactlySmtpMaxHopsReceivedFields_andMoreInTheBody_isAccepted() throws Exception {
+        assertThat(inject(valid("message", received(50) + "Subject: far\r\n\r\n" + received(60))).statusCode())
+                .isEqualTo(202);
+    }
+
+    @Test
     void unpairedSurrogate_answers400() throws Exception {
         assertRefused(inject(valid("message", null).replace("}", ",\"message\":\"Subject: \\ud800x\"}")), 400,
                 "message", "surrogate");
@@ -186,7 +220,7 @@ class MessageInjectionRefusalTest {
     @Test
     void base64DecodingOverTheSizeLimit_answers413() throws Exception {
         byte[] message = ("d".repeat(98) + "\r\n").repeat((int) (ApiHarness.MAX_MESSAGE_SIZE / 100) + 1)
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                .getBytes(StandardCharsets.US_ASCII);
         String body = new JsonObject(valid("message", null))
                 .put("message_base64", Base64.getEncoder().encodeToString(message)).encode();
         assertRefused(inject(body), 413, "message", "smtp.max_message_size");

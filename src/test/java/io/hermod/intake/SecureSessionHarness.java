@@ -43,7 +43,7 @@ final class SecureSessionHarness {
                 .user("carol", "pw", "*");
         channel = new TlsTestChannel(executor, role.implicitTls());
         IntakePolicy policy = new IntakePolicy(HOSTNAME, 10_000, 3, List.of(Cidr.parse("192.0.2.0/24")),
-                Duration.ofMinutes(5), maxErrors).forListener(role, true);
+                Duration.ofMinutes(5), maxErrors, 50).forListener(role, true);
         session = new SmtpSession(policy, store, queue, channel, SessionHarness.address(client),
                 Clock.fixed(SessionHarness.NOW, ZoneOffset.UTC), 64 * 1024, IntakeObserver.NONE, authenticator);
         session.start();

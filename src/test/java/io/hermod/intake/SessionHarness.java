@@ -32,6 +32,7 @@ final class SessionHarness {
         long maxMessageSize = 10_000;
         int maxRecipients = 3;
         int maxErrors = 10;
+        int maxHops = 50;
         Duration idleTimeout = Duration.ofMinutes(5);
         String relayNetwork = "192.0.2.0/24";
         String client = "192.0.2.10";
@@ -60,7 +61,7 @@ final class SessionHarness {
         this.executor = new ManualExecutor(options.queuedExecutor);
         this.channel = new RecordingChannel(executor);
         IntakePolicy policy = new IntakePolicy(HOSTNAME, options.maxMessageSize, options.maxRecipients,
-                List.of(Cidr.parse(options.relayNetwork)), options.idleTimeout, options.maxErrors);
+                List.of(Cidr.parse(options.relayNetwork)), options.idleTimeout, options.maxErrors, options.maxHops);
         this.session = new SmtpSession(policy, store, queue, channel, address(options.client),
                 Clock.fixed(NOW, ZoneOffset.UTC), options.chunkSize);
         session.start();

@@ -51,10 +51,10 @@ class SmtpSessionDataTest {
     }
 
     @Test
-    void eightBitAndNulBytes_areStoredUnchanged() {
+    void everyOctetButNulCrAndLf_isStoredUnchanged() {
         h.openData("alice@example.com", "bob@example.org");
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (int b = 0; b < 256; b++) {
+        for (int b = 1; b < 256; b++) { // NUL refuses the message: SmtpSessionContentTest
             if (b != '\r' && b != '\n') {
                 body.write(b);
             }

@@ -121,6 +121,18 @@ class SmtpSessionTransactionTest {
     }
 
     @Test
+    void generalAddressLiteral_is553_5_1_3AtRcpt_andTheIpLiteralsAreAccepted() {
+        h.send("EHLO client.example\r\nMAIL FROM:<alice@example.com>\r\n");
+        assertThat(h.send("RCPT TO:<user@[tag:content]>\r\nRCPT TO:<user@[x-tag:opaque]>\r\n"
+                + "RCPT TO:<user@[192.0.2.1]>\r\nRCPT TO:<user@[IPv6:2001:db8::1]>\r\nDATA\r\nhi\r\n.\r\n"))
+                .containsExactly("553 5.1.3 Error: address literal not supported",
+                        "553 5.1.3 Error: address literal not supported", "250 2.1.5 Ok", "250 2.1.5 Ok",
+                        "354 2.0.0 End data with <CR><LF>.<CR><LF>", queuedReply(FIRST_ID));
+        assertThat(h.onlyCommitted().recipients()).extracting(Recipient::address)
+                .containsExactly("user@[192.0.2.1]", "user@[IPv6:2001:db8::1]");
+    }
+
+    @Test
     void tooManyRecipients_is452_4_5_3_andTheMessageGoesToTheAcceptedOnes() {
         h.send("EHLO client.example\r\nMAIL FROM:<alice@example.com>\r\n");
         assertThat(h.send("RCPT TO:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nRCPT TO:<c@example.org>\r\n"

@@ -64,6 +64,18 @@ class AddressSyntaxTest {
         assertThat(AddressSyntax.isAddressLiteral(s)).isFalse();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"[tag:content]", "[x-tag:opaque]", "[IPv4:192.0.2.1]", "[IPv66:1::2]"})
+    void generalAddressLiteral_isAnyTagButIpv6(String s) {
+        assertThat(AddressSyntax.isGeneralAddressLiteral(s)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[192.0.2.1]", "[IPv6:2001:db8::1]", "[ipv6:::1]", "example.com", "[tag:]", "[tag:a b]"})
+    void ipLiteralsDomainsAndMalformedLiterals_areNotGeneralAddressLiterals(String s) {
+        assertThat(AddressSyntax.isGeneralAddressLiteral(s)).isFalse();
+    }
+
     @Test
     void esmtpKeyword_isAlphanumericAndHyphenNotLeading() {
         assertThat(AddressSyntax.isEsmtpKeyword("SIZE")).isTrue();

@@ -191,6 +191,37 @@ class DataDecoderTest {
     }
 
     @Test
+    void nulSmugglingPayload_isOrdinaryText_butTheContentHasANul() {
+        Run r = new Run();
+        r.decode("text\r\n\0.\r\nMAIL FROM:<evil@example.net>\r\n");
+        assertThat(r.decoder.isDone()).isFalse();
+        r.decode(".\r\n");
+        assertThat(r.decoder.isDone()).isTrue();
+        assertThat(r.decoder.content().sawNul()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"'\\0x'", "'.\\0'", "'x\\r\\0'", "'x\\n\\0'", "'..\\0'"})
+    void nulAfterAnyKindOfLineStartOrDot_isSeen(String escaped) {
+        Run r = new Run();
+        r.decode(unescape(escaped).replace("\\0", "\0") + "\r\n.\r\n");
+        assertThat(r.decoder.content().sawNul()).isTrue();
+    }
+
+    @Test
+    void contentScreen_seesTheDecodedText_atEverySplit() {
+        // A stuffed ".Received:" line is not a Received field; bare LF ends a header line as CRLF does.
+        String input = "Received: a\nReceived: b\r\n..Received: c\r\nreceived: d\r\n\r\nReceived: e\r\n.\r\n";
+        for (int split = 0; split <= input.length(); split++) {
+            Run r = new Run();
+            r.decode(input.substring(0, split));
+            r.decode(input.substring(split));
+            assertThat(r.decoder.content().receivedFields()).as("split %d", split).isEqualTo(3);
+            assertThat(r.decoder.content().sawNul()).as("split %d", split).isFalse();
+        }
+    }
+
+    @Test
     void decodeAfterTheEnd_isAnError() {
         Run r = new Run();
         r.decode(".\r\n");

@@ -1,0 +1,39 @@
+package io.hermod.intake;
+
+import io.hermod.smtp.DataDecoder;
+import io.hermod.smtp.Replies;
+import io.hermod.smtp.Reply;
+
+/**
+ * Why a message is refused once its DATA has ended, with the {@code result} label the intake
+ * meters count it under and the reply the client gets. All are permanent: sending the same
+ * message again cannot help.
+ */
+enum DataRefusal {
+    TOO_LARGE("too_large", Replies.SIZE_EXCEEDED),
+    LINE_TOO_LONG("line_too_long", Replies.LINE_LIMIT_EXCEEDED),
+    NUL_OCTET("nul_octet", Replies.NUL_IN_CONTENT),
+    TOO_MANY_HOPS("too_many_hops", Replies.TOO_MANY_HOPS);
+
+    final String result;
+    final Reply reply;
+
+    DataRefusal(String result, Reply reply) {
+        this.result = result;
+        this.reply = reply;
+    }
+
+    /** The refusal of a message whose DATA has ended, or null when it may be committed. */
+    static DataRefusal of(MessageBody body, DataDecoder decoder, int maxHops) {
+        if (body.overLimit()) {
+            return TOO_LARGE;
+        }
+        if (decoder.sawLineTooLong()) {
+            return LINE_TOO_LONG;
+        }
+        if (decoder.content().sawNul()) {
+            return NUL_OCTET;
+        }
+        return decoder.content().tooManyHops(maxHops) ? TOO_MANY_HOPS : null;
+    }
+}
