@@ -94,9 +94,12 @@ final class NextHop {
     /** {@code user@[192.0.2.1]} or {@code user@[IPv6:2001:db8::1]}: that address, no DNS (RFC 5321 4.1.3). */
     private Lookup addressLiteral(String domain) {
         String inner = domain.substring(1, domain.length() - 1);
-        String address = inner.regionMatches(true, 0, "IPv6:", 0, 5) ? inner.substring(5) : inner;
-        if (address.indexOf(':') < 0 && !address.matches("[0-9.]+")) {
-            return Lookup.failed(true, new EnhancedStatus(5, 1, 2), "unsupported address literal " + domain);
+        boolean v6 = inner.regionMatches(true, 0, "IPv6:", 0, 5);
+        String address = v6 ? inner.substring(5) : inner;
+        if (v6 ? address.indexOf(':') < 0 : !address.matches("[0-9.]+")) {
+            // A general address literal ([tag:content]): intake refuses it at RCPT; one that was
+            // queued before that fails at once rather than being retried for queue.max_age.
+            return Lookup.failed(true, new EnhancedStatus(5, 1, 3), "unsupported address literal " + domain);
         }
         return Lookup.found(new Destination("literal:" + address + ":" + smtpPort,
                 List.of(new Destination.Candidate(domain, address, smtpPort))));
