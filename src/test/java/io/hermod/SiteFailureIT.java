@@ -7,7 +7,6 @@ import io.hermod.support.EventLogFile;
 import io.hermod.support.TestHermod;
 import io.hermod.support.TestSink;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,11 +59,9 @@ class SiteFailureIT {
 
     @Test
     void connectionRefused_untilTheServerStarts_thenDeliversAll() throws Exception {
-        int port;
-        try (ServerSocket reserve = new ServerSocket(0)) {
-            port = reserve.getLocalPort();
-        }
-        Hermod hermod = TestHermod.start(dir, port, CONFIG);
+        TestHermod.WithDeadPort started = TestHermod.startWithDeadPort(dir, CONFIG);
+        Hermod hermod = started.hermod();
+        int port = started.port();
         try {
             ConnectionReuseIT.send(hermod.smtpPort(), 20);
             // each message's first attempt fails with the refused connection, recorded as such

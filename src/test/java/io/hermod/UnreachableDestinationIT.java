@@ -7,7 +7,6 @@ import io.hermod.support.EventLogFile;
 import io.hermod.support.TestHermod;
 import io.hermod.support.TestSink;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +29,6 @@ class UnreachableDestinationIT {
 
     @Test
     void refusedConnections_areAttempts_withEventsADelayReportAndAnExpiryThatNamesTheReason() throws Exception {
-        int dead;
-        try (ServerSocket reserve = new ServerSocket(0)) {
-            dead = reserve.getLocalPort();
-        }
         List<LogRecord> logged = new ArrayList<>();
         Handler capture = new Handler() {
             @Override
@@ -54,14 +49,16 @@ class UnreachableDestinationIT {
         Logger dispatcherLog = Logger.getLogger("io.hermod.queue.SiteDispatcher");
         dispatcherLog.addHandler(capture);
         try (TestSink sink = TestSink.start(true)) {
-            Hermod hermod = TestHermod.start(dir, sink.port(), """
+            TestHermod.WithDeadPort started = TestHermod.startWithDeadPort(dir, """
                     delivery:
-                      routes: {"dead.test": "127.0.0.1:%d", "*": "SINK"}
+                      routes: {"dead.test": "SINK", "*": "127.0.0.1:%d"}
                     queue:
                       retry: {initial: 1s, max: 1s}
                       delay_warning: 2s
                       max_age: 5s
-                    """.formatted(dead));
+                    """.formatted(sink.port()));
+            Hermod hermod = started.hermod();
+            int dead = started.port();
             try {
                 List<String> recipients = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {

@@ -1,5 +1,6 @@
 package io.hermod.bounce;
 
+import io.hermod.smtp.Mailbox;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -118,12 +119,7 @@ final class FieldText {
     }
 
     static boolean isAscii(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) > 0x7f) {
-                return false;
-            }
-        }
-        return true;
+        return Mailbox.isAscii(value);
     }
 
     static int octets(String value) {

@@ -4,7 +4,6 @@ import io.hermod.smtp.DotStuffing;
 import io.hermod.smtp.Reply;
 import io.hermod.smtp.ReplyParser;
 import io.hermod.spool.Envelope;
-import io.hermod.spool.Recipient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -28,9 +27,6 @@ import javax.net.ssl.SSLSession;
  */
 public final class OutboundConnection {
 
-    private record Waiting(ClientStep step, Promise<Reply> promise) {
-    }
-
     /**
      * {@code STARTING_TLS}: from the server's 220 to STARTTLS until the handshake is done, when any
      * byte that arrives is plain text injected before TLS (CVE-2011-0411 style) and ends the connection.
@@ -43,7 +39,7 @@ public final class OutboundConnection {
     private final Destination.Candidate candidate;
     private final ClientTimeouts timeouts;
     private final DeliveryObserver observer;
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private final AwaitedReplies waiting;
     /** Replaced after STARTTLS, so that nothing buffered in plain text is read as protected. */
     private ReplyParser parser = new ReplyParser(this::onReply);
     private Capabilities capabilities = Capabilities.NONE;
@@ -55,10 +51,6 @@ public final class OutboundConnection {
     private Outcome refusal;
     /** Replies that came in one read, dispatched after the read is parsed (see {@link #onBytes}). */
     private final ArrayDeque<Reply> arrived = new ArrayDeque<>();
-    private long timer = -1;
-    /** When the reply at the head of {@link #waiting} started to be awaited. */
-    private long headSinceNanos;
-    private final long shortestTimeoutNanos;
     private boolean needsReset;
     private int transactions;
     private long idleSinceNanos = System.nanoTime();
@@ -69,7 +61,7 @@ public final class OutboundConnection {
                                DeliveryObserver observer) {
         this.vertx = vertx;
         this.observer = observer;
-        this.shortestTimeoutNanos = timeouts.shortest().toNanos();
+        this.waiting = new AwaitedReplies(vertx, timeouts, this::timedOut);
         this.socket = socket;
         this.candidate = candidate;
         this.remote = candidate;
@@ -330,7 +322,7 @@ public final class OutboundConnection {
         }
         write(Buffer.buffer(out.toByteArray()));
         if (last) {
-            headSinceNanos = System.nanoTime();
+            waiting.startClock();
         }
         if (phase == Phase.CLOSED) {
             return Future.failedFuture(lost(ClientStep.MESSAGE, null));
@@ -352,57 +344,20 @@ public final class OutboundConnection {
 
     /** While the body goes out the end-of-data reply is awaited, but its clock has not started. */
     void bodyStarted() {
-        headSinceNanos = System.nanoTime() + java.util.concurrent.TimeUnit.DAYS.toNanos(365); // until writeBody's last
+        waiting.holdClock(); // until writeBody's last chunk
     }
 
     Future<Reply> expect(ClientStep step) {
-        Promise<Reply> promise = Promise.promise();
         if (phase == Phase.CLOSED) {
-            promise.fail(lost(step, null));
-            return promise.future();
+            return Future.failedFuture(lost(step, null));
         }
-        waiting.add(new Waiting(step, promise));
-        if (waiting.size() == 1) {
-            headSinceNanos = System.nanoTime();
-            armTimer(timeouts.of(step).toNanos());
-        }
-        return promise.future();
+        return waiting.add(step);
     }
 
-    /**
-     * One timer per connection, not one per command: it is set when a reply starts to be awaited
-     * and nothing is armed, and when it fires it checks the reply awaited now, arming itself again
-     * for that reply's remaining time. Replies that come in time cost no timer operation.
-     */
-    private void armTimer(long delayNanos) {
-        if (timer >= 0 || phase == Phase.CLOSED) {
-            return;
-        }
-        // Never sleep longer than the shortest step timeout: a later, shorter step is then still
-        // caught close to its own deadline without re-arming the timer for every command.
-        long delay = Math.min(delayNanos, shortestTimeoutNanos);
-        timer = vertx.setTimer(Math.max(1, delay / 1_000_000), id -> {
-            timer = -1;
-            Waiting head = waiting.peek();
-            if (head == null) {
-                return;
-            }
-            long remaining = headSinceNanos + timeouts.of(head.step()).toNanos() - System.nanoTime();
-            if (remaining > 0) {
-                armTimer(remaining);
-                return;
-            }
-            failAll(DeliveryException.failed(Failure.TIMEOUT, head.step(),
-                    "timeout with " + peer + " while " + head.step().where(), false, null));
-            close();
-        });
-    }
-
-    private void cancelTimer() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-            timer = -1;
-        }
+    private void timedOut(ClientStep step) {
+        waiting.failAll(DeliveryException.failed(Failure.TIMEOUT, step,
+                "timeout with " + peer + " while " + step.where(), false, null));
+        close();
     }
 
     private void onBytes(Buffer buffer) {
@@ -415,9 +370,9 @@ public final class OutboundConnection {
             parser.feed(bytes, 0, bytes.length);
         } catch (ReplyParser.ReplySyntaxException e) {
             arrived.clear();
-            Waiting head = waiting.peek();
-            failAll(DeliveryException.failed(Failure.PROTOCOL, head == null ? null : head.step(),
-                    "protocol error with " + peer + " while " + (head == null ? "idle" : head.step().where()) + ": "
+            ClientStep head = waiting.head();
+            waiting.failAll(DeliveryException.failed(Failure.PROTOCOL, head,
+                    "protocol error with " + peer + " while " + (head == null ? "idle" : head.where()) + ": "
                             + e.getMessage(), false, e));
             close();
             return;
@@ -449,7 +404,7 @@ public final class OutboundConnection {
             injected(); // a reply after the 220 to STARTTLS, in the same packet
             return;
         }
-        Waiting head = waiting.poll();
+        AwaitedReplies.Waiting head = waiting.poll();
         if (head == null) {
             // Unsolicited: a 421 before closing an idle connection, or a confused server.
             arrived.clear();
@@ -460,7 +415,6 @@ public final class OutboundConnection {
             phase = Phase.STARTING_TLS; // from here on, plain text is not read
             handshake = Promise.promise();
         }
-        headSinceNanos = System.nanoTime();
         observer.reply(head.step(), reply.code());
         head.promise().complete(reply);
     }
@@ -478,15 +432,15 @@ public final class OutboundConnection {
     private void onClosed(Throwable cause) {
         if (phase != Phase.CLOSED) {
             phase = Phase.CLOSED;
-            cancelTimer();
+            waiting.stop();
         }
         Promise<Void> tls = handshake;
         if (tls != null) {
             tls.tryFail(lost(ClientStep.STARTTLS, cause));
         }
-        Waiting head = waiting.peek();
+        ClientStep head = waiting.head();
         if (head != null) {
-            failAll(lost(head.step(), cause));
+            waiting.failAll(lost(head, cause));
         }
         Promise<Void> p = drained;
         drained = null;
@@ -498,13 +452,6 @@ public final class OutboundConnection {
     private DeliveryException lost(ClientStep step, Throwable cause) {
         return DeliveryException.failed(Failure.LOST_CONNECTION, step,
                 "lost connection with " + peer + " while " + step.where(), false, cause);
-    }
-
-    private void failAll(DeliveryException e) {
-        Waiting w;
-        while ((w = waiting.poll()) != null) {
-            w.promise().tryFail(e);
-        }
     }
 
     /** Says QUIT and closes once the server answers (or does not, within the QUIT timeout). */
@@ -522,30 +469,12 @@ public final class OutboundConnection {
     public void close() {
         if (phase != Phase.CLOSED) {
             phase = Phase.CLOSED;
-            cancelTimer();
+            waiting.stop();
             socket.close();
         }
         Promise<Void> p = handshake;
         if (p != null) {
             p.tryFail(lost(ClientStep.STARTTLS, null));
         }
-    }
-
-    static String mailFrom(Envelope envelope, Capabilities caps) {
-        StringBuilder sb = new StringBuilder(64).append("MAIL FROM:<").append(envelope.sender()).append('>');
-        if (caps.size()) {
-            sb.append(" SIZE=").append(envelope.bodySize());
-        }
-        if (caps.eightBitMime() && envelope.eightBit()) {
-            sb.append(" BODY=8BITMIME");
-        }
-        if (caps.smtpUtf8() && Transaction.needsSmtpUtf8(envelope)) {
-            sb.append(" SMTPUTF8");
-        }
-        return sb.append("\r\n").toString();
-    }
-
-    static String rcptTo(Recipient recipient) {
-        return "RCPT TO:<" + recipient.address() + ">\r\n";
     }
 }

@@ -39,7 +39,7 @@ final class Transaction {
 
     Future<TransactionResult> run() {
         Capabilities caps = connection.capabilities();
-        if (needsSmtpUtf8(envelope) && !caps.smtpUtf8()) {
+        if (EnvelopeCommands.needsSmtpUtf8(envelope) && !caps.smtpUtf8()) {
             return Future.succeededFuture(all(policy(new EnhancedStatus(5, 6, 7),
                     connection.peer() + " does not offer SMTPUTF8, which this message requires")));
         }
@@ -54,38 +54,13 @@ final class Transaction {
         return new Outcome.Failed(Failure.POLICY, ClientStep.MAIL, status, detail);
     }
 
-    /** RFC 6531 is needed for non-ASCII addresses; a client's SMTPUTF8 flag on an ASCII envelope is not enough to bounce. */
-    static boolean needsSmtpUtf8(Envelope envelope) {
-        if (!envelope.smtpUtf8()) {
-            return false;
-        }
-        if (!isAscii(envelope.sender())) {
-            return true;
-        }
-        for (var r : envelope.recipients()) {
-            if (!isAscii(r.address())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) > 127) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private Future<TransactionResult> pipelined() {
         StringBuilder commands = new StringBuilder(64 + 48 * indexes.size());
-        commands.append(OutboundConnection.mailFrom(envelope, connection.capabilities()));
+        commands.append(EnvelopeCommands.mailFrom(envelope, connection.capabilities()));
         Future<Reply> mail = connection.expect(ClientStep.MAIL);
         List<Future<Reply>> rcpts = new ArrayList<>(indexes.size());
         for (int index : indexes) {
-            commands.append(OutboundConnection.rcptTo(envelope.recipients().get(index)));
+            commands.append(EnvelopeCommands.rcptTo(envelope.recipients().get(index)));
             rcpts.add(connection.expect(ClientStep.RCPT));
         }
         commands.append("DATA\r\n");
@@ -126,7 +101,7 @@ final class Transaction {
     }
 
     private Future<TransactionResult> stepByStep() {
-        return connection.command(OutboundConnection.mailFrom(envelope, connection.capabilities()).trim(), ClientStep.MAIL)
+        return connection.command(EnvelopeCommands.mailFrom(envelope, connection.capabilities()).trim(), ClientStep.MAIL)
                 .compose(mail -> {
                     if (!mail.isPositive()) {
                         return Future.succeededFuture(afterMailRefused(mail));
@@ -145,7 +120,7 @@ final class Transaction {
         if (i == indexes.size()) {
             return Future.succeededFuture();
         }
-        return connection.command(OutboundConnection.rcptTo(envelope.recipients().get(indexes.get(i))).trim(), ClientStep.RCPT)
+        return connection.command(EnvelopeCommands.rcptTo(envelope.recipients().get(indexes.get(i))).trim(), ClientStep.RCPT)
                 .compose(reply -> {
                     rcptReplies[i] = reply;
                     noteClosing(ClientStep.RCPT, reply);

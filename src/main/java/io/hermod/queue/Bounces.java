@@ -3,6 +3,7 @@ package io.hermod.queue;
 import io.hermod.bounce.DsnBuilder;
 import io.hermod.bounce.FailedRecipient;
 import io.hermod.bounce.ReportAction;
+import io.hermod.smtp.Mailbox;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.Recipient;
@@ -60,7 +61,7 @@ final class Bounces implements BounceReporter {
             MessageId id = spool.newId();
             byte[] report = dsn.build(original, headers, recipients, action, id.toString());
             Envelope envelope = new Envelope(id, "", List.of(Recipient.pending(original.sender())), clock.millis(),
-                    report.length, 1, hasEightBit(report), !isAscii(original.sender()), hostname, "127.0.0.1");
+                    report.length, 1, hasEightBit(report), !Mailbox.isAscii(original.sender()), hostname, "127.0.0.1");
             acceptance.accept(envelope, report).join();
             LOG.log(System.Logger.Level.INFO, "bounce: " + action.name().toLowerCase(java.util.Locale.ROOT)
                     + " report " + id + " to <" + original.sender() + "> for "
@@ -78,9 +79,5 @@ final class Bounces implements BounceReporter {
             }
         }
         return false;
-    }
-
-    private static boolean isAscii(String s) {
-        return s.chars().allMatch(c -> c < 128);
     }
 }

@@ -25,7 +25,8 @@ public record Mailbox(String localPart, String domain) {
         return isAscii(localPart) && isAscii(domain);
     }
 
-    static boolean isAscii(String s) {
+    /** Whether every character is US-ASCII (an address that needs no SMTPUTF8). The one copy: use it. */
+    public static boolean isAscii(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) > 127) {
                 return false;

@@ -18,6 +18,29 @@ public final class TestHermod {
         return Hermod.start(ConfigLoader.parse(yaml, Map.of()));
     }
 
+    /** A Hermod whose configuration routes somewhere with {@code port}, where nothing listens yet. */
+    public record WithDeadPort(Hermod hermod, int port) {
+    }
+
+    /**
+     * Like {@link #start}, with {@code SINK} standing for a free port that nothing listens on. A
+     * freed port may be handed out again to one of Hermod's own port-0 listeners, which would then
+     * answer for the "dead" destination: such a start is thrown away and tried with another port.
+     */
+    public static WithDeadPort startWithDeadPort(Path dir, String extraYaml) throws java.io.IOException {
+        for (int tries = 0; ; tries++) {
+            int port;
+            try (java.net.ServerSocket reserve = new java.net.ServerSocket(0)) {
+                port = reserve.getLocalPort();
+            }
+            Hermod hermod = start(dir, port, extraYaml);
+            if (hermod.smtpPort() != port && hermod.httpPort() != port || tries == 5) {
+                return new WithDeadPort(hermod, port);
+            }
+            hermod.close();
+        }
+    }
+
     /** Starts an in-process Hermod on {@code baseYaml(dir, hostname)} plus {@code extraYaml}. */
     public static Hermod startWith(Path dir, String hostname, String extraYaml) {
         return Hermod.start(ConfigLoader.parse(baseYaml(dir, hostname) + extraYaml, Map.of()));
