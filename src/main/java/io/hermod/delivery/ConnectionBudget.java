@@ -4,9 +4,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code delivery.max_connections_per_destination} across every shard: each shard pools its own
- * connections, and this counter is the one thing they share, so that together they never open
- * more than the cap to one destination.
+ * {@code delivery.max_connections_per_destination} and site backoff, kept by destination key and
+ * safe from any thread: each destination's pool counts its connections here (the total is the
+ * {@code hermod_outbound_connections} gauge), and a backoff outlives the pool, which is dropped
+ * when idle. The place where cluster-wide leases (Redis) will plug in.
  */
 public final class ConnectionBudget {
 

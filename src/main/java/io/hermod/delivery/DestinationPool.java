@@ -11,10 +11,10 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * One shard's connections to one destination: idle connections are reused for the next message,
- * new ones are opened while there is more work than connections (within the shared
- * {@link ConnectionBudget}), and a destination that refuses connections or answers 421 is backed
- * off as a whole. Used on one event loop only.
+ * The connections to one destination (a site), one pool for the whole process: idle connections
+ * are reused for the next message whichever domain it is for, new ones are opened while there is
+ * more work than connections (within the {@link ConnectionBudget}), and a destination that refuses
+ * connections or answers 421 is backed off as a whole. Used on its owner's event loop only.
  *
  * <p>TLS: STARTTLS is used whenever a host offers it. A host whose opportunistic handshake breaks
  * is tried again at once in plain text, and reached in plain text for {@link #PLAIN_TEXT_MEMORY}

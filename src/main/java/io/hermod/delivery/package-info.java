@@ -17,8 +17,15 @@
  * that trusts the JVM's certificate authorities and verifies host names ("HTTPS"), the others one
  * that trusts all. A transaction's remote carries the TLS protocol and cipher, for the event log.
  *
- * <p>It promises the queue one {@link io.hermod.delivery.RecipientOutcome} per recipient:
- * delivered (2xx), deferred (4xx, timeout, lost connection) or failed (5xx), and says whether
- * the whole destination should be backed off (it refused the connection or answered 421).
+ * <p>It promises the queue one typed {@link io.hermod.delivery.Outcome} per recipient: the
+ * server's {@link io.hermod.smtp.Reply} and the step it answered, a local
+ * {@link io.hermod.delivery.Failure} (DNS, connect, timeout, TLS, lost connection, protocol, spool
+ * read, policy) with its step and RFC 3463 status, or "unsent" (over
+ * {@code delivery.max_recipients_per_transaction}, a {@code 452} after others were accepted, a
+ * cached connection the server had closed) for the next transaction at once. It says whether the
+ * whole destination should be backed off (no connection could be had, or a fresh connection got
+ * 421). Nothing downstream reads a reply back out of text. A connection whose server sends more
+ * replies than it was asked for is closed and never reused, so a stale reply never answers the
+ * next message. This package never imports {@code queue}.
  */
 package io.hermod.delivery;

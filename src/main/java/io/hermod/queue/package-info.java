@@ -1,14 +1,30 @@
 /**
  * The queue layer: what happens to a message after the spool has accepted it.
  *
- * <p>Intake and the start-up scan hand every accepted message to {@link io.hermod.queue.MessageQueue};
- * {@link io.hermod.queue.ShardedQueue} splits it by recipient domain and gives each part to the
- * shard owning {@code hash(domain) mod queue.shards}. A shard is a verticle on its own event loop
- * and the only code that touches its domains' queues: a ready queue per domain, one priority queue
- * of deferred deliveries woken by one timer, and the connection pools of the destinations its
- * domains route to. Every attempt's outcome is written to the spool per recipient (group
- * committed); a message leaves the spool when its last recipient is final. Deferred recipients
- * come back after {@code queue.retry.*} backoff with jitter; after a restart they resume with
- * their attempt counts and next-attempt times.
+ * <p>Every accepted message comes in through one path, {@link io.hermod.queue.Acceptance}
+ * (SMTP intake, HTTP injection, bounces: commit, then queue; the start-up scan queues what the
+ * spool holds). {@link io.hermod.queue.ShardedQueue} splits it by recipient domain and gives each
+ * part to the shard owning {@code hash(domain) mod queue.shards}. Three parts, each in its own class:
+ * <ul>
+ *   <li><b>the schedule</b> ({@code QueueShard}): a shard's domains, one priority queue of deferred
+ *       deliveries woken by one timer, suspend/resume/flush, and the next-hop lookup
+ *       ({@code NextHop}: a route, address literal or MX hosts) that tells which site a domain
+ *       goes to. A shard is a verticle on its own event loop and the only code touching its
+ *       domains' state;</li>
+ *   <li><b>settlement</b> ({@code Settlement}): a pure function from an attempt's typed outcomes to
+ *       each recipient's new state (one mapping, {@code Verdict}), the retry time
+ *       ({@code queue.retry.*} with jitter, a site's backoff, {@code queue.max_age}), the DSN and
+ *       the message's one delay report; {@code SettlementEffects} writes states, events and
+ *       reports;</li>
+ *   <li><b>the site dispatcher</b> ({@code SiteDispatcher}): a site (a route, or an MX host set,
+ *       so domains sharing MX hosts share it) has one connection pool for the whole process and is
+ *       owned by the shard {@code hash(site) mod queue.shards}. Domain shards lend due deliveries
+ *       to their site's owner; a free connection takes the next one, domains in turn, whichever
+ *       shard lent it; the result goes back to the domain's shard to be settled. A site that
+ *       fails as a whole is backed off, and every delivery waiting for it counts an attempt.</li>
+ * </ul>
+ * Every attempt's outcome is written to the spool per recipient (group committed); a message
+ * leaves the spool when its last recipient is final. After a restart deferred recipients resume
+ * with their attempt counts and next-attempt times.
  */
 package io.hermod.queue;
