@@ -2,6 +2,8 @@ package io.hermod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hermod.api.CapturedLog;
+import io.hermod.api.RawHttp;
 import io.hermod.support.Await;
 import io.hermod.support.TestSink;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,11 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The HTTP API against a running Hermod and a real sink: injection is delivered, a suspended
  * domain's mail waits until it is resumed, a deleted message is never delivered, bad JSON is a
- * 400 and a missing token a 401.
+ * 400 and a missing token a 401; requests broken on the wire are refused without a stack trace,
+ * and connections over {@code http.max_connections} are closed.
  */
 class ApiIT {
 
     private static final String TOKEN = "s3cret-token";
+    private static final int MAX_CONNECTIONS = 4;
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
@@ -42,6 +50,7 @@ class ApiIT {
                 http:
                   listen: "127.0.0.1:0"
                   token: "%s"
+                  max_connections: %d
                 spool:
                   path: "%s"
                 log:
@@ -49,7 +58,7 @@ class ApiIT {
                 delivery:
                   routes: {"*": "127.0.0.1:%d"}
                   max_connections_per_destination: 1
-                """.formatted(TOKEN, dir.resolve("spool"), dir.resolve("events.log"), sink.port()), java.util.Map.of()));
+                """.formatted(TOKEN, MAX_CONNECTIONS, dir.resolve("spool"), dir.resolve("events.log"), sink.port()), java.util.Map.of()));
     }
 
     @AfterEach
@@ -110,6 +119,62 @@ class ApiIT {
         assertThat(call("GET", "/api/v1/queues", null, TOKEN).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/metrics", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void requestsBrokenOnTheWire_areRefused_withoutAStackTraceInTheLog() throws Exception {
+        String auth = "Authorization: Bearer " + TOKEN + "\r\n";
+        String message = inject("api@origin.test", "broken@api.test");
+        try (CapturedLog log = CapturedLog.start()) {
+            try (RawHttp c = RawHttp.connect(hermod.httpPort())) {
+                c.send("POST /api/v1/messages HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + message + "\r\n0\r\n\r\n");
+                String r = c.readUntilClosed(WAIT);
+                assertThat(r.isEmpty() || RawHttp.status(r) == 400).as(r).isTrue();
+            }
+            try (RawHttp c = RawHttp.connect(hermod.httpPort())) {
+                c.send("POST /api/v1/messages HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\n"
+                        + "Content-Length: " + (message.length() + 50) + "\r\n\r\n" + message);
+                c.closeOutput();
+                c.readUntilClosed(WAIT);
+            }
+            try (RawHttp c = RawHttp.connect(hermod.httpPort())) {
+                String r = c.send("POST /api/v1/queues/%zz/suspend HTTP/1.1\r\nHost: x\r\n" + auth
+                        + "Content-Length: 0\r\n\r\n").readResponse(WAIT);
+                assertThat(RawHttp.status(r)).as(r).isEqualTo(400);
+                assertThat(new JsonObject(RawHttp.body(r)).getString("error")).startsWith("path:");
+            }
+            HttpResponse<String> badDomain = call("POST", "/api/v1/queues/-held-.test/suspend", "", TOKEN);
+            assertThat(badDomain.statusCode()).isEqualTo(400);
+            assertThat(new JsonObject(badDomain.body()).getString("error")).startsWith("domain:");
+
+            // still serving; and the broken injections stored nothing, so the queue is empty
+            HttpResponse<String> queues = call("GET", "/api/v1/queues", null, TOKEN);
+            assertThat(queues.statusCode()).isEqualTo(200);
+            assertThat(new JsonObject(queues.body()).getJsonObject("totals").getInteger("messages")).isZero();
+            assertThat(sink.deliveredRecipients()).doesNotContain("broken@api.test");
+            assertThat(log.problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void connectionOverHttpMaxConnections_isClosedAtOnce() throws Exception {
+        List<RawHttp> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                RawHttp c = RawHttp.connect(hermod.httpPort());
+                open.add(c);
+                String r = c.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").readResponse(WAIT);
+                assertThat(RawHttp.status(r)).as(r).isEqualTo(200);
+            }
+            try (RawHttp over = RawHttp.connect(hermod.httpPort())) {
+                assertThat(over.readUntilClosed(WAIT)).isEmpty();
+            }
+        } finally {
+            for (RawHttp c : open) {
+                c.close();
+            }
+        }
     }
 
     private JsonObject domain(String name) {

@@ -2,7 +2,6 @@ package io.hermod.api;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Caps the injections in progress, before their bodies are read: each may buffer up to 1.4 times
@@ -13,27 +12,18 @@ final class InjectionAdmission implements Handler<RoutingContext> {
 
     static final int MAX_IN_PROGRESS = 8;
 
-    private final AtomicInteger inProgress = new AtomicInteger();
-    private final int max;
+    private final Slots inProgress;
 
     InjectionAdmission(int max) {
-        this.max = max;
+        this.inProgress = new Slots(max);
     }
 
     boolean tryEnter() {
-        while (true) {
-            int current = inProgress.get();
-            if (current >= max) {
-                return false;
-            }
-            if (inProgress.compareAndSet(current, current + 1)) {
-                return true;
-            }
-        }
+        return inProgress.tryTake();
     }
 
     void leave() {
-        inProgress.decrementAndGet();
+        inProgress.giveBack();
     }
 
     @Override

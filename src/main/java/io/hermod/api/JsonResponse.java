@@ -1,5 +1,7 @@
 package io.hermod.api;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -10,10 +12,16 @@ final class JsonResponse {
     }
 
     static void send(RoutingContext ctx, int status, JsonObject body) {
-        if (ctx.response().headWritten()) {
-            return; // the client went away, or another handler already answered
+        send(ctx.response(), status, body);
+    }
+
+    /** Also for a request that never reached the router; completes once the answer is written. */
+    static Future<Void> send(HttpServerResponse response, int status, JsonObject body) {
+        if (response.headWritten() || response.closed()) {
+            // the client went away, or another handler already answered
+            return Future.succeededFuture();
         }
-        ctx.response()
+        return response
                 .setStatusCode(status)
                 .putHeader("content-type", "application/json")
                 .putHeader("cache-control", "no-store")
@@ -22,6 +30,10 @@ final class JsonResponse {
 
     static void error(RoutingContext ctx, int status, String reason) {
         send(ctx, status, new JsonObject().put("error", reason));
+    }
+
+    static Future<Void> error(HttpServerResponse response, int status, String reason) {
+        return send(response, status, new JsonObject().put("error", reason));
     }
 
     /** Answers with the status and reason of an {@link ApiException}, or 500 for anything else. */

@@ -7,6 +7,7 @@ import io.hermod.spool.MessageId;
 import io.hermod.spool.Spool;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -35,9 +36,10 @@ final class MessageRoutes {
         this.events = events;
     }
 
-    void mount(Router router) {
-        router.get("/api/v1/messages/:id").handler(this::lookup);
-        router.delete("/api/v1/messages/:id").handler(this::delete);
+    /** @param wholeRequest reads the request to its end (and drops a body) before a call acts */
+    void mount(Router router, Handler<RoutingContext> wholeRequest) {
+        router.get("/api/v1/messages/:id").handler(wholeRequest).handler(this::lookup);
+        router.delete("/api/v1/messages/:id").handler(wholeRequest).handler(this::delete);
     }
 
     private void lookup(RoutingContext ctx) {

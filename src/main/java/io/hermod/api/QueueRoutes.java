@@ -5,6 +5,7 @@ import io.hermod.queue.QueueAdmin;
 import io.hermod.smtp.AddressSyntax;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,13 +33,14 @@ final class QueueRoutes {
         this.events = events;
     }
 
-    void mount(Router router) {
-        router.get("/api/v1/queues").handler(this::snapshot);
-        router.post("/api/v1/queues/:domain/suspend")
+    /** @param wholeRequest reads the request to its end (and drops a body) before a call acts */
+    void mount(Router router, Handler<RoutingContext> wholeRequest) {
+        router.get("/api/v1/queues").handler(wholeRequest).handler(this::snapshot);
+        router.post("/api/v1/queues/:domain/suspend").handler(wholeRequest)
                 .handler(ctx -> act(ctx, "suspend", d -> admin.suspend(d).map(v -> new JsonObject())));
-        router.post("/api/v1/queues/:domain/resume")
+        router.post("/api/v1/queues/:domain/resume").handler(wholeRequest)
                 .handler(ctx -> act(ctx, "resume", d -> admin.resume(d).map(v -> new JsonObject())));
-        router.post("/api/v1/queues/:domain/flush")
+        router.post("/api/v1/queues/:domain/flush").handler(wholeRequest)
                 .handler(ctx -> act(ctx, "flush", d -> admin.flush(d).map(n -> new JsonObject().put("flushed", n))));
     }
 

@@ -10,5 +10,11 @@
  * {@code QueueAdmin}; {@code /api/v1/messages/{id}} looks up (spool read, on a worker) and deletes
  * (through the queue) one message. Every answer is JSON; every refusal is
  * {@code {"error": reason}} with a reason that names the field at fault.
+ *
+ * <p>The server holds itself to {@code http.max_connections} ({@link io.hermod.api.ConnectionCap})
+ * and closes connections idle for {@code http.idle_timeout}. A request broken on the wire (bad
+ * chunking, a body cut short, a path that does not decode, a request line or header that does not
+ * parse) is never acted on and gets a 4xx or a close from {@link io.hermod.api.RequestFailures},
+ * never a stack trace in the log.
  */
 package io.hermod.api;

@@ -64,6 +64,10 @@ final class ApiHarness implements AutoCloseable {
         return new ApiHarness(spoolDir, extraYaml, withMetrics);
     }
 
+    int port() {
+        return server.actualPort();
+    }
+
     HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
                 .timeout(Duration.ofSeconds(30))

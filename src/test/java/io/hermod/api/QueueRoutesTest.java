@@ -121,6 +121,34 @@ class QueueRoutesTest {
         assertThat(api.events.events).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"suspend", "resume", "flush"})
+    void invalidDomain_isRefusedByEveryAction_withTheDomainInTheReason(String action) throws Exception {
+        HttpResponse<String> r = post("/api/v1/queues/exa_mple.com/" + action);
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(ApiHarness.json(r).getString("error")).isEqualTo(
+                "domain: not a domain name or address literal: \"exa_mple.com\"");
+        assertThat(api.admin.calls).isEmpty();
+    }
+
+    @Test
+    void ipv6AddressLiteral_isAccepted_andLowerCasedLikeAQueueKey() throws Exception {
+        HttpResponse<String> r = post("/api/v1/queues/%5BIPv6:2001:DB8::1%5D/flush");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(api.admin.calls).containsExactly("flush [ipv6:2001:db8::1]");
+    }
+
+    @Test
+    void uLabelDomain_isAccepted() throws Exception {
+        HttpResponse<String> r = post("/api/v1/queues/b%C3%BCcher.example/resume");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(api.admin.calls).containsExactly("resume b\u00fccher.example");
+    }
+
     @Test
     void failingAdmin_answers503_andLogsNoAction() throws Exception {
         api.admin.failure = new IllegalStateException("shard 3 is gone");
