@@ -13,6 +13,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.MutableColumnFamilyOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -24,6 +25,27 @@ public final class Spool implements MessageStore, AutoCloseable {
 
     /** Body bytes per chunk: large enough that a typical message is one chunk, small enough to stream. */
     public static final int CHUNK_SIZE = 256 * 1024;
+
+    /**
+     * Memtable size of the bodies family. Large, because a body deleted while still in the memtable
+     * (delivered within seconds, the usual case) is never written to an SST file at all.
+     */
+    static final long BODY_WRITE_BUFFER = 64L * 1024 * 1024;
+
+    /**
+     * Memtable size of the envelopes, recipients and default families. An envelope is a few hundred
+     * bytes and a recipient state a few dozen, so 8 MiB still holds tens of thousands of messages;
+     * and a small family flushes often enough not to pin the WAL files (a WAL file is kept until
+     * every family has flushed what it holds), which at 64 MiB meant hundreds of MiB of WAL on the
+     * spool volume.
+     */
+    static final long SMALL_WRITE_BUFFER = 8L * 1024 * 1024;
+
+    /**
+     * The free space RocksDB waits for before it writes again after running out of disk: enough for
+     * thousands of typical messages, so a spool that has just recovered does not fill up at once.
+     */
+    static final long NO_SPACE_RESERVE = 4L * 1024 * 1024;
 
     private static final System.Logger LOG = System.getLogger(Spool.class.getName());
 
@@ -45,7 +67,7 @@ public final class Spool implements MessageStore, AutoCloseable {
     private volatile boolean open = true;
 
     private Spool(Path path, DBOptions dbOptions, ColumnFamilyOptions cfOptions, Statistics statistics, RocksDB db,
-                  List<ColumnFamilyHandle> handles, CommitListener listener, LongSupplier clock) {
+                  List<ColumnFamilyHandle> handles, CommitListener listener, WriteHook hook, LongSupplier clock) {
         this.path = path;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
@@ -56,7 +78,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         this.bodies = handles.get(2);
         this.recipientStates = handles.get(3);
         this.ids = new MessageIdGenerator(highestId(), clock);
-        this.writer = new GroupCommitWriter(db, listener);
+        this.writer = new GroupCommitWriter(db, defaultFamily, listener, hook);
     }
 
     public static Spool open(Path path) {
@@ -65,6 +87,11 @@ public final class Spool implements MessageStore, AutoCloseable {
 
     /** Opens (creating if needed) the spool at {@code path}; blocking, call it before serving. */
     public static Spool open(Path path, CommitListener listener) {
+        return open(path, listener, WriteHook.NONE);
+    }
+
+    /** As {@link #open(Path, CommitListener)}, with a hook tests use to make writes fail. */
+    static Spool open(Path path, CommitListener listener, WriteHook hook) {
         DBOptions dbOptions = null;
         ColumnFamilyOptions cfOptions = null;
         Statistics statistics = null;
@@ -77,7 +104,11 @@ public final class Spool implements MessageStore, AutoCloseable {
                     .setStatistics(statistics)
                     .setMaxBackgroundJobs(2)
                     .setKeepLogFileNum(4);
-            cfOptions = new ColumnFamilyOptions().setWriteBufferSize(64L * 1024 * 1024);
+            // RocksDB stops writing on ENOSPC, and RocksJava has no DB::Resume(): only RocksDB's own
+            // recovery starts it again, once the free space reaches the largest write buffer the DB
+            // was opened with (its SstFileManager polls every 5 s). So open with NO_SPACE_RESERVE
+            // buffers, then give each family its working size.
+            cfOptions = new ColumnFamilyOptions().setWriteBufferSize(NO_SPACE_RESERVE);
             List<ColumnFamilyDescriptor> families = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                     new ColumnFamilyDescriptor("envelopes".getBytes(), cfOptions),
@@ -85,7 +116,18 @@ public final class Spool implements MessageStore, AutoCloseable {
                     new ColumnFamilyDescriptor("recipients".getBytes(), cfOptions));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, path.toString(), families, handles);
-            return new Spool(path, dbOptions, cfOptions, statistics, db, handles, listener, System::currentTimeMillis);
+            try {
+                for (int i = 0; i < handles.size(); i++) {
+                    long size = i == 2 ? BODY_WRITE_BUFFER : SMALL_WRITE_BUFFER;
+                    db.setOptions(handles.get(i), MutableColumnFamilyOptions.builder().setWriteBufferSize(size).build());
+                }
+            } catch (RocksDBException e) {
+                handles.forEach(ColumnFamilyHandle::close);
+                db.close();
+                throw e;
+            }
+            return new Spool(path, dbOptions, cfOptions, statistics, db, handles, listener, hook,
+                    System::currentTimeMillis);
         } catch (RocksDBException | java.io.IOException e) {
             if (dbOptions != null) {
                 dbOptions.close();
@@ -106,6 +148,14 @@ public final class Spool implements MessageStore, AutoCloseable {
 
     public boolean isOpen() {
         return open;
+    }
+
+    /**
+     * False while spool writes fail (disk full, I/O error): from the first failed batch until a write
+     * succeeds again. The writer probes once a second meanwhile, so this turns true again by itself.
+     */
+    public boolean writable() {
+        return writer.writable();
     }
 
     @Override
