@@ -2,7 +2,9 @@ package io.hermod.spool;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +27,36 @@ import org.rocksdb.WriteOptions;
  */
 final class GroupCommitWriter implements AutoCloseable {
 
-    /** What a write puts into the batch. */
+    /** What a write puts into the batch; called on the writer thread, in the order of submission. */
     @FunctionalInterface
     interface BatchContent {
-        void addTo(WriteBatch batch) throws RocksDBException;
+        void addTo(Batch batch) throws RocksDBException;
+    }
+
+    /**
+     * The batch being built. It also remembers the messages that a write earlier in it removes: the
+     * database does not show that until the batch is written, and a later write must not bring
+     * back part of such a message.
+     */
+    static final class Batch {
+        private final WriteBatch writes;
+        private final Set<MessageId> removed = new HashSet<>();
+
+        private Batch(WriteBatch writes) {
+            this.writes = writes;
+        }
+
+        WriteBatch writes() {
+            return writes;
+        }
+
+        void removes(MessageId id) {
+            removed.add(id);
+        }
+
+        boolean removedEarlier(MessageId id) {
+            return removed.contains(id);
+        }
     }
 
     private record Pending(BatchContent content, long bytes, boolean durable, CompletableFuture<Void> done) {
@@ -125,8 +153,9 @@ final class GroupCommitWriter implements AutoCloseable {
         long start = System.nanoTime();
         Throwable failure = null;
         try (WriteBatch wb = new WriteBatch()) {
+            Batch building = new Batch(wb);
             for (Pending p : batch) {
-                p.content().addTo(wb);
+                p.content().addTo(building);
             }
             hook.beforeWrite();
             db.write(durable ? syncWrite : plainWrite, wb);
