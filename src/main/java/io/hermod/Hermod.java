@@ -182,8 +182,13 @@ public final class Hermod implements AutoCloseable {
         }
     }
 
+    /**
+     * Ready once started, until closed, and while the spool can write: a spool whose commits fail
+     * (disk full, I/O error) could only answer {@code 451}, so the pod leaves the Service until a
+     * write succeeds again.
+     */
     public boolean isReady() {
-        return ready && spool.isOpen();
+        return ready && spool.isOpen() && spool.writable();
     }
 
     public HermodConfig config() {

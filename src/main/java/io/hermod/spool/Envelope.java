@@ -12,16 +12,26 @@ import java.util.List;
  * @param smtpUtf8     the client declared {@code SMTPUTF8}
  * @param clientName   the HELO/EHLO name, for the record
  * @param clientAddress the client's IP address, for the record
+ * @param delayReported the one delay report ({@code queue.delay_warning}) has gone out; stored apart
+ *                      from the envelope by {@link Spool#markDelayReported}
  */
 public record Envelope(MessageId id, String sender, List<Recipient> recipients, long arrivalMillis,
                        long bodySize, int chunkCount, boolean eightBit, boolean smtpUtf8,
-                       String clientName, String clientAddress) {
+                       String clientName, String clientAddress, boolean delayReported) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("an envelope has at least one recipient");
         }
+    }
+
+    /** An envelope whose delay report has not gone out: what intake commits. */
+    public Envelope(MessageId id, String sender, List<Recipient> recipients, long arrivalMillis,
+                    long bodySize, int chunkCount, boolean eightBit, boolean smtpUtf8,
+                    String clientName, String clientAddress) {
+        this(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8, clientName,
+                clientAddress, false);
     }
 
     public boolean isNullSender() {
@@ -35,6 +45,11 @@ public record Envelope(MessageId id, String sender, List<Recipient> recipients, 
 
     public Envelope withRecipients(List<Recipient> updated) {
         return new Envelope(id, sender, updated, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
-                clientName, clientAddress);
+                clientName, clientAddress, delayReported);
+    }
+
+    public Envelope withDelayReported() {
+        return new Envelope(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
+                clientName, clientAddress, true);
     }
 }

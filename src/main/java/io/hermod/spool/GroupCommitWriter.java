@@ -1,9 +1,14 @@
 package io.hermod.spool;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -15,13 +20,43 @@ import org.rocksdb.WriteOptions;
  * {@link WriteBatch}, and writes it, with {@code sync=true} when any write in it must be durable.
  * While that fsync runs, new writes queue up and form the next batch: the number of fsyncs follows
  * the number of batches, not the number of messages.
+ *
+ * <p>Every batch's outcome feeds {@link WriteHealth}. While writes fail and none arrive, a tiny synced
+ * probe write once a second finds out when the disk is back, so a spool that readiness took out of
+ * service (and so gets no new mail) still returns to it.
  */
 final class GroupCommitWriter implements AutoCloseable {
 
-    /** What a write puts into the batch. */
+    /** What a write puts into the batch; called on the writer thread, in the order of submission. */
     @FunctionalInterface
     interface BatchContent {
-        void addTo(WriteBatch batch) throws RocksDBException;
+        void addTo(Batch batch) throws RocksDBException;
+    }
+
+    /**
+     * The batch being built. It also remembers the messages that a write earlier in it removes: the
+     * database does not show that until the batch is written, and a later write must not bring
+     * back part of such a message.
+     */
+    static final class Batch {
+        private final WriteBatch writes;
+        private final Set<MessageId> removed = new HashSet<>();
+
+        private Batch(WriteBatch writes) {
+            this.writes = writes;
+        }
+
+        WriteBatch writes() {
+            return writes;
+        }
+
+        void removes(MessageId id) {
+            removed.add(id);
+        }
+
+        boolean removedEarlier(MessageId id) {
+            return removed.contains(id);
+        }
     }
 
     private record Pending(BatchContent content, long bytes, boolean durable, CompletableFuture<Void> done) {
@@ -30,17 +65,25 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Caps one batch so a burst of large bodies does not build a giant native buffer. */
     private static final long MAX_BATCH_BYTES = 32L * 1024 * 1024;
     private static final Pending STOP = new Pending(b -> { }, 0, false, new CompletableFuture<>());
+    private static final long PROBE_INTERVAL_MILLIS = 1_000;
+    private static final byte[] PROBE_KEY = "writable-probe".getBytes(StandardCharsets.US_ASCII);
 
     private final RocksDB db;
+    private final ColumnFamilyHandle probeFamily;
+    private final WriteHealth health = new WriteHealth();
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final WriteOptions syncWrite = new WriteOptions().setSync(true);
     private final WriteOptions plainWrite = new WriteOptions().setSync(false);
     private final CommitListener listener;
+    private final WriteHook hook;
     private final Thread thread;
     private volatile boolean closed;
 
-    GroupCommitWriter(RocksDB db, CommitListener listener) {
+    /** {@code probeFamily} holds only the probe's key (a delete of it is the probe write). */
+    GroupCommitWriter(RocksDB db, ColumnFamilyHandle probeFamily, CommitListener listener, WriteHook hook) {
         this.db = db;
+        this.probeFamily = probeFamily;
+        this.hook = hook;
         this.listener = listener;
         this.thread = new Thread(this::run, "hermod-spool-writer");
         this.thread.setDaemon(true);
@@ -59,16 +102,25 @@ final class GroupCommitWriter implements AutoCloseable {
         return done;
     }
 
+    /** False from a failed write until a write (or probe) succeeds. */
+    boolean writable() {
+        return health.writable();
+    }
+
     private void run() {
         List<Pending> batch = new ArrayList<>();
         while (true) {
             Pending first;
             try {
-                first = queue.take();
+                first = health.writable() ? queue.take() : queue.poll(PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failAll(queue, new SpoolException("spool writer interrupted", e));
                 return;
+            }
+            if (first == null) {
+                probe();
+                continue;
             }
             if (first == STOP) {
                 return;
@@ -101,15 +153,22 @@ final class GroupCommitWriter implements AutoCloseable {
         long start = System.nanoTime();
         Throwable failure = null;
         try (WriteBatch wb = new WriteBatch()) {
+            Batch building = new Batch(wb);
             for (Pending p : batch) {
-                p.content().addTo(wb);
+                p.content().addTo(building);
             }
+            hook.beforeWrite();
             db.write(durable ? syncWrite : plainWrite, wb);
         } catch (RocksDBException | RuntimeException | Error e) {
             // Even an Error must fail the waiting writes, or their sessions would wait forever.
             failure = e;
         }
         long nanos = System.nanoTime() - start;
+        if (failure == null) {
+            health.succeeded();
+        } else {
+            health.failed(failure);
+        }
         try {
             listener.batchWritten(batch.size(), durable, nanos, failure);
         } catch (RuntimeException ignored) {
@@ -121,6 +180,17 @@ final class GroupCommitWriter implements AutoCloseable {
             } else {
                 p.done().completeExceptionally(new SpoolException("spool write failed: " + failure.getMessage(), failure));
             }
+        }
+    }
+
+    private void probe() {
+        try (WriteBatch wb = new WriteBatch()) {
+            wb.delete(probeFamily, PROBE_KEY);
+            hook.beforeWrite();
+            db.write(syncWrite, wb);
+            health.succeeded();
+        } catch (RocksDBException | RuntimeException | Error stillFailing) {
+            // still unwritable: the first failure was logged, and the next probe comes in a second
         }
     }
 

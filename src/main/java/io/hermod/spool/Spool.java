@@ -13,17 +13,44 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.MutableColumnFamilyOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
+import org.rocksdb.WriteBatch;
 
 /** The RocksDB spool; see the package documentation for its layout and guarantees. */
 public final class Spool implements MessageStore, AutoCloseable {
 
     /** Body bytes per chunk: large enough that a typical message is one chunk, small enough to stream. */
     public static final int CHUNK_SIZE = 256 * 1024;
+
+    /**
+     * Memtable size of the bodies family. Large, because a body deleted while still in the memtable
+     * (delivered within seconds, the usual case) is never written to an SST file at all.
+     */
+    static final long BODY_WRITE_BUFFER = 64L * 1024 * 1024;
+
+    /**
+     * Memtable size of the envelopes, recipients and default families. An envelope is a few hundred
+     * bytes and a recipient state a few dozen, so 8 MiB still holds tens of thousands of messages;
+     * and a small family flushes often enough not to pin the WAL files (a WAL file is kept until
+     * every family has flushed what it holds), which at 64 MiB meant hundreds of MiB of WAL on the
+     * spool volume.
+     */
+    static final long SMALL_WRITE_BUFFER = 8L * 1024 * 1024;
+
+    /**
+     * The free space RocksDB waits for before it writes again after running out of disk: enough for
+     * thousands of typical messages, so a spool that has just recovered does not fill up at once.
+     */
+    static final long NO_SPACE_RESERVE = 4L * 1024 * 1024;
+
+    /** The index under which the recipients family keeps a message's delay-report mark (no recipient has it). */
+    static final int DELAY_REPORTED = Integer.MAX_VALUE;
+    private static final byte[] MARK = new byte[0];
 
     private static final System.Logger LOG = System.getLogger(Spool.class.getName());
 
@@ -45,7 +72,7 @@ public final class Spool implements MessageStore, AutoCloseable {
     private volatile boolean open = true;
 
     private Spool(Path path, DBOptions dbOptions, ColumnFamilyOptions cfOptions, Statistics statistics, RocksDB db,
-                  List<ColumnFamilyHandle> handles, CommitListener listener, LongSupplier clock) {
+                  List<ColumnFamilyHandle> handles, CommitListener listener, WriteHook hook, LongSupplier clock) {
         this.path = path;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
@@ -56,7 +83,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         this.bodies = handles.get(2);
         this.recipientStates = handles.get(3);
         this.ids = new MessageIdGenerator(highestId(), clock);
-        this.writer = new GroupCommitWriter(db, listener);
+        this.writer = new GroupCommitWriter(db, defaultFamily, listener, hook);
     }
 
     public static Spool open(Path path) {
@@ -65,6 +92,11 @@ public final class Spool implements MessageStore, AutoCloseable {
 
     /** Opens (creating if needed) the spool at {@code path}; blocking, call it before serving. */
     public static Spool open(Path path, CommitListener listener) {
+        return open(path, listener, WriteHook.NONE);
+    }
+
+    /** As {@link #open(Path, CommitListener)}, with a hook tests use to make writes fail. */
+    static Spool open(Path path, CommitListener listener, WriteHook hook) {
         DBOptions dbOptions = null;
         ColumnFamilyOptions cfOptions = null;
         Statistics statistics = null;
@@ -77,7 +109,11 @@ public final class Spool implements MessageStore, AutoCloseable {
                     .setStatistics(statistics)
                     .setMaxBackgroundJobs(2)
                     .setKeepLogFileNum(4);
-            cfOptions = new ColumnFamilyOptions().setWriteBufferSize(64L * 1024 * 1024);
+            // RocksDB stops writing on ENOSPC, and RocksJava has no DB::Resume(): only RocksDB's own
+            // recovery starts it again, once the free space reaches the largest write buffer the DB
+            // was opened with (its SstFileManager polls every 5 s). So open with NO_SPACE_RESERVE
+            // buffers, then give each family its working size.
+            cfOptions = new ColumnFamilyOptions().setWriteBufferSize(NO_SPACE_RESERVE);
             List<ColumnFamilyDescriptor> families = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                     new ColumnFamilyDescriptor("envelopes".getBytes(), cfOptions),
@@ -85,7 +121,18 @@ public final class Spool implements MessageStore, AutoCloseable {
                     new ColumnFamilyDescriptor("recipients".getBytes(), cfOptions));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, path.toString(), families, handles);
-            return new Spool(path, dbOptions, cfOptions, statistics, db, handles, listener, System::currentTimeMillis);
+            try {
+                for (int i = 0; i < handles.size(); i++) {
+                    long size = i == 2 ? BODY_WRITE_BUFFER : SMALL_WRITE_BUFFER;
+                    db.setOptions(handles.get(i), MutableColumnFamilyOptions.builder().setWriteBufferSize(size).build());
+                }
+            } catch (RocksDBException e) {
+                handles.forEach(ColumnFamilyHandle::close);
+                db.close();
+                throw e;
+            }
+            return new Spool(path, dbOptions, cfOptions, statistics, db, handles, listener, hook,
+                    System::currentTimeMillis);
         } catch (RocksDBException | java.io.IOException e) {
             if (dbOptions != null) {
                 dbOptions.close();
@@ -108,6 +155,14 @@ public final class Spool implements MessageStore, AutoCloseable {
         return open;
     }
 
+    /**
+     * False while spool writes fail (disk full, I/O error): from the first failed batch until a write
+     * succeeds again. The writer probes once a second meanwhile, so this turns true again by itself.
+     */
+    public boolean writable() {
+        return writer.writable();
+    }
+
     @Override
     public MessageId newId() {
         return ids.next();
@@ -116,7 +171,7 @@ public final class Spool implements MessageStore, AutoCloseable {
     @Override
     public CompletableFuture<Void> writeChunk(MessageId id, int index, byte[] chunk) {
         byte[] key = chunkKey(id, index);
-        return writer.submit(batch -> batch.put(bodies, key, chunk), chunk.length, false);
+        return writer.submit(batch -> batch.writes().put(bodies, key, chunk), chunk.length, false);
     }
 
     @Override
@@ -127,9 +182,12 @@ public final class Spool implements MessageStore, AutoCloseable {
         long bytes = value.length + (lastChunk == null ? 0 : lastChunk.length);
         return writer.submit(batch -> {
             if (chunkKey != null) {
-                batch.put(bodies, chunkKey, lastChunk);
+                batch.writes().put(bodies, chunkKey, lastChunk);
             }
-            batch.put(envelopes, key, value);
+            batch.writes().put(envelopes, key, value);
+            if (envelope.delayReported()) {
+                batch.writes().put(recipientStates, chunkKey(envelope.id(), DELAY_REPORTED), MARK);
+            }
         }, bytes, true);
     }
 
@@ -138,35 +196,69 @@ public final class Spool implements MessageStore, AutoCloseable {
      * whatever else is being written). The envelope itself is never rewritten: recipient states
      * live under their own keys, so shards owning different domains of one message never write
      * the same record.
+     *
+     * <p>A record for a message already deleted (an operator's delete, or another shard's, before a
+     * retried write) is dropped and the future completes normally: the writer checks, as it applies
+     * the record, that the envelope is still there, so no state outlives its message.
      */
     public CompletableFuture<Void> record(MessageId id, int recipientIndex, Recipient state) {
         byte[] key = chunkKey(id, recipientIndex);
         byte[] value = EnvelopeCodec.encodeState(state);
-        return writer.submit(batch -> batch.put(recipientStates, key, value), value.length, true);
+        return writer.submit(batch -> {
+            if (stored(batch, id)) {
+                batch.writes().put(recipientStates, key, value);
+            }
+        }, value.length, true);
     }
 
-    /** Removes a message (envelope, body, recipient states) durably, once every recipient is final. */
+    /**
+     * Marks, durably, that the message's one delay report ({@code queue.delay_warning}) has gone out,
+     * so it is not sent again after a restart: {@link Envelope#delayReported()} reads it back. Like
+     * {@link #record}, it is dropped when the message has been deleted meanwhile.
+     */
+    public CompletableFuture<Void> markDelayReported(MessageId id) {
+        byte[] key = chunkKey(id, DELAY_REPORTED);
+        return writer.submit(batch -> {
+            if (stored(batch, id)) {
+                batch.writes().put(recipientStates, key, MARK);
+            }
+        }, key.length, true);
+    }
+
+    /** Removes a message (envelope, body, recipient states, delay mark) durably, once every recipient is final. */
     public CompletableFuture<Void> delete(Envelope envelope) {
         MessageId id = envelope.id();
         int chunks = envelope.chunkCount();
         int recipients = envelope.recipients().size();
         byte[] key = id.toKey();
         return writer.submit(batch -> {
-            batch.delete(envelopes, key);
+            batch.removes(id);
+            WriteBatch writes = batch.writes();
+            writes.delete(envelopes, key);
             for (int i = 0; i < chunks; i++) {
-                batch.delete(bodies, chunkKey(id, i));
+                writes.delete(bodies, chunkKey(id, i));
             }
             for (int i = 0; i < recipients; i++) {
-                batch.delete(recipientStates, chunkKey(id, i));
+                writes.delete(recipientStates, chunkKey(id, i));
             }
-        }, 16L * (chunks + recipients + 1), true);
+            writes.delete(recipientStates, chunkKey(id, DELAY_REPORTED));
+        }, 16L * (chunks + recipients + 2), true);
+    }
+
+    /**
+     * Whether the message's envelope is there for a write being added to {@code batch}: in the
+     * database, and not deleted by a write earlier in the same batch. Writer thread only; a point
+     * lookup of a key that is almost always in the memtable or the block cache.
+     */
+    private boolean stored(GroupCommitWriter.Batch batch, MessageId id) throws RocksDBException {
+        return !batch.removedEarlier(id) && db.keyExists(envelopes, id.toKey());
     }
 
     @Override
     public CompletableFuture<Void> discard(MessageId id, int chunkCount) {
         return writer.submit(batch -> {
             for (int i = 0; i < chunkCount; i++) {
-                batch.delete(bodies, chunkKey(id, i));
+                batch.writes().delete(bodies, chunkKey(id, i));
             }
         }, 16L * chunkCount, false);
     }
@@ -205,28 +297,37 @@ public final class Spool implements MessageStore, AutoCloseable {
 
     /**
      * The start-up scan: hands every message with a recipient not yet final to {@code pending}, in
-     * arrival order, and deletes body chunks that belong to no envelope (transactions cut off before
-     * their commit). Blocking; returns the number of messages handed over.
+     * arrival order. First it removes what no message still to deliver owns: messages whose
+     * recipients are all final (their delete was lost in a crash), body chunks of transactions cut
+     * off before their commit, and state records of messages that are gone. Blocking; returns the
+     * number of messages handed over.
      */
     public int recover(Consumer<Envelope> pending) {
         List<Envelope> open = new ArrayList<>();
         List<MessageId> present = new ArrayList<>();
+        List<MessageId> finished = new ArrayList<>();
         try (RocksIterator it = db.newIterator(envelopes)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 Envelope envelope = withStates(EnvelopeCodec.decode(it.value()));
-                present.add(envelope.id());
-                if (!envelope.isFinal()) {
+                if (envelope.isFinal()) {
+                    finished.add(envelope.id());
+                } else {
                     open.add(envelope);
+                    present.add(envelope.id());
                 }
             }
         }
         // Swept before anything is handed over: the queue may commit new messages (bounces) at once,
         // and their bodies must not look like leftovers.
-        int orphans = deleteOrphanChunks(present);
+        LeftoverSweep sweep = new LeftoverSweep(db, envelopes);
+        sweep.removeFinished(finished, bodies, recipientStates);
+        int bodyOrphans = sweep.removeOrphans(bodies, present);
+        int stateOrphans = sweep.removeOrphans(recipientStates, present);
         open.forEach(pending);
         int count = open.size();
-        LOG.log(System.Logger.Level.INFO, "spool {0}: recovered {1,number,#} messages, removed {2,number,#} unfinished bodies",
-                path, count, orphans);
+        LOG.log(System.Logger.Level.INFO, "spool {0}: recovered {1,number,#} messages, removed {2,number,#} finished"
+                + " messages, {3,number,#} unfinished bodies and the states of {4,number,#} deleted messages",
+                path, count, finished.size(), bodyOrphans, stateOrphans);
         return count;
     }
 
@@ -249,17 +350,21 @@ public final class Spool implements MessageStore, AutoCloseable {
     private Envelope withStates(Envelope stored) {
         List<Recipient> recipients = new ArrayList<>(stored.recipients());
         boolean changed = false;
+        boolean delayReported = false;
         try (RocksIterator it = db.newIterator(recipientStates)) {
             byte[] prefix = stored.id().toKey();
             for (it.seek(chunkKey(stored.id(), 0)); it.isValid() && startsWith(it.key(), prefix); it.next()) {
                 int index = ByteBuffer.wrap(it.key(), 8, 4).getInt();
-                if (index < recipients.size()) {
+                if (index == DELAY_REPORTED) {
+                    delayReported = true;
+                } else if (index < recipients.size()) {
                     recipients.set(index, EnvelopeCodec.decodeState(recipients.get(index).address(), it.value()));
                     changed = true;
                 }
             }
         }
-        return changed ? stored.withRecipients(recipients) : stored;
+        Envelope current = changed ? stored.withRecipients(recipients) : stored;
+        return delayReported ? current.withDelayReported() : current;
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {
@@ -272,28 +377,6 @@ public final class Spool implements MessageStore, AutoCloseable {
             }
         }
         return true;
-    }
-
-    private int deleteOrphanChunks(List<MessageId> present) {
-        int orphans = 0;
-        int next = 0;
-        try (RocksIterator it = db.newIterator(bodies)) {
-            it.seekToFirst();
-            while (it.isValid()) {
-                MessageId id = MessageId.fromKey(it.key());
-                while (next < present.size() && present.get(next).compareTo(id) < 0) {
-                    next++;
-                }
-                if (next >= present.size() || !present.get(next).equals(id)) {
-                    db.deleteRange(bodies, chunkKey(id, 0), chunkKey(new MessageId(id.value() + 1), 0));
-                    orphans++;
-                }
-                it.seek(chunkKey(new MessageId(id.value() + 1), 0));
-            }
-        } catch (RocksDBException e) {
-            throw new SpoolException("cannot clean unfinished bodies", e);
-        }
-        return orphans;
     }
 
     private long highestId() {
@@ -314,7 +397,10 @@ public final class Spool implements MessageStore, AutoCloseable {
         return statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
     }
 
-    /** Key of body chunk {@code index} or of recipient {@code index}: the id, then the index. */
+    /**
+     * Key of body chunk {@code index}, of recipient {@code index}'s state, or (index
+     * {@link #DELAY_REPORTED}) of the delay-report mark: the id, then the index.
+     */
     static byte[] chunkKey(MessageId id, int index) {
         return ByteBuffer.allocate(12).putLong(id.value()).putInt(index).array();
     }

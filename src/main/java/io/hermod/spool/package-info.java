@@ -1,21 +1,32 @@
 /**
  * The spool: every accepted message, durably, in RocksDB under {@code spool.path}.
  *
- * <p>Two column families hold a message: {@code envelopes} (key: the 8-byte time-ordered
- * {@link io.hermod.spool.MessageId}, value: the encoded {@link io.hermod.spool.Envelope} with
- * every recipient's state) and {@code bodies} (key: id + 4-byte chunk index, value: up to
+ * <p>Three column families hold a message: {@code envelopes} (key: the 8-byte time-ordered
+ * {@link io.hermod.spool.MessageId}, value: the encoded {@link io.hermod.spool.Envelope} as
+ * accepted), {@code bodies} (key: id + 4-byte chunk index, value: up to
  * {@link io.hermod.spool.Spool#CHUNK_SIZE} bytes of the message as received, Received header
  * first) and {@code recipients} (key: id + 4-byte recipient index, value: that recipient's state,
  * attempts, next attempt and last result, written after each delivery attempt; absent means
- * pending and never tried). The envelope is never rewritten after its commit. A large body is written chunk by chunk while it arrives, without sync, so it is never
- * held whole in memory; the envelope is written last.
+ * pending and never tried; index {@code 0x7fffffff}, empty value: the message's one delay report
+ * has gone out). The envelope is never rewritten after its commit. The default family holds only
+ * the writer's probe key. A large body is written chunk by chunk while it arrives, without sync,
+ * so it is never held whole in memory; the envelope is written last.
  *
  * <p>All writes go through one {@link io.hermod.spool.GroupCommitWriter} thread. Whatever arrived
  * while the previous write was being fsynced goes into the next {@code WriteBatch}, written with
  * {@code sync=true}: one fsync covers every message of the batch, and because the WAL is sequential
  * it also covers the unsynced body chunks written before. A message exists for the rest of Hermod
- * once its envelope is committed, and only then is the client told {@code 250}. At start the
- * spool is scanned: every envelope with a recipient not yet final is handed to the queue, and body
- * chunks left by transactions that never committed are deleted.
+ * once its envelope is committed, and only then is the client told {@code 250}. A state record or
+ * delay mark that reaches the writer after its message was deleted is dropped there (the writer
+ * looks the envelope up as it applies the write), so nothing of a message outlives it.
+ *
+ * <p>When writes fail (disk full, I/O error), {@link io.hermod.spool.Spool#writable()} is false, and
+ * readiness with it, until a write succeeds; the writer probes once a second meanwhile. On a full
+ * disk RocksDB refuses every write until its own recovery, which starts once 4 MiB are free again.
+ *
+ * <p>At start the spool is scanned: messages whose recipients are all final (a delete lost in a
+ * crash) are removed, and so are body chunks and state records that belong to no envelope
+ * (transactions that never committed, states of deleted messages written by older versions); every
+ * other message is handed to the queue.
  */
 package io.hermod.spool;
