@@ -103,6 +103,44 @@ class UnreachableDestinationIT {
         }
     }
 
+    @Test
+    void delayReport_goesOutOnce_evenAcrossARestart() throws Exception {
+        String config = """
+                delivery:
+                  routes: {"dead.test": "SINK", "*": "127.0.0.1:%d"}
+                queue:
+                  retry: {initial: 1s, max: 1s}
+                  delay_warning: 1s
+                """;
+        try (TestSink sink = TestSink.start(true)) {
+            TestHermod.WithDeadPort started = TestHermod.startWithDeadPort(dir, config.formatted(sink.port()));
+            Hermod hermod = started.hermod();
+            try {
+                RetryIT.send(hermod.smtpPort(), List.of("a@dead.test"));
+                Await.until(() -> reports(sink).size() == 1, 30, () -> sink.reads().toString());
+                assertThat(reports(sink).get(0)).contains("Action: delayed");
+            } finally {
+                hermod.close();
+            }
+            Path events = dir.resolve("events.log");
+            Hermod restarted = TestHermod.start(dir, started.port(), config.formatted(sink.port()));
+            try {
+                int before = maxAttempt(restarted, events);
+                // two more attempts after the restart, each past the delay warning: still one report
+                EventLogFile.await(restarted, events, 1, e -> "TransientFailure".equals(e.getString("type"))
+                        && e.getInteger("attempt") >= before + 2);
+                assertThat(reports(sink)).hasSize(1);
+            } finally {
+                restarted.close();
+            }
+        }
+    }
+
+    private static int maxAttempt(Hermod hermod, Path events) {
+        return EventLogFile.ofType(hermod, events, "TransientFailure").stream()
+                .mapToInt(e -> e.getInteger("attempt")).max().orElse(0);
+    }
+
     private static List<String> reports(TestSink sink) {
         return sink.received().stream().filter(r -> r.from().isEmpty()).map(TestSink.Received::text).toList();
     }

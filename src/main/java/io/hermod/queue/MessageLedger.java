@@ -29,6 +29,8 @@ final class MessageLedger {
         CompletableFuture<Void> record(MessageId id, int index, Recipient state);
 
         CompletableFuture<Void> delete(Envelope envelope);
+
+        CompletableFuture<Void> markDelayReported(MessageId id);
     }
 
     private final Writes spool;
@@ -49,6 +51,11 @@ final class MessageLedger {
             public CompletableFuture<Void> delete(Envelope envelope) {
                 return spool.delete(envelope);
             }
+
+            @Override
+            public CompletableFuture<Void> markDelayReported(MessageId id) {
+                return spool.markDelayReported(id);
+            }
         });
     }
 
@@ -59,7 +66,7 @@ final class MessageLedger {
                 pending++;
             }
         }
-        open.put(envelope.id(), new Entry(envelope, new AtomicInteger(pending), new AtomicBoolean(false)));
+        open.put(envelope.id(), new Entry(envelope, new AtomicInteger(pending), new AtomicBoolean(envelope.delayReported())));
     }
 
     /** Whether the message's delay report has gone out (or it is no longer queued). */
@@ -77,6 +84,7 @@ final class MessageLedger {
         if (entry == null || !entry.delayReported().compareAndSet(false, true)) {
             return false;
         }
+        write(() -> spool.markDelayReported(envelope.id()), envelope, WRITE_ATTEMPTS);
         return true;
     }
 

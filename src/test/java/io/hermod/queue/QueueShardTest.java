@@ -51,7 +51,14 @@ class QueueShardTest {
         public CompletableFuture<Void> delete(Envelope envelope) {
             return CompletableFuture.completedFuture(null);
         }
+
+        @Override
+        public CompletableFuture<Void> markDelayReported(MessageId id) {
+            delayMarks.add(id);
+            return CompletableFuture.completedFuture(null);
+        }
     });
+    private final List<MessageId> delayMarks = new ArrayList<>();
     private final RetryPolicy retry = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1), 2);
     private final QueueShard shard = new QueueShard(world,
             new Settlement(retry, Duration.ofDays(5), Duration.ofHours(1), () -> 0.5),
@@ -138,6 +145,21 @@ class QueueShardTest {
         shard.attempted(one, refusedConnection(one), 0);
         shard.attempted(two, refusedConnection(two), 0);
         assertThat(delayReports).hasSize(1);
+        assertThat(delayMarks).containsExactly(d.envelope.id());
+    }
+
+    @Test
+    void delayReport_markedInTheSpool_isNotSentAgainAfterARestart() {
+        Delivery d = message(1, "a@example.net");
+        Envelope recovered = d.envelope.withDelayReported();
+        ledger.register(recovered);
+        Delivery again = new Delivery(recovered, "example.net", List.of(0));
+        world.now = T0 + Duration.ofHours(2).toMillis();
+        shard.accept(again);
+        world.answer(0, NextHop.Lookup.found(SITE));
+        shard.attempted(again, refusedConnection(again), 0);
+        assertThat(delayReports).isEmpty();
+        assertThat(delayMarks).isEmpty();
     }
 
     @Test
