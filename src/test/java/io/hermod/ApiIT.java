@@ -2,7 +2,7 @@ package io.hermod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hermod.api.CapturedLog;
+import io.hermod.support.CapturedLog;
 import io.hermod.api.RawHttp;
 import io.hermod.support.Await;
 import io.hermod.support.TestSink;

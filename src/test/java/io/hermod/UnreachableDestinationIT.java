@@ -3,6 +3,7 @@ package io.hermod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hermod.support.Await;
+import io.hermod.support.CapturedLog;
 import io.hermod.support.EventLogFile;
 import io.hermod.support.TestHermod;
 import io.hermod.support.TestSink;
@@ -10,9 +11,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,25 +27,7 @@ class UnreachableDestinationIT {
 
     @Test
     void refusedConnections_areAttempts_withEventsADelayReportAndAnExpiryThatNamesTheReason() throws Exception {
-        List<LogRecord> logged = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                synchronized (logged) {
-                    logged.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger dispatcherLog = Logger.getLogger("io.hermod.queue.SiteDispatcher");
-        dispatcherLog.addHandler(capture);
+        CapturedLog log = CapturedLog.start();
         try (TestSink sink = TestSink.start(true)) {
             TestHermod.WithDeadPort started = TestHermod.startWithDeadPort(dir, """
                     delivery:
@@ -89,17 +69,15 @@ class UnreachableDestinationIT {
                     assertThat(r).contains("connect to 127.0.0.1:" + dead + " failed");
                 });
 
-                long backoffLines;
-                synchronized (logged) {
-                    backoffLines = logged.stream().filter(r -> r.getMessage().contains("backed off")).count();
-                }
+                long backoffLines = log.messages("io.hermod.queue.SiteDispatcher").stream()
+                        .filter(m -> m.contains("backed off")).count();
                 // ten recipients, several connections per wave, yet one line per backoff period
                 assertThat(backoffLines).isBetween(1L, (long) waves);
             } finally {
                 hermod.close();
             }
         } finally {
-            dispatcherLog.removeHandler(capture);
+            log.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.hermod.api;
 
+import io.hermod.support.CapturedLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.hermod.api;
+package io.hermod.support;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +10,7 @@ import java.util.logging.Logger;
 
 /**
  * Every {@code java.util.logging} record published while it is open. Hermod has no logging
- * backend on its class path, so Vert.x, Netty and {@code System.Logger} all log there. Public for
- * {@code ApiIT}.
+ * backend on its class path, so Vert.x, Netty and {@code System.Logger} all log there.
  */
 public final class CapturedLog implements AutoCloseable {
 
@@ -38,6 +37,17 @@ public final class CapturedLog implements AutoCloseable {
 
     public static CapturedLog start() {
         return new CapturedLog();
+    }
+
+    /** The messages logged so far by loggers whose name starts with {@code prefix}. */
+    public List<String> messages(String prefix) {
+        List<String> out = new ArrayList<>();
+        for (LogRecord r : records) {
+            if (r.getLoggerName() != null && r.getLoggerName().startsWith(prefix)) {
+                out.add(String.valueOf(r.getMessage()));
+            }
+        }
+        return out;
     }
 
     /**
