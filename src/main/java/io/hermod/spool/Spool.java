@@ -36,9 +36,9 @@ public final class Spool implements MessageStore, AutoCloseable {
     /**
      * Memtable size of the envelopes, recipients and default families. An envelope is a few hundred
      * bytes and a recipient state a few dozen, so 8 MiB still holds tens of thousands of messages;
-     * and a small family flushes often enough not to pin the WAL files (a WAL file is kept until
-     * every family has flushed what it holds), which at 64 MiB meant hundreds of MiB of WAL on the
-     * spool volume.
+     * and a small family flushes often enough not to pin WAL files, which are kept until every
+     * family has flushed what they hold (after 60,000 messages of 1 KB, 83 MB of WAL stayed on the
+     * volume with 64 MiB here, 11 MB with 8 MiB; accepting was no slower).
      */
     static final long SMALL_WRITE_BUFFER = 8L * 1024 * 1024;
 
