@@ -6,6 +6,8 @@ import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,7 +24,13 @@ final class MessageLedger {
     private record Entry(Envelope envelope, AtomicInteger open, AtomicBoolean delayReported) {
     }
 
-    private static final int WRITE_ATTEMPTS = 5;
+    /**
+     * Attempts of one state write, 1 s apart and doubling up to 30 s: about 4 minutes in all, well
+     * past RocksDB's 5 s check for free space after a full disk (see Spool), so a disk-full episode
+     * that clears loses no "delivered" record and no delete.
+     */
+    private static final int WRITE_ATTEMPTS = 12;
+    private static final long MAX_RETRY_DELAY_SECONDS = 30;
 
     /** The spool writes the ledger makes; a unit test records them instead. */
     interface Writes {
@@ -125,18 +133,19 @@ final class MessageLedger {
     }
 
     /**
-     * A failed state write is tried again a few times, a second apart: a lost "delivered" record
-     * would mean delivering again after a restart, and a lost delete a message left on disk.
+     * A failed state write is tried again with a growing delay (see {@link #WRITE_ATTEMPTS}): a lost
+     * "delivered" record would mean delivering again after a restart, and a lost delete a message
+     * left on disk.
      */
-    private static void write(java.util.function.Supplier<CompletableFuture<Void>> write, Envelope envelope,
-                              int attemptsLeft) {
+    private static void write(Supplier<CompletableFuture<Void>> write, Envelope envelope, int attemptsLeft) {
         write.get().whenComplete((v, e) -> {
             if (e == null) {
                 return;
             }
             if (attemptsLeft > 1) {
+                long delay = Math.min(MAX_RETRY_DELAY_SECONDS, 1L << Math.min(5, WRITE_ATTEMPTS - attemptsLeft));
                 CompletableFuture.runAsync(() -> write(write, envelope, attemptsLeft - 1),
-                        CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS));
+                        CompletableFuture.delayedExecutor(delay, TimeUnit.SECONDS));
                 return;
             }
             LOG.log(System.Logger.Level.ERROR, "spool: cannot record delivery state of " + envelope.id()
