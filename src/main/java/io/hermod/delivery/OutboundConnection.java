@@ -13,7 +13,6 @@ import io.vertx.core.net.NetSocket;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLSession;
 

@@ -2,7 +2,6 @@ package io.hermod.queue;
 
 import io.hermod.delivery.Destination;
 import io.hermod.delivery.TransactionResult;
-import io.hermod.spool.Recipient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -17,7 +17,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Consumer;
 
 /**
  * The event-loop shell of one shard: its {@link QueueShard} (the domains it owns) and its

@@ -126,7 +126,16 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
         for (QueueShardVerticle shard : shards) {
             shardsDrained.add(shard.drain());
         }
-        return Future.all(shardsDrained).mapEmpty();
+        // The last results went back to their domains' shards as tasks: one more task on every
+        // shard runs after them, so their outcomes are settled (and their spool writes queued)
+        // before the caller closes anything.
+        return Future.all(shardsDrained).compose(done -> {
+            List<Future<Object>> settled = new ArrayList<>();
+            for (QueueShardVerticle shard : shards) {
+                settled.add(shard.call(s -> null));
+            }
+            return Future.all(settled);
+        }).mapEmpty();
     }
 
     @Override
