@@ -96,7 +96,7 @@ public final class Hermod implements AutoCloseable {
             ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321(),
                     new MxResolver(vertx, config.dns()), metrics, events), "queue.shards " + config.queue().shards());
             Spool recovering = spool;
-            recovering.recover(envelope -> queue.enqueue(envelope, null));
+            recovering.recover(queue::enqueue);
             ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
                     config.smtp().maxConnectionsPerIp());
             metrics.gauge("hermod.inbound.connections", "Open SMTP client connections", limits::open);

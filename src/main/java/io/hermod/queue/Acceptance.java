@@ -29,8 +29,18 @@ public final class Acceptance {
      */
     public CompletableFuture<Void> accept(Envelope envelope, CompletableFuture<Void> chunksWritten, byte[] lastChunk,
                                           Executor caller) {
+        return accept(envelope, chunksWritten, lastChunk, null, caller);
+    }
+
+    /**
+     * @param prefix header fields that go before the body (the DKIM signatures), stored with the
+     *               envelope; null or empty for none. The envelope must say {@link Envelope#prefixed()}
+     *               exactly when there is one.
+     */
+    public CompletableFuture<Void> accept(Envelope envelope, CompletableFuture<Void> chunksWritten, byte[] lastChunk,
+                                          byte[] prefix, Executor caller) {
         CompletableFuture<Void> accepted = new CompletableFuture<>();
-        chunksWritten.thenCompose(v -> store.commit(envelope, lastChunk)).whenComplete((v, failure) -> {
+        chunksWritten.thenCompose(v -> store.commit(envelope, lastChunk, prefix)).whenComplete((v, failure) -> {
             if (failure != null) {
                 store.discard(envelope.id(), envelope.chunkCount());
             }
@@ -39,7 +49,7 @@ public final class Acceptance {
                     accepted.completeExceptionally(failure);
                     return;
                 }
-                queue.enqueue(envelope, envelope.chunkCount() == 1 ? lastChunk : null);
+                queue.enqueue(envelope, prefix, envelope.chunkCount() == 1 ? lastChunk : null);
                 accepted.complete(null);
             });
         });
@@ -48,6 +58,11 @@ public final class Acceptance {
 
     /** A message of one chunk, all in hand (a bounce), queued on the thread that completes the commit. */
     public CompletableFuture<Void> accept(Envelope envelope, byte[] body) {
-        return accept(envelope, CompletableFuture.completedFuture(null), body, Runnable::run);
+        return accept(envelope, CompletableFuture.completedFuture(null), body, null, Runnable::run);
+    }
+
+    /** A message of one chunk, all in hand, with its prefix (a signed bounce). */
+    public CompletableFuture<Void> accept(Envelope envelope, byte[] body, byte[] prefix) {
+        return accept(envelope, CompletableFuture.completedFuture(null), body, prefix, Runnable::run);
     }
 }

@@ -18,7 +18,8 @@ final class Delivery implements Comparable<Delivery> {
     final Recipient[] states;
     private List<Integer> pending;
     private long dueMillis;
-    private byte[] body;
+    /** The prefix (or null) and the one body chunk intake still held, for the first attempt. */
+    private byte[][] body;
     private HotBodies hotBodies;
     volatile boolean inFlight;
 
@@ -46,19 +47,23 @@ final class Delivery implements Comparable<Delivery> {
     }
 
     /** Keeps the body received by intake for the first attempt, counted against {@code budget}. */
-    void holdBody(byte[] bytes, HotBodies budget) {
-        this.body = bytes;
+    void holdBody(byte[] prefix, byte[] bytes, HotBodies budget) {
+        this.body = new byte[][] {prefix, bytes};
         this.hotBodies = budget;
     }
 
-    /** The body held for this delivery, handed over once (then read from the spool), or null. */
-    byte[] takeBody() {
-        byte[] taken = body;
+    /** The prefix (or null) and body held for this delivery, handed over once (then read from the spool), or null. */
+    byte[][] takeBody() {
+        byte[][] taken = body;
         if (taken != null) {
-            hotBodies.release(taken.length);
+            hotBodies.release(size(taken));
             body = null;
         }
         return taken;
+    }
+
+    static long size(byte[][] held) {
+        return (held[0] == null ? 0 : held[0].length) + held[1].length;
     }
 
     List<Integer> pending() {

@@ -3,16 +3,21 @@ package io.hermod.queue;
 import io.hermod.delivery.BodySource;
 import io.vertx.core.Future;
 
-/** A body of one chunk that intake handed over with the message. */
-record MemoryBody(byte[] bytes) implements BodySource {
+/**
+ * A body of one chunk that intake handed over with the message, after its prefix (the DKIM
+ * signatures written at acceptance) when it has one.
+ *
+ * @param prefix null or empty when the message has none
+ */
+record MemoryBody(byte[] prefix, byte[] bytes) implements BodySource {
 
     @Override
     public int chunks() {
-        return 1;
+        return prefix == null || prefix.length == 0 ? 1 : 2;
     }
 
     @Override
     public Future<byte[]> chunk(int index) {
-        return Future.succeededFuture(bytes);
+        return Future.succeededFuture(chunks() == 2 && index == 0 ? prefix : bytes);
     }
 }

@@ -10,8 +10,14 @@ import io.hermod.spool.Envelope;
 public interface MessageQueue {
 
     /**
-     * @param body the whole stored body when the caller still holds it (a message of one chunk),
-     *             so the first delivery attempt need not read it back from the spool; else null
+     * @param prefix the message's prefix ({@link Envelope#prefixed()}) when the caller holds the body; else null
+     * @param body   the whole stored body when the caller still holds it (a message of one chunk),
+     *               so the first delivery attempt need not read it back from the spool; else null
      */
-    void enqueue(Envelope envelope, byte[] body);
+    void enqueue(Envelope envelope, byte[] prefix, byte[] body);
+
+    /** A message the spool already holds (the start-up scan): everything is read back from the spool. */
+    default void enqueue(Envelope envelope) {
+        enqueue(envelope, null, null);
+    }
 }

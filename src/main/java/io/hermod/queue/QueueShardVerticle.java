@@ -72,8 +72,8 @@ final class QueueShardVerticle extends VerticleBase {
     }
 
     private BodySource body(Delivery delivery) {
-        byte[] held = delivery.takeBody();
-        return held != null ? new MemoryBody(held) : new SpoolBody(vertx, services.spool(), delivery.envelope);
+        byte[][] held = delivery.takeBody();
+        return held != null ? new MemoryBody(held[0], held[1]) : new SpoolBody(vertx, services.spool(), delivery.envelope);
     }
 
     private void tick() {

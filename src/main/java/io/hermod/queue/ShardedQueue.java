@@ -88,7 +88,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
     }
 
     @Override
-    public void enqueue(Envelope envelope, byte[] body) {
+    public void enqueue(Envelope envelope, byte[] prefix, byte[] body) {
         ledger.register(envelope);
         Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
         List<Recipient> recipients = envelope.recipients();
@@ -99,8 +99,8 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
         }
         byDomain.forEach((domain, indexes) -> {
             Delivery delivery = new Delivery(envelope, domain, indexes);
-            if (body != null && hotBodies.tryReserve(body.length)) {
-                delivery.holdBody(body, hotBodies);
+            if (body != null && hotBodies.tryReserve(body.length + (prefix == null ? 0 : prefix.length))) {
+                delivery.holdBody(prefix, body, hotBodies);
             }
             shardOf(domain).submit(delivery);
         });

@@ -24,11 +24,11 @@ final class SpoolBody implements BodySource {
 
     @Override
     public int chunks() {
-        return envelope.chunkCount();
+        return envelope.storedChunks();
     }
 
     @Override
     public Future<byte[]> chunk(int index) {
-        return vertx.executeBlocking(() -> spool.chunk(envelope.id(), index), false);
+        return vertx.executeBlocking(() -> spool.storedChunk(envelope, index), false);
     }
 }

@@ -14,10 +14,14 @@ import java.util.List;
  * @param clientAddress the client's IP address, for the record
  * @param delayReported the one delay report ({@code queue.delay_warning}) has gone out; stored apart
  *                      from the envelope by {@link Spool#markDelayReported}
+ * @param prefixed      the body starts with header fields written at acceptance (the DKIM signatures),
+ *                      stored as a chunk of their own ({@link Spool#PREFIX_CHUNK}) and counted in
+ *                      {@code bodySize} but not in {@code chunkCount}
  */
 public record Envelope(MessageId id, String sender, List<Recipient> recipients, long arrivalMillis,
                        long bodySize, int chunkCount, boolean eightBit, boolean smtpUtf8,
-                       String clientName, String clientAddress, boolean delayReported) {
+                       String clientName, String clientAddress, boolean delayReported,
+                       boolean prefixed) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
@@ -31,7 +35,18 @@ public record Envelope(MessageId id, String sender, List<Recipient> recipients, 
                     long bodySize, int chunkCount, boolean eightBit, boolean smtpUtf8,
                     String clientName, String clientAddress) {
         this(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8, clientName,
-                clientAddress, false);
+                clientAddress, false, false);
+    }
+
+    /** Chunks a reader sends in order: the prefix, when there is one, then the body chunks. */
+    public int storedChunks() {
+        return chunkCount + (prefixed ? 1 : 0);
+    }
+
+    /** The same message, its body starting with a prefix of {@code length} octets (see {@code prefixed}). */
+    public Envelope withPrefix(int length) {
+        return new Envelope(id, sender, recipients, arrivalMillis, bodySize + length, chunkCount, eightBit, smtpUtf8,
+                clientName, clientAddress, delayReported, length > 0);
     }
 
     public boolean isNullSender() {
@@ -45,11 +60,11 @@ public record Envelope(MessageId id, String sender, List<Recipient> recipients, 
 
     public Envelope withRecipients(List<Recipient> updated) {
         return new Envelope(id, sender, updated, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
-                clientName, clientAddress, delayReported);
+                clientName, clientAddress, delayReported, prefixed);
     }
 
     public Envelope withDelayReported() {
         return new Envelope(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
-                clientName, clientAddress, true);
+                clientName, clientAddress, true, prefixed);
     }
 }

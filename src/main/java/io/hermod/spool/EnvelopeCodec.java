@@ -31,7 +31,7 @@ final class EnvelopeCodec {
             out.writeLong(e.arrivalMillis());
             out.writeLong(e.bodySize());
             out.writeInt(e.chunkCount());
-            out.writeByte((e.eightBit() ? 1 : 0) | (e.smtpUtf8() ? 2 : 0));
+            out.writeByte((e.eightBit() ? 1 : 0) | (e.smtpUtf8() ? 2 : 0) | (e.prefixed() ? 4 : 0));
             writeString(out, e.clientName());
             writeString(out, e.clientAddress());
             out.writeInt(e.recipients().size());
@@ -69,7 +69,7 @@ final class EnvelopeCodec {
                         in.readLong(), readString(in)));
             }
             return new Envelope(id, sender, recipients, arrival, bodySize, chunks, (flags & 1) != 0,
-                    (flags & 2) != 0, clientName, clientAddress);
+                    (flags & 2) != 0, clientName, clientAddress, false, (flags & 4) != 0);
         } catch (IOException e) {
             throw new IllegalStateException("corrupt envelope", e);
         }

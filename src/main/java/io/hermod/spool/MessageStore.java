@@ -23,6 +23,13 @@ public interface MessageStore {
      */
     CompletableFuture<Void> commit(Envelope envelope, byte[] lastChunk);
 
+    /**
+     * {@link #commit(Envelope, byte[])} for a message whose body starts with {@code prefix} (header
+     * fields written at acceptance: the DKIM signatures), stored in the same batch; the envelope
+     * says {@link Envelope#prefixed()} exactly when {@code prefix} is not empty.
+     */
+    CompletableFuture<Void> commit(Envelope envelope, byte[] lastChunk, byte[] prefix);
+
     /** Removes the chunks of a message that will not be committed. */
     CompletableFuture<Void> discard(MessageId id, int chunkCount);
 }

@@ -50,6 +50,8 @@ public final class Spool implements MessageStore, AutoCloseable {
 
     /** The index under which the recipients family keeps a message's delay-report mark (no recipient has it). */
     static final int DELAY_REPORTED = Integer.MAX_VALUE;
+    /** The body chunk index of a message's prefix (see {@link Envelope#prefixed()}); read first. */
+    public static final int PREFIX_CHUNK = Integer.MAX_VALUE;
     private static final byte[] MARK = new byte[0];
 
     private static final System.Logger LOG = System.getLogger(Spool.class.getName());
@@ -176,13 +178,25 @@ public final class Spool implements MessageStore, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> commit(Envelope envelope, byte[] lastChunk) {
+        return commit(envelope, lastChunk, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(Envelope envelope, byte[] lastChunk, byte[] prefix) {
+        if ((prefix != null && prefix.length > 0) != envelope.prefixed()) {
+            throw new IllegalArgumentException("a prefix goes with an envelope marked prefixed, and only then");
+        }
         byte[] key = envelope.id().toKey();
         byte[] value = EnvelopeCodec.encode(envelope);
         byte[] chunkKey = lastChunk == null ? null : chunkKey(envelope.id(), envelope.chunkCount() - 1);
-        long bytes = value.length + (lastChunk == null ? 0 : lastChunk.length);
+        byte[] prefixKey = envelope.prefixed() ? chunkKey(envelope.id(), PREFIX_CHUNK) : null;
+        long bytes = value.length + (lastChunk == null ? 0 : lastChunk.length) + (prefix == null ? 0 : prefix.length);
         return writer.submit(batch -> {
             if (chunkKey != null) {
                 batch.writes().put(bodies, chunkKey, lastChunk);
+            }
+            if (prefixKey != null) {
+                batch.writes().put(bodies, prefixKey, prefix);
             }
             batch.writes().put(envelopes, key, value);
             if (envelope.delayReported()) {
@@ -238,11 +252,12 @@ public final class Spool implements MessageStore, AutoCloseable {
             for (int i = 0; i < chunks; i++) {
                 writes.delete(bodies, chunkKey(id, i));
             }
+            writes.delete(bodies, chunkKey(id, PREFIX_CHUNK));
             for (int i = 0; i < recipients; i++) {
                 writes.delete(recipientStates, chunkKey(id, i));
             }
             writes.delete(recipientStates, chunkKey(id, DELAY_REPORTED));
-        }, 16L * (chunks + recipients + 2), true);
+        }, 16L * (chunks + recipients + 3), true);
     }
 
     /**
@@ -286,11 +301,22 @@ public final class Spool implements MessageStore, AutoCloseable {
         }
     }
 
-    /** Reads a whole body; blocking. For tests and small messages only: delivery streams chunks. */
+    /**
+     * Stored chunk {@code index} in sending order ({@link Envelope#storedChunks()} of them): the
+     * prefix first when the message has one, then the body chunks. Blocking.
+     */
+    public byte[] storedChunk(Envelope envelope, int index) {
+        if (envelope.prefixed()) {
+            return chunk(envelope.id(), index == 0 ? PREFIX_CHUNK : index - 1);
+        }
+        return chunk(envelope.id(), index);
+    }
+
+    /** Reads a whole message as it is sent; blocking. For tests and small messages only: delivery streams chunks. */
     public byte[] body(Envelope envelope) {
         ByteBuffer all = ByteBuffer.allocate(Math.toIntExact(envelope.bodySize()));
-        for (int i = 0; i < envelope.chunkCount(); i++) {
-            all.put(chunk(envelope.id(), i));
+        for (int i = 0; i < envelope.storedChunks(); i++) {
+            all.put(storedChunk(envelope, i));
         }
         return all.array();
     }

@@ -14,7 +14,7 @@ final class RecordingQueue implements MessageQueue {
     final List<Enqueued> enqueued = new CopyOnWriteArrayList<>();
 
     @Override
-    public void enqueue(Envelope envelope, byte[] body) {
+    public void enqueue(Envelope envelope, byte[] prefix, byte[] body) {
         enqueued.add(new Enqueued(envelope, body, Thread.currentThread().getName()));
     }
 }

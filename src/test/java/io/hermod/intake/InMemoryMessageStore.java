@@ -27,7 +27,7 @@ final class InMemoryMessageStore implements MessageStore {
     record ChunkWrite(MessageId id, int index, CompletableFuture<Void> future) {
     }
 
-    record Commit(Envelope envelope, byte[] lastChunk, CompletableFuture<Void> future) {
+    record Commit(Envelope envelope, byte[] lastChunk, byte[] prefix, CompletableFuture<Void> future) {
     }
 
     record Discard(MessageId id, int chunkCount) {
@@ -63,8 +63,14 @@ final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public CompletableFuture<Void> commit(Envelope envelope, byte[] lastChunk) {
+        return commit(envelope, lastChunk, null);
+    }
+
+    /** The prefix (DKIM signatures) is kept as the commit's {@code prefix}. */
+    @Override
+    public CompletableFuture<Void> commit(Envelope envelope, byte[] lastChunk, byte[] prefix) {
         CompletableFuture<Void> future = new CompletableFuture<>();
-        Commit commit = new Commit(envelope, lastChunk, future);
+        Commit commit = new Commit(envelope, lastChunk, prefix, future);
         commits.add(commit);
         if (!manual) {
             completeCommit(commits.size() - 1);

@@ -11,7 +11,7 @@ final class RecordingQueue implements MessageQueue {
     final List<Envelope> enqueued = new ArrayList<>();
 
     @Override
-    public void enqueue(Envelope envelope, byte[] body) {
+    public void enqueue(Envelope envelope, byte[] prefix, byte[] body) {
         enqueued.add(envelope);
     }
 }
