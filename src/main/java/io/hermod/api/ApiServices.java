@@ -1,6 +1,7 @@
 package io.hermod.api;
 
 import io.hermod.config.HermodConfig;
+import io.hermod.dkim.Signing;
 import io.hermod.eventlog.EventSink;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.QueueAdmin;
@@ -16,5 +17,11 @@ import java.util.function.BooleanSupplier;
  * @param ready   readiness: spool open, listeners bound, not draining
  */
 public record ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
-                          Handler<RoutingContext> metrics, BooleanSupplier ready) {
+                          Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing) {
+
+    /** Services that sign nothing. */
+    public ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
+                       Handler<RoutingContext> metrics, BooleanSupplier ready) {
+        this(config, spool, queue, admin, events, metrics, ready, Signing.NONE);
+    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.hermod.eventlog.EventSink;
 import io.hermod.intake.ReceivedHeader;
+import io.hermod.dkim.Signing;
 import io.hermod.queue.Acceptance;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
@@ -51,6 +52,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     private final Vertx vertx;
     private final MessageStore store;
     private final Acceptance acceptance;
+    private final Signing signing;
     private final EventSink events;
     private final String hostname;
     private final long maxMessageSize;
@@ -63,6 +65,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         this.vertx = vertx;
         this.store = services.spool();
         this.acceptance = new Acceptance(services.spool(), services.queue());
+        this.signing = services.signing();
         this.events = services.events();
         this.hostname = services.config().hostname();
         this.maxMessageSize = services.config().smtp().maxMessageSize();
@@ -98,14 +101,15 @@ final class MessageInjection implements Handler<RoutingContext> {
     }
 
     /** What the worker hands back: everything but the commit. */
-    private record Prepared(Envelope envelope, byte[] lastChunk, CompletableFuture<Void> chunksWritten) {
+    private record Prepared(Envelope envelope, byte[] lastChunk, byte[] signatures,
+                            CompletableFuture<Void> chunksWritten) {
     }
 
     private Prepared prepare(Buffer body, InetAddress client) {
         InjectionRequest request = InjectionRequest.parse(json, body, maxRecipients);
         MessageId id = store.newId();
         byte[] header = ReceivedHeader.forHttp(client, hostname, id.toString(), ZonedDateTime.now(clock));
-        SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE);
+        SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE, signing.start());
         try {
             chunks.write(header, 0, header.length);
             Supplier<ApiException> tooLarge = () -> new ApiException(413,
@@ -121,10 +125,11 @@ final class MessageInjection implements Handler<RoutingContext> {
             for (String address : request.recipients()) {
                 recipients.add(Recipient.pending(address));
             }
+            byte[] signatures = chunks.signatures();
             Envelope envelope = new Envelope(id, request.sender(), recipients, clock.millis(), chunks.size(),
                     chunks.chunkCount(), message.eightBit(), request.smtpUtf8(), CLIENT_NAME,
-                    client.getHostAddress());
-            return new Prepared(envelope, chunks.takeLastChunk(), chunks.written());
+                    client.getHostAddress()).withPrefix(signatures.length);
+            return new Prepared(envelope, chunks.takeLastChunk(), signatures, chunks.written());
         } catch (IOException e) {
             chunks.discard();
             throw new UncheckedIOException(e);
@@ -137,7 +142,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     private void commit(RoutingContext ctx, Prepared prepared, Context context) {
         Envelope envelope = prepared.envelope();
         CompletableFuture<Void> commit = acceptance.accept(envelope, prepared.chunksWritten(), prepared.lastChunk(),
-                task -> context.runOnContext(v -> task.run()));
+                prepared.signatures(), task -> context.runOnContext(v -> task.run()));
         Future.fromCompletionStage(commit, context).onComplete(result -> {
             if (result.failed()) {
                 Throwable cause = result.cause().getCause() == null ? result.cause() : result.cause().getCause();

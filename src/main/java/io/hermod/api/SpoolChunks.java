@@ -1,5 +1,6 @@
 package io.hermod.api;
 
+import io.hermod.dkim.Signing;
 import io.hermod.spool.ChunkedBody;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.MessageStore;
@@ -19,10 +20,12 @@ final class SpoolChunks extends OutputStream {
 
     private final ChunkedBody chunks;
     private final ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+    private final Signing.Message signature;
     private long size;
 
-    SpoolChunks(MessageStore store, MessageId id, int chunkSize) {
+    SpoolChunks(MessageStore store, MessageId id, int chunkSize, Signing.Message signature) {
         this.chunks = new ChunkedBody(store, id, chunkSize, this::chunkWriting);
+        this.signature = signature;
     }
 
     private void chunkWriting(CompletableFuture<Void> write) {
@@ -41,12 +44,19 @@ final class SpoolChunks extends OutputStream {
     public void write(int b) {
         size++;
         chunks.append((byte) b);
+        signature.update((byte) b);
     }
 
     @Override
     public void write(byte[] source, int offset, int count) {
         size += count;
         chunks.append(source, offset, count);
+        signature.update(source, offset, count);
+    }
+
+    /** The DKIM signatures to put before the message (empty when unsigned); once, at the end. */
+    byte[] signatures() {
+        return signature.finish();
     }
 
     /** Octets written, header included: the envelope's body size. */

@@ -2,22 +2,31 @@ package io.hermod.intake;
 
 import io.hermod.config.Cidr;
 import io.hermod.config.SmtpConfig;
+import io.hermod.dkim.Signing;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * The limits and relay rule an intake session enforces, taken from {@code smtp.*} and
- * {@code hostname}, with the listener's role and whether it offers STARTTLS.
+ * {@code hostname}, with the listener's role, whether it offers STARTTLS, and how accepted mail is
+ * signed ({@code dkim.*}).
  */
 public record IntakePolicy(String hostname, long maxMessageSize, int maxRecipients, List<Cidr> relayNetworks,
-                           Duration idleTimeout, int maxErrors, int maxHops, ListenerRole role, boolean starttls) {
+                           Duration idleTimeout, int maxErrors, int maxHops, ListenerRole role, boolean starttls,
+                           Signing signing) {
 
     /** A relay listener without TLS. */
     public IntakePolicy(String hostname, long maxMessageSize, int maxRecipients, List<Cidr> relayNetworks,
                         Duration idleTimeout, int maxErrors, int maxHops) {
         this(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors, maxHops,
-                ListenerRole.RELAY, false);
+                ListenerRole.RELAY, false, Signing.NONE);
+    }
+
+    /** This policy, signing accepted mail with {@code signing}. */
+    public IntakePolicy withSigning(Signing signing) {
+        return new IntakePolicy(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors,
+                maxHops, role, starttls, signing);
     }
 
     public static IntakePolicy of(String hostname, SmtpConfig smtp) {
@@ -28,7 +37,7 @@ public record IntakePolicy(String hostname, long maxMessageSize, int maxRecipien
     /** This policy for a listener of {@code role}; STARTTLS is offered when a certificate is configured. */
     public IntakePolicy forListener(ListenerRole role, boolean tlsConfigured) {
         return new IntakePolicy(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors,
-                maxHops, role, tlsConfigured && !role.implicitTls());
+                maxHops, role, tlsConfigured && !role.implicitTls(), signing);
     }
 
     boolean mayRelay(InetAddress client) {

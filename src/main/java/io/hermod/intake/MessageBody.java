@@ -1,5 +1,6 @@
 package io.hermod.intake;
 
+import io.hermod.dkim.Signing;
 import io.hermod.smtp.DataDecoder;
 import io.hermod.spool.ChunkedBody;
 import io.hermod.spool.MessageId;
@@ -21,6 +22,7 @@ final class MessageBody implements DataDecoder.Output {
     private final long limit;
     private final Executor sessionThread;
     private final Runnable flowChanged;
+    private final Signing.Message signature;
     private long size;
     private int inFlight;
 
@@ -28,7 +30,8 @@ final class MessageBody implements DataDecoder.Output {
      * @param flowChanged run on {@code sessionThread} whenever {@link #saturated()} may have changed
      */
     MessageBody(MessageStore store, MessageId id, long limit, int chunkSize, Executor sessionThread,
-                Runnable flowChanged) {
+                Runnable flowChanged, Signing.Message signature) {
+        this.signature = signature;
         this.chunks = new ChunkedBody(store, id, chunkSize, this::chunkWriting);
         this.limit = limit;
         this.sessionThread = sessionThread;
@@ -52,6 +55,7 @@ final class MessageBody implements DataDecoder.Output {
     public void write(byte b) {
         if (++size <= limit) {
             chunks.append(b);
+            signature.update(b);
         }
     }
 
@@ -60,6 +64,7 @@ final class MessageBody implements DataDecoder.Output {
         long keep = Math.max(0, Math.min(count, limit - size));
         size += count;
         chunks.append(source, offset, (int) keep);
+        signature.update(source, offset, (int) keep);
     }
 
     /** Whether enough chunk writes are in flight that the session should stop reading. */
@@ -77,6 +82,11 @@ final class MessageBody implements DataDecoder.Output {
 
     int chunkCount() {
         return chunks.chunkCount();
+    }
+
+    /** The DKIM signatures to put before the message (empty when unsigned); once, at the end of data. */
+    byte[] signatures() {
+        return signature.finish();
     }
 
     byte[] takeLastChunk() {

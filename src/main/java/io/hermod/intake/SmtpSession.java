@@ -449,7 +449,7 @@ public final class SmtpSession {
         byte[] header = ReceivedHeader.build(clientName, client, policy.hostname(), protocol, id.toString(),
                 transaction.recipients(), ZonedDateTime.now(clock));
         body = new MessageBody(store, id, policy.maxMessageSize() + header.length, chunkSize,
-                channel.executor(), this::updateFlow);
+                channel.executor(), this::updateFlow, policy.signing().start());
         body.write(header, 0, header.length);
         decoder = new DataDecoder(body);
         state = SessionState.DATA;
@@ -474,12 +474,13 @@ public final class SmtpSession {
         for (String address : t.recipients()) {
             recipients.add(Recipient.pending(address));
         }
+        byte[] signatures = b.signatures();
         Envelope envelope = new Envelope(b.id(), t.sender, recipients, clock.millis(), b.size(), b.chunkCount(),
-                t.eightBit, t.smtpUtf8, clientName, client.getHostAddress());
+                t.eightBit, t.smtpUtf8, clientName, client.getHostAddress()).withPrefix(signatures.length);
         byte[] last = b.takeLastChunk();
         state = SessionState.COMMITTING;
         updateFlow();
-        acceptance.accept(envelope, b.chunksWritten(), last, channel.executor())
+        acceptance.accept(envelope, b.chunksWritten(), last, signatures, channel.executor())
                 .whenComplete((v, failure) -> committed(envelope, failure)); // completes on channel.executor()
     }
 

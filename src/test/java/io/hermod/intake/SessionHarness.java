@@ -41,6 +41,7 @@ final class SessionHarness {
         boolean manualStore;
         /** Completions reach the session only when the test runs the executor. */
         boolean queuedExecutor;
+        io.hermod.dkim.Signing signing = io.hermod.dkim.Signing.NONE;
     }
 
     final Options options;
@@ -61,7 +62,8 @@ final class SessionHarness {
         this.executor = new ManualExecutor(options.queuedExecutor);
         this.channel = new RecordingChannel(executor);
         IntakePolicy policy = new IntakePolicy(HOSTNAME, options.maxMessageSize, options.maxRecipients,
-                List.of(Cidr.parse(options.relayNetwork)), options.idleTimeout, options.maxErrors, options.maxHops);
+                List.of(Cidr.parse(options.relayNetwork)), options.idleTimeout, options.maxErrors, options.maxHops)
+                .withSigning(options.signing);
         this.session = new SmtpSession(policy, store, queue, channel, address(options.client),
                 Clock.fixed(NOW, ZoneOffset.UTC), options.chunkSize);
         session.start();
