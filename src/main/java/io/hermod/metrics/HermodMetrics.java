@@ -31,6 +31,8 @@ public final class HermodMetrics {
     private final ConcurrentHashMap<String, Counter> deliveryAttempts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> deliveryReplies = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> dnsFailures = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> dkimSignatures = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> dkimMessages = new ConcurrentHashMap<>();
     private final Timer spoolCommit;
     private final DistributionSummary spoolBatch;
     private final Timer deliveryLatency;
@@ -80,6 +82,35 @@ public final class HermodMetrics {
         for (String kind : new String[] {"permanent", "transient"}) {
             dnsFailures.computeIfAbsent(kind, this::dnsFailuresCounter);
         }
+        for (String algorithm : new String[] {"rsa-sha256", "ed25519-sha256"}) {
+            dkimSignatures.computeIfAbsent(algorithm, this::dkimSignaturesCounter);
+        }
+        for (String result : new String[] {"signed", "unsigned", "failed"}) {
+            dkimMessages.computeIfAbsent(result, this::dkimMessagesCounter);
+        }
+    }
+
+    private Counter dkimSignaturesCounter(String algorithm) {
+        return Counter.builder("hermod.dkim.signatures")
+                .description("DKIM signatures made at acceptance, by algorithm").tag("algorithm", algorithm)
+                .register(registry);
+    }
+
+    private Counter dkimMessagesCounter(String result) {
+        return Counter.builder("hermod.dkim.messages")
+                .description("Accepted messages by DKIM result: signed, unsigned (no key for the From: domain),"
+                        + " failed (a key could not sign, or the header section was too large)")
+                .tag("result", result).register(registry);
+    }
+
+    /** One DKIM signature made with {@code algorithm} ({@code rsa-sha256}, {@code ed25519-sha256}). */
+    public void dkimSignature(String algorithm) {
+        dkimSignatures.computeIfAbsent(algorithm, this::dkimSignaturesCounter).increment();
+    }
+
+    /** One accepted message's DKIM result: {@code signed}, {@code unsigned} or {@code failed}. */
+    public void dkimMessage(String result) {
+        dkimMessages.computeIfAbsent(result, this::dkimMessagesCounter).increment();
     }
 
     private Counter intakeMessagesCounter(String result) {
