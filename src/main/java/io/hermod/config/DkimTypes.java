@@ -8,6 +8,7 @@ import static io.hermod.config.DkimSignerConfig.SIMPLE;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -234,7 +235,7 @@ final class DkimTypes {
   }
 
   private static Set<String> union(Set<String> set, String more) {
-    Set<String> out = new java.util.HashSet<>(set);
+    Set<String> out = new HashSet<>(set);
     out.add(more);
     return Set.copyOf(out);
   }
