@@ -10,6 +10,8 @@ import static io.hermod.config.Keys.DELIVERY_MAX_MESSAGES_PER_CONNECTION;
 import static io.hermod.config.Keys.DELIVERY_ROUTES;
 import static io.hermod.config.Keys.DELIVERY_SMTP_PORT;
 import static io.hermod.config.Keys.DELIVERY_TLS_REQUIRED_DOMAINS;
+import static io.hermod.config.Keys.DKIM_DEFAULT;
+import static io.hermod.config.Keys.DKIM_DOMAINS;
 import static io.hermod.config.Keys.DNS_MAX_TTL;
 import static io.hermod.config.Keys.DNS_MIN_TTL;
 import static io.hermod.config.Keys.DNS_NEGATIVE_TTL;
@@ -103,12 +105,12 @@ public final class ConfigLoader {
       Settings settings) {
     if (fromEnv.containsKey(key)) {
       String text = fromEnv.get(key);
-      settings.put(key, key.path() + " (from " + key.envName() + ")", () -> key.type().fromText(text));
+      settings.put(key, key.envName(), () -> key.type().fromText(text));
     } else if (fromFile.containsKey(key)) {
       Object raw = fromFile.get(key);
-      settings.put(key, key.path(), () -> key.type().fromYaml(raw));
+      settings.put(key, null, () -> key.type().fromYaml(raw));
     } else {
-      settings.put(key, key.path(), key::defaultValue);
+      settings.put(key, null, key::defaultValue);
     }
   }
 
@@ -131,7 +133,8 @@ public final class ConfigLoader {
         new ShutdownConfig(s.get(SHUTDOWN_GRACE)),
         new TlsConfig(s.get(TLS_CERT), s.get(TLS_KEY)),
         new AuthConfig(s.get(AUTH_USERS)),
-        new SubmissionConfig(s.get(SUBMISSION_LISTEN), s.get(SUBMISSIONS_LISTEN)));
+        new SubmissionConfig(s.get(SUBMISSION_LISTEN), s.get(SUBMISSIONS_LISTEN)),
+        new DkimConfig(s.get(DKIM_DOMAINS), s.get(DKIM_DEFAULT)));
   }
 
   /** The JDK puts only the path in these exceptions' messages; say what went wrong instead. */

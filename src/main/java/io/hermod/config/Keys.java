@@ -91,6 +91,10 @@ final class Keys {
 
   static final Key<Duration> SHUTDOWN_GRACE = key("shutdown.grace", "25s", duration("0s", "1h"));
 
+  // Nothing is signed by default. Their text form (environment) is the same structure as YAML flow or JSON.
+  static final Key<Map<String, List<DkimSignerConfig>>> DKIM_DOMAINS = key("dkim.domains", "{}", DkimTypes.domains());
+  static final Key<Optional<DkimSignerConfig>> DKIM_DEFAULT = key("dkim.default", "off", DkimTypes.defaultSigner());
+
   static final List<Key<?>> ALL = List.of(HOSTNAME,
       SMTP_LISTEN, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS, SMTP_RELAY_NETWORKS, SMTP_IDLE_TIMEOUT,
       SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_IP, SMTP_MAX_ERRORS, SMTP_MAX_HOPS,
@@ -100,7 +104,8 @@ final class Keys {
       DELIVERY_MAX_CONNECTIONS_PER_DESTINATION, DELIVERY_MAX_MESSAGES_PER_CONNECTION,
       DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION, DELIVERY_SMTP_PORT,
       DELIVERY_ROUTES, DELIVERY_TLS_REQUIRED_DOMAINS,
-      DNS_SERVERS, DNS_TIMEOUT, DNS_MIN_TTL, DNS_MAX_TTL, DNS_NEGATIVE_TTL, LOG_EVENTS, SHUTDOWN_GRACE);
+      DNS_SERVERS, DNS_TIMEOUT, DNS_MIN_TTL, DNS_MAX_TTL, DNS_NEGATIVE_TTL, LOG_EVENTS, SHUTDOWN_GRACE,
+      DKIM_DOMAINS, DKIM_DEFAULT);
 
   private static final Map<String, Key<?>> BY_PATH = index(Key::path);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

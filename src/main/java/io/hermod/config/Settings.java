@@ -10,16 +10,22 @@ final class Settings {
   private final Map<Key<?>, Object> values = new HashMap<>();
   private final Map<Key<?>, String> labels = new HashMap<>();
 
-  /** Parses one value, naming the key (and the variable, for the environment) if it is bad. */
-  <T> void put(Key<T> key, String label, Supplier<T> parse) {
+  /**
+   * Parses one value, naming the key (and the variable, for the environment) if it is bad: the
+   * key's path, then where below it the problem is (for a value with structure), then the source.
+   *
+   * @param envName the variable the value came from, or null for the file or the default
+   */
+  <T> void put(Key<T> key, String envName, Supplier<T> parse) {
+    String source = envName == null ? "" : " (from " + envName + ")";
     T value;
     try {
       value = parse.get();
     } catch (BadValue e) {
-      throw new ConfigException(label, e.getMessage());
+      throw new ConfigException(key.path() + e.where() + source, e.getMessage());
     }
     values.put(key, value);
-    labels.put(key, label);
+    labels.put(key, key.path() + source);
   }
 
   @SuppressWarnings("unchecked") // put() stores a T under a Key<T>

@@ -17,7 +17,10 @@ interface ValueType<T> {
 
   T fromYaml(Object raw);
 
-  /** Text form: lists are comma-separated, maps are {@code k=v,k=v}. */
+  /**
+   * Text form: lists are comma-separated, maps of scalars are {@code k=v,k=v}, and values with
+   * deeper structure (dkim.*) are YAML flow or JSON.
+   */
   T fromText(String text);
 
   default <R> ValueType<R> map(Function<T, R> f) {

@@ -32,11 +32,33 @@ final class YamlSource {
     return out;
   }
 
-  private static Object parse(String text, String sourceName) {
+  /**
+   * The text form of a value with structure, such as HERMOD_DKIM_DOMAINS: YAML flow text or JSON
+   * (which is YAML too), read as the file is. A syntax error is a {@link BadValue}.
+   */
+  static Object readValue(String text) {
+    try {
+      return yaml().load(text);
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String where = mark == null ? ""
+          : (mark.getLine() > 0 ? "line " + (mark.getLine() + 1) + ", " : "") + "column " + (mark.getColumn() + 1) + ": ";
+      String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+      throw new BadValue("not YAML or JSON: " + where + problem);
+    } catch (YAMLException e) {
+      throw new BadValue("not YAML or JSON: " + e.getMessage());
+    }
+  }
+
+  private static Yaml yaml() {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false); // otherwise the second of two equal keys wins silently
     // SafeConstructor builds only plain maps, lists and scalars, never classes named in the file.
-    Yaml yaml = new Yaml(new SafeConstructor(options));
+    return new Yaml(new SafeConstructor(options));
+  }
+
+  private static Object parse(String text, String sourceName) {
+    Yaml yaml = yaml();
     try {
       return yaml.load(text);
     } catch (MarkedYAMLException e) {

@@ -6,7 +6,9 @@
  * It promises that a config it returns is whole and valid: an unknown key, an unknown HERMOD_
  * variable, a value of the wrong type or out of bounds, stops start-up with one
  * {@link io.hermod.config.ConfigException} line that names the key, such as
- * {@code smtp.max_recipients: must be between 1 and 100000, got 0}. Nothing is clamped and
+ * {@code smtp.max_recipients: must be between 1 and 100000, got 0}, or inside a structured value
+ * the place in it, such as {@code dkim.domains.example.com[0].key: cannot read /k.pem: no such file}.
+ * Nothing is clamped and
  * nothing falls back to a default behind the operator's back.
  */
 package io.hermod.config;
