@@ -65,6 +65,23 @@ public final class Dnsmasq implements AutoCloseable {
     return "--txt-record=" + name + "," + text;
   }
 
+  /**
+   * A TXT record with a long value (a DKIM public key) split into character-strings of at most 255
+   * bytes: on dnsmasq's command line each comma starts a new string, and quotes would be kept
+   * literally, so the value must be ASCII without commas. Resolvers hand the strings back
+   * separately; DKIM verifiers join them.
+   */
+  public static String longTxt(String name, String value) {
+    if (value.indexOf(',') >= 0) {
+      throw new IllegalArgumentException("a comma would split the TXT value: " + value);
+    }
+    List<String> strings = new ArrayList<>();
+    for (int i = 0; i < value.length(); i += 255) {
+      strings.add(value.substring(i, Math.min(value.length(), i + 255)));
+    }
+    return "--txt-record=" + name + "," + String.join(",", strings);
+  }
+
   /** "--local-ttl=seconds", the TTL of every answer. */
   public static String ttl(int seconds) {
     return "--local-ttl=" + seconds;
