@@ -4,7 +4,13 @@ import io.hermod.api.ApiServices;
 import io.hermod.api.HttpApi;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.HostAndPort;
+import io.hermod.config.ConfigException;
 import io.hermod.delivery.ClientTimeouts;
+import io.hermod.dkim.Algorithm;
+import io.hermod.dkim.ConfiguredKeys;
+import io.hermod.dkim.DkimKeys;
+import io.hermod.dkim.KeyedSigning;
+import io.hermod.dkim.Signing;
 import io.hermod.dns.MxResolver;
 import io.hermod.eventlog.EventLog;
 import io.hermod.intake.ConnectionLimits;
@@ -45,6 +51,8 @@ import java.util.concurrent.TimeoutException;
 public final class Hermod implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Hermod.class.getName());
+    /** How often the DKIM key files are checked for a change. */
+    static final java.time.Duration KEY_RELOAD = java.time.Duration.ofSeconds(5);
 
     private final HermodConfig config;
     private final Vertx vertx;
@@ -93,18 +101,20 @@ public final class Hermod implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw new StartupException("log.events: " + e.getMessage(), e);
             }
+            Signing signing = signing(vertx, config, metrics);
             ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321(),
-                    new MxResolver(vertx, config.dns()), metrics, events), "queue.shards " + config.queue().shards());
+                    new MxResolver(vertx, config.dns()), metrics, events, signing),
+                    "queue.shards " + config.queue().shards());
             Spool recovering = spool;
             recovering.recover(queue::enqueue);
             ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
                     config.smtp().maxConnectionsPerIp());
             metrics.gauge("hermod.inbound.connections", "Open SMTP client connections", limits::open);
             List<IntakeVerticle> intake = deployIntake(vertx, config, spool, queue, limits,
-                    new IntakeTelemetry(metrics, events));
+                    new IntakeTelemetry(metrics, events), signing);
             Hermod hermod = new Hermod(config, vertx, registryName, spool, events, queue, intake);
             HttpApi api = new HttpApi(vertx, new ApiServices(config, spool, queue, queue, events,
-                    PrometheusScrapingHandler.create(registryName), hermod::isReady));
+                    PrometheusScrapingHandler.create(registryName), hermod::isReady, signing));
             HostAndPort httpListen = config.http().listen();
             hermod.http = await(api.listen(httpListen.host(), httpListen.port()), "http.listen " + httpListen);
             if (config.http().token().isEmpty() && !isLoopback(httpListen.host())) {
@@ -134,8 +144,9 @@ public final class Hermod implements AutoCloseable {
      * the instances in turn (for port 0 the instances share the one port the first bound).
      */
     private static List<IntakeVerticle> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue,
-                                                     ConnectionLimits limits, IntakeObserver observer) {
-        IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp());
+                                                     ConnectionLimits limits, IntakeObserver observer,
+                                                     Signing signing) {
+        IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp()).withSigning(signing);
         List<Listener> listeners = Listener.configured(config.smtp(), config.submission());
         IntakeCredentials credentials = IntakeCredentials.load(vertx, config.tls(), config.auth());
         List<IntakeVerticle> instances = new CopyOnWriteArrayList<>();
@@ -160,6 +171,41 @@ public final class Hermod implements AutoCloseable {
             }
         }
         return instances;
+    }
+
+    /**
+     * DKIM signing at acceptance with the keys of {@code dkim.*}, re-read every few seconds when a
+     * file changes (a key that stops being readable keeps the old one); none when no key is set. A
+     * key file that does not load stops start-up with a line naming the setting.
+     */
+    private static Signing signing(Vertx vertx, HermodConfig config, HermodMetrics metrics) {
+        if (config.dkim().domains().isEmpty() && config.dkim().defaultSigner().isEmpty()) {
+            return Signing.NONE;
+        }
+        DkimKeys keys;
+        try {
+            keys = ConfiguredKeys.load(config.dkim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        vertx.setPeriodic(KEY_RELOAD.toMillis(), id -> vertx.executeBlocking(keys::reload, false));
+        return new KeyedSigning(keys, java.time.Clock.systemUTC(), new KeyedSigning.Observer() {
+            @Override
+            public void signed(List<Algorithm> algorithms) {
+                algorithms.forEach(a -> metrics.dkimSignature(a.tag()));
+                metrics.dkimMessage("signed");
+            }
+
+            @Override
+            public void unsigned() {
+                metrics.dkimMessage("unsigned");
+            }
+
+            @Override
+            public void failed() {
+                metrics.dkimMessage("failed");
+            }
+        });
     }
 
     /** The port of the first {@code submission.listen} address, or -1 when port 587 is off. */

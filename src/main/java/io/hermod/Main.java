@@ -1,6 +1,7 @@
 package io.hermod;
 
 import io.hermod.config.ConfigException;
+import io.hermod.dkim.KeyGenCommand;
 import io.hermod.config.ConfigLoader;
 import io.hermod.config.HermodConfig;
 import io.hermod.intake.FileReloader;
@@ -19,11 +20,13 @@ import java.util.List;
  * {@code java -jar hermod.jar [--config FILE]}. Exit codes: 0 after a clean stop, 2 for a
  * configuration error (one line naming the key, also for a certificate, key or user file that does
  * not load), 1 when Hermod cannot start for another reason.
- * {@code java -jar hermod.jar passwd USER [SENDERS]} prints a line for {@code auth.users}.
+ * {@code java -jar hermod.jar passwd USER [SENDERS]} prints a line for {@code auth.users};
+ * {@code java -jar hermod.jar dkim keygen ...} writes a DKIM key and prints its DNS record.
  */
 public final class Main {
 
-    static final String USAGE = "usage: java -jar hermod.jar [--config FILE] | passwd USER [SENDERS]";
+    static final String USAGE = "usage: java -jar hermod.jar [--config FILE] | passwd USER [SENDERS] | "
+            + KeyGenCommand.USAGE;
 
     private Main() {
     }
@@ -34,6 +37,13 @@ public final class Main {
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         if (args.length > 0 && args[0].equals("passwd")) {
             passwd(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 1 && args[0].equals("dkim") && args[1].equals("keygen")) {
+            int code = KeyGenCommand.run(Arrays.asList(args).subList(2, args.length), System.out, System.err);
+            if (code != 0) {
+                System.exit(code);
+            }
             return;
         }
         Path file = null;

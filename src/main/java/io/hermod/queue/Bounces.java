@@ -3,6 +3,7 @@ package io.hermod.queue;
 import io.hermod.bounce.DsnBuilder;
 import io.hermod.bounce.FailedRecipient;
 import io.hermod.bounce.ReportAction;
+import io.hermod.dkim.Signing;
 import io.hermod.smtp.Mailbox;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
@@ -30,8 +31,10 @@ final class Bounces implements BounceReporter {
     private final String hostname;
     private final Clock clock;
     private final Acceptance acceptance;
+    private final Signing signing;
 
-    Bounces(Vertx vertx, Spool spool, String hostname, Clock clock, Acceptance acceptance) {
+    Bounces(Vertx vertx, Spool spool, String hostname, Clock clock, Acceptance acceptance, Signing signing) {
+        this.signing = signing;
         this.vertx = vertx;
         this.spool = spool;
         this.dsn = new DsnBuilder(hostname, clock);
@@ -62,7 +65,10 @@ final class Bounces implements BounceReporter {
             byte[] report = dsn.build(original, headers, recipients, action, id.toString());
             Envelope envelope = new Envelope(id, "", List.of(Recipient.pending(original.sender())), clock.millis(),
                     report.length, 1, hasEightBit(report), !Mailbox.isAscii(original.sender()), hostname, "127.0.0.1");
-            acceptance.accept(envelope, report).join();
+            Signing.Message signature = signing.start();
+            signature.update(report, 0, report.length);
+            byte[] signatures = signature.finish();
+            acceptance.accept(envelope.withPrefix(signatures.length), report, signatures).join();
             LOG.log(System.Logger.Level.INFO, "bounce: " + action.name().toLowerCase(java.util.Locale.ROOT)
                     + " report " + id + " to <" + original.sender() + "> for "
                     + recipients.size() + " recipient(s) of " + original.id());

@@ -3,6 +3,7 @@ package io.hermod.queue;
 import io.hermod.config.HermodConfig;
 import io.hermod.delivery.ClientTimeouts;
 import io.hermod.delivery.ConnectionBudget;
+import io.hermod.dkim.Signing;
 import io.hermod.dns.MxResolver;
 import io.hermod.dns.StaticRoutes;
 import io.hermod.eventlog.EventSink;
@@ -44,17 +45,19 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
 
     /**
      * Deploys {@code queue.shards} shard verticles, one per event loop as Vert.x assigns them.
-     * Domains without a {@code delivery.routes} entry are looked up with {@code resolver}.
+     * Domains without a {@code delivery.routes} entry are looked up with {@code resolver}; the DSNs
+     * Hermod writes are signed with {@code signing} (the key of {@code hostname}'s domain, if any).
      */
     public static Future<ShardedQueue> deploy(Vertx vertx, HermodConfig config, Spool spool, ClientTimeouts timeouts,
-                                              MxResolver resolver, HermodMetrics metrics, EventSink events) {
+                                              MxResolver resolver, HermodMetrics metrics, EventSink events,
+                                              Signing signing) {
         MessageLedger ledger = MessageLedger.of(spool);
         ConnectionBudget budget = new ConnectionBudget(config.delivery().maxConnectionsPerDestination());
         NextHop nextHop = new NextHop(new StaticRoutes(config.delivery().routes()), resolver,
                 config.delivery().smtpPort(), metrics, config.delivery().tlsRequiredDomains());
         List<QueueShardVerticle> created = new CopyOnWriteArrayList<>();
         ShardedQueue queue = new ShardedQueue(created, ledger, spool);
-        Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC(), queue.acceptance);
+        Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC(), queue.acceptance, signing);
         QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces,
                 metrics, events, created);
         return vertx.deployVerticle(() -> {

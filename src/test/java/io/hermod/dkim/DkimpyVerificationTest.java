@@ -184,24 +184,7 @@ class DkimpyVerificationTest {
   }
 
   private Map<String, List<Boolean>> verify(List<Path> files) throws Exception {
-    Path script = dir.resolve("verify.py");
-    try (InputStream in = getClass().getResourceAsStream("verify.py")) {
-      Files.write(script, in.readAllBytes());
-    }
-    List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString(),
-        String.valueOf(dns.port())));
-    files.forEach(f -> command.add(f.toString()));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    Map<String, List<Boolean>> results = new LinkedHashMap<>();
-    for (String line : out.split("\n")) {
-      String[] words = line.strip().split(" ");
-      results.put(Path.of(words[0]).getFileName().toString(),
-          Arrays.stream(words).skip(1).map(Boolean::parseBoolean).toList());
-    }
-    return results;
+    return io.hermod.support.Dkimpy.verify(dir, dns.port(), files);
   }
 
   private static byte[] crlf(String... lines) {
