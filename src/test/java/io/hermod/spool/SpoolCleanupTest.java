@@ -23,13 +23,11 @@ class SpoolCleanupTest {
     private static final Recipient BOUNCED = new Recipient("b@example.net", RecipientState.BOUNCED, 1, 0, "550 no");
 
     private static Envelope envelope(MessageId id) {
-        return new Envelope(id, "sender@example.com",
-                List.of(Recipient.pending("a@example.net"), Recipient.pending("b@example.net")), 1L, 5, 1, false,
-                false, "client.example", "127.0.0.1");
+        return SpoolFixtures.twoRecipients(id);
     }
 
     private static void await(CompletableFuture<?> f) throws Exception {
-        f.get(10, TimeUnit.SECONDS);
+        SpoolFixtures.await(f);
     }
 
     /** MessageLedger retries a failed state write a second later; by then another shard may have deleted the message. */

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,13 +16,11 @@ class SpoolDelayReportTest {
     Path dir;
 
     private static Envelope envelope(MessageId id) {
-        return new Envelope(id, "sender@example.com",
-                List.of(Recipient.pending("a@example.net"), Recipient.pending("b@example.net")), 1L, 5, 1, false,
-                false, "client.example", "127.0.0.1");
+        return SpoolFixtures.twoRecipients(id);
     }
 
     private static void await(CompletableFuture<?> f) throws Exception {
-        f.get(10, TimeUnit.SECONDS);
+        SpoolFixtures.await(f);
     }
 
     @Test
