@@ -2,6 +2,7 @@ package io.hermod;
 
 import io.hermod.api.ApiServices;
 import io.hermod.api.HttpApi;
+import io.hermod.bounce.Classifier;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.HostAndPort;
 import io.hermod.config.ConfigException;
@@ -51,7 +52,7 @@ import java.util.concurrent.TimeoutException;
 public final class Hermod implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Hermod.class.getName());
-    /** How often the DKIM key files are checked for a change. */
+    /** How often the DKIM key files and {@code bounce.rules} are checked for a change. */
     static final java.time.Duration KEY_RELOAD = java.time.Duration.ofSeconds(5);
 
     private final HermodConfig config;
@@ -81,6 +82,7 @@ public final class Hermod implements AutoCloseable {
 
     /** Starts Hermod; blocking. Throws {@link StartupException} naming what failed. */
     public static Hermod start(HermodConfig config) {
+        Classifier classifier = classifier(config);
         // A registry per instance: several Hermods in one JVM (tests) must not share gauges.
         String registryName = "hermod-" + UUID.randomUUID();
         MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
@@ -103,8 +105,11 @@ public final class Hermod implements AutoCloseable {
             }
             Signing signing = signing(vertx, config, metrics);
             ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321(),
-                    new MxResolver(vertx, config.dns()), metrics, events, signing),
+                    new MxResolver(vertx, config.dns()), metrics, events, signing, classifier),
                     "queue.shards " + config.queue().shards());
+            if (config.bounce().rules().isPresent()) {
+                vertx.setPeriodic(KEY_RELOAD.toMillis(), id -> vertx.executeBlocking(classifier::reload, false));
+            }
             Spool recovering = spool;
             recovering.recover(queue::enqueue);
             ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
@@ -206,6 +211,18 @@ public final class Hermod implements AutoCloseable {
                 metrics.dkimMessage("failed");
             }
         });
+    }
+
+    /**
+     * The bounce classifier: {@code bounce.rules} before the table in the jar. A rules file that
+     * does not parse stops start-up with one line naming the setting and the line.
+     */
+    private static Classifier classifier(HermodConfig config) {
+        try {
+            return Classifier.load(config.bounce().rules().orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /** The port of the first {@code submission.listen} address, or -1 when port 587 is off. */

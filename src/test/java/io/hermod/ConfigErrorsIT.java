@@ -41,6 +41,18 @@ class ConfigErrorsIT {
         assertThat(dir.resolve("spool")).doesNotExist();
     }
 
+    @org.junit.jupiter.api.Test
+    void badBounceRules_exits2_withOneLineNamingTheSettingAndTheLine() throws Exception {
+        Path rules = dir.resolve("bounce.rules");
+        Files.writeString(rules, "# ours\nspam code=550 text=blocked\n");
+        Path config = dir.resolve("hermod.yaml");
+        Files.writeString(config, "bounce: {rules: \"" + rules + "\"}\nspool: {path: \"" + dir.resolve("spool") + "\"}\n");
+        HermodProcess hermod = HermodProcess.start(config, Map.of());
+        assertThat(hermod.waitForExit(60)).as(hermod.output()).isEqualTo(2);
+        assertThat(hermod.stderr()).containsExactly("bounce.rules: line 2: unknown category \"spam\"");
+        assertThat(dir.resolve("spool")).doesNotExist();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             missing file   | --config;/nonexistent/hermod.yaml | config: cannot read /nonexistent/hermod.yaml

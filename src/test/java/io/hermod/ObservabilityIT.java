@@ -50,6 +50,11 @@ class ObservabilityIT {
                 assertThat(value(metrics, "hermod_intake_messages_total", "result=\"accepted\"")).isEqualTo(6.0);
                 assertThat(value(metrics, "hermod_delivery_attempts_total", "result=\"delivered\"")).isEqualTo(16.0);
                 assertThat(value(metrics, "hermod_delivery_attempts_total", "result=\"failed\"")).isEqualTo(1.0);
+                // The sink's "550 5.1.1 no such user"; every other category exists at zero.
+                assertThat(value(metrics, "hermod_delivery_failures_total",
+                        "category=\"invalid-recipient\",kind=\"bounce\"")).isEqualTo(1.0);
+                assertThat(value(metrics, "hermod_delivery_failures_total",
+                        "category=\"spam-related\",kind=\"deferral\"")).isEqualTo(0.0);
                 assertThat(value(metrics, "hermod_intake_replies_total", "code=\"250\"")).isGreaterThanOrEqualTo(6.0);
                 assertThat(value(metrics, "hermod_delivery_replies_total", "stage=\"rcpt\"")).isGreaterThanOrEqualTo(16.0);
                 assertThat(value(metrics, "hermod_spool_commit_seconds_count", "")).isGreaterThan(0.0);
@@ -67,6 +72,8 @@ class ObservabilityIT {
                 assertThat(count(lines, "Delivery", "a@one.test")).isEqualTo(5);
                 assertThat(count(lines, "Delivery", "c@two.test")).isEqualTo(5);
                 assertThat(count(lines, "Bounce", "reject-r@two.test")).isEqualTo(1);
+                JsonObject bounce = lines.stream().filter(l -> "Bounce".equals(l.getString("type"))).findFirst().orElseThrow();
+                assertThat(bounce.getString("category")).isEqualTo("invalid-recipient");
                 JsonObject delivery = lines.stream().filter(l -> "Delivery".equals(l.getString("type"))).findFirst().orElseThrow();
                 assertThat(delivery.getInteger("code")).isEqualTo(250);
                 assertThat(delivery.getString("host")).isEqualTo("127.0.0.1");

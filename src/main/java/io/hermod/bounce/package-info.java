@@ -16,5 +16,11 @@
  * 7-bit except where 8-bit octets are copied from the original header section or the sender's
  * address; the queue sends it from the null sender {@code <>} and never reports on a message
  * whose own sender was null.
+ *
+ * <p>{@link io.hermod.bounce.Classifier} puts every deferral and bounce into a
+ * {@link io.hermod.bounce.BounceCategory} by ordered rules over the typed outcome (reply code,
+ * enhanced status, text, local failure kind, step): the operator's {@code bounce.rules} first, then
+ * the table shipped beside it ({@code rules.txt}). It never fails: an outcome no rule matches is
+ * {@code uncategorized}.
  */
 package io.hermod.bounce;

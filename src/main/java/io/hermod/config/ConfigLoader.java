@@ -10,6 +10,7 @@ import static io.hermod.config.Keys.DELIVERY_MAX_MESSAGES_PER_CONNECTION;
 import static io.hermod.config.Keys.DELIVERY_ROUTES;
 import static io.hermod.config.Keys.DELIVERY_SMTP_PORT;
 import static io.hermod.config.Keys.DELIVERY_TLS_REQUIRED_DOMAINS;
+import static io.hermod.config.Keys.BOUNCE_RULES;
 import static io.hermod.config.Keys.DKIM_DEFAULT;
 import static io.hermod.config.Keys.DKIM_DOMAINS;
 import static io.hermod.config.Keys.DNS_MAX_TTL;
@@ -134,7 +135,8 @@ public final class ConfigLoader {
         new TlsConfig(s.get(TLS_CERT), s.get(TLS_KEY)),
         new AuthConfig(s.get(AUTH_USERS)),
         new SubmissionConfig(s.get(SUBMISSION_LISTEN), s.get(SUBMISSIONS_LISTEN)),
-        new DkimConfig(s.get(DKIM_DOMAINS), s.get(DKIM_DEFAULT)));
+        new DkimConfig(s.get(DKIM_DOMAINS), s.get(DKIM_DEFAULT)),
+        new BounceConfig(s.get(BOUNCE_RULES)));
   }
 
   /** The JDK puts only the path in these exceptions' messages; say what went wrong instead. */

@@ -95,6 +95,9 @@ final class Keys {
   static final Key<Map<String, List<DkimSignerConfig>>> DKIM_DOMAINS = key("dkim.domains", "{}", DkimTypes.domains());
   static final Key<Optional<DkimSignerConfig>> DKIM_DEFAULT = key("dkim.default", "off", DkimTypes.defaultSigner());
 
+  // The operator's classification rules, read before the table in the jar; unset = the table alone.
+  static final Key<Optional<Path>> BOUNCE_RULES = key("bounce.rules", null, optional(readableFile()));
+
   static final List<Key<?>> ALL = List.of(HOSTNAME,
       SMTP_LISTEN, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS, SMTP_RELAY_NETWORKS, SMTP_IDLE_TIMEOUT,
       SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_IP, SMTP_MAX_ERRORS, SMTP_MAX_HOPS,
@@ -105,7 +108,7 @@ final class Keys {
       DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION, DELIVERY_SMTP_PORT,
       DELIVERY_ROUTES, DELIVERY_TLS_REQUIRED_DOMAINS,
       DNS_SERVERS, DNS_TIMEOUT, DNS_MIN_TTL, DNS_MAX_TTL, DNS_NEGATIVE_TTL, LOG_EVENTS, SHUTDOWN_GRACE,
-      DKIM_DOMAINS, DKIM_DEFAULT);
+      DKIM_DOMAINS, DKIM_DEFAULT, BOUNCE_RULES);
 
   private static final Map<String, Key<?>> BY_PATH = index(Key::path);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

@@ -12,8 +12,18 @@ package io.hermod.eventlog;
  * @param attempt            delivery attempt number, 1 for the first; 0 for Reception and AdminAction
  * @param queueTimeMillis    time since the message was accepted
  * @param detail             for AdminAction: what was done ("suspend example.com"); else null
+ * @param category           for TransientFailure, Bounce and Expiration: the bounce category
+ *                           ("invalid-recipient", see {@code io.hermod.bounce.BounceCategory}); else null
  */
 public record Event(EventType type, long timeMillis, String messageId, String sender, String recipient,
                     String destinationHost, String destinationAddress, int code, String enhancedCode, String text,
-                    int attempt, long queueTimeMillis, String detail) {
+                    int attempt, long queueTimeMillis, String detail, String category) {
+
+    /** An event without a category: a delivery, a reception, an operator action. */
+    public Event(EventType type, long timeMillis, String messageId, String sender, String recipient,
+                 String destinationHost, String destinationAddress, int code, String enhancedCode, String text,
+                 int attempt, long queueTimeMillis, String detail) {
+        this(type, timeMillis, messageId, sender, recipient, destinationHost, destinationAddress, code, enhancedCode,
+                text, attempt, queueTimeMillis, detail, null);
+    }
 }

@@ -27,6 +27,7 @@ final class EventJson {
     private static final byte[] ATTEMPT = ascii(",\"attempt\":");
     private static final byte[] QUEUE_TIME = ascii(",\"queue_time_ms\":");
     private static final byte[] DETAIL = ascii(",\"detail\":");
+    private static final byte[] CATEGORY = ascii(",\"category\":");
     private static final byte[] OVERFLOW_PREFIX = ascii("{\"type\":\"EventLogOverflow\",\"time\":\"");
     private static final byte[] DROPPED = ascii(",\"dropped\":");
     private static final byte[] DROPPED_TOTAL = ascii(",\"dropped_total\":");
@@ -86,6 +87,7 @@ final class EventJson {
             number(QUEUE_TIME, e.queueTimeMillis());
         }
         string(DETAIL, e.detail());
+        string(CATEGORY, e.category());
         endLine();
     }
 

@@ -1,5 +1,6 @@
 package io.hermod.metrics;
 
+import io.hermod.bounce.BounceCategory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -33,6 +34,8 @@ public final class HermodMetrics {
     private final ConcurrentHashMap<String, Counter> dnsFailures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> dkimSignatures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> dkimMessages = new ConcurrentHashMap<>();
+    /** Indexed by [bounce ? 0 : 1][category.ordinal()]: every label pair exists from the start. */
+    private final Counter[][] deliveryFailures = new Counter[2][BounceCategory.values().length];
     private final Timer spoolCommit;
     private final DistributionSummary spoolBatch;
     private final Timer deliveryLatency;
@@ -88,6 +91,21 @@ public final class HermodMetrics {
         for (String result : new String[] {"signed", "unsigned", "failed"}) {
             dkimMessages.computeIfAbsent(result, this::dkimMessagesCounter);
         }
+        for (BounceCategory category : BounceCategory.values()) {
+            deliveryFailures[0][category.ordinal()] = deliveryFailuresCounter(category, "bounce");
+            deliveryFailures[1][category.ordinal()] = deliveryFailuresCounter(category, "deferral");
+        }
+    }
+
+    private Counter deliveryFailuresCounter(BounceCategory category, String kind) {
+        return Counter.builder("hermod.delivery.failures")
+                .description("Recipients deferred or bounced (expiry included), by bounce category")
+                .tag("category", category.label()).tag("kind", kind).register(registry);
+    }
+
+    /** One recipient deferred ({@code bounce} false) or bounced or expired ({@code bounce} true). */
+    public void deliveryFailure(BounceCategory category, boolean bounce) {
+        deliveryFailures[bounce ? 0 : 1][category.ordinal()].increment();
     }
 
     private Counter dkimSignaturesCounter(String algorithm) {

@@ -1,5 +1,6 @@
 package io.hermod.queue;
 
+import io.hermod.bounce.Classifier;
 import io.hermod.config.HermodConfig;
 import io.hermod.delivery.ClientTimeouts;
 import io.hermod.delivery.ConnectionBudget;
@@ -14,5 +15,5 @@ import java.util.List;
  */
 record QueueServices(HermodConfig config, Spool spool, MessageLedger ledger, ConnectionBudget budget,
                      ClientTimeouts timeouts, NextHop nextHop, BounceReporter bounces, HermodMetrics metrics,
-                     EventSink events, List<QueueShardVerticle> shards) {
+                     EventSink events, Classifier classifier, List<QueueShardVerticle> shards) {
 }

@@ -65,7 +65,7 @@ final class QueueShardVerticle extends VerticleBase {
         Settlement settlement = new Settlement(retry, s.config().queue().maxAge(),
                 s.config().queue().delayWarning().orElse(null), () -> ThreadLocalRandom.current().nextDouble());
         SettlementEffects effects = new SettlementEffects(s.ledger(), s.bounces(),
-                new QueueTelemetry(s.metrics(), s.events(), clock), retry, clock);
+                new QueueTelemetry(s.metrics(), s.events(), clock, s.classifier()), retry, clock);
         shard = new QueueShard(new World(clock), settlement, effects, s.ledger());
         vertx.setPeriodic(1000, id -> tick());
         return Future.succeededFuture();

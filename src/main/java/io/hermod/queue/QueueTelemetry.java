@@ -1,5 +1,7 @@
 package io.hermod.queue;
 
+import io.hermod.bounce.BounceCategory;
+import io.hermod.bounce.Classifier;
 import io.hermod.delivery.Destination;
 import io.hermod.eventlog.Event;
 import io.hermod.eventlog.EventSink;
@@ -18,11 +20,13 @@ final class QueueTelemetry {
     private final HermodMetrics metrics;
     private final EventSink events;
     private final Clock clock;
+    private final Classifier classifier;
 
-    QueueTelemetry(HermodMetrics metrics, EventSink events, Clock clock) {
+    QueueTelemetry(HermodMetrics metrics, EventSink events, Clock clock, Classifier classifier) {
         this.metrics = metrics;
         this.events = events;
         this.clock = clock;
+        this.classifier = classifier;
     }
 
     /**
@@ -36,12 +40,19 @@ final class QueueTelemetry {
         if (verdict != Verdict.DEFERRED) {
             metrics.deliveryLatency(queueTime);
         }
+        // Every verdict with an event but a delivery is a failure: deferred, bounced or expired.
+        BounceCategory category = null;
+        if (verdict != Verdict.DELIVERED) {
+            category = classifier.classify(outcome);
+            metrics.deliveryFailure(category, verdict != Verdict.DEFERRED);
+        }
         EnhancedStatus status = outcome == null ? EXPIRED : outcome.status();
         boolean answered = remote != null;
         events.append(new Event(verdict.event, now, envelope.id().toString(), envelope.sender(), after.address(),
                 answered ? remote.name() : null,
                 answered ? remote.address() + ":" + remote.port() : null,
                 outcome == null ? 0 : outcome.code(), status == null ? null : status.toString(), after.lastResult(),
-                after.attempts(), queueTime, answered ? remote.tls() : null));
+                after.attempts(), queueTime, answered ? remote.tls() : null,
+                category == null ? null : category.label()));
     }
 }

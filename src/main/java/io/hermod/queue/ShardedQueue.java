@@ -1,5 +1,6 @@
 package io.hermod.queue;
 
+import io.hermod.bounce.Classifier;
 import io.hermod.config.HermodConfig;
 import io.hermod.delivery.ClientTimeouts;
 import io.hermod.delivery.ConnectionBudget;
@@ -46,11 +47,12 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
     /**
      * Deploys {@code queue.shards} shard verticles, one per event loop as Vert.x assigns them.
      * Domains without a {@code delivery.routes} entry are looked up with {@code resolver}; the DSNs
-     * Hermod writes are signed with {@code signing} (the key of {@code hostname}'s domain, if any).
+     * Hermod writes are signed with {@code signing} (the key of {@code hostname}'s domain, if any);
+     * every deferral and bounce is put in a category by {@code classifier}.
      */
     public static Future<ShardedQueue> deploy(Vertx vertx, HermodConfig config, Spool spool, ClientTimeouts timeouts,
                                               MxResolver resolver, HermodMetrics metrics, EventSink events,
-                                              Signing signing) {
+                                              Signing signing, Classifier classifier) {
         MessageLedger ledger = MessageLedger.of(spool);
         ConnectionBudget budget = new ConnectionBudget(config.delivery().maxConnectionsPerDestination());
         NextHop nextHop = new NextHop(new StaticRoutes(config.delivery().routes()), resolver,
@@ -59,7 +61,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
         ShardedQueue queue = new ShardedQueue(created, ledger, spool);
         Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC(), queue.acceptance, signing);
         QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces,
-                metrics, events, created);
+                metrics, events, classifier, created);
         return vertx.deployVerticle(() -> {
             QueueShardVerticle shard = new QueueShardVerticle(services);
             created.add(shard);

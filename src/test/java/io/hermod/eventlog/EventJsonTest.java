@@ -64,6 +64,19 @@ class EventJsonTest {
     }
 
     @Test
+    void bounce_carriesItsCategory_andADeliveryHasNone() {
+        EventJson json = new EventJson();
+        json.event(new Event(EventType.Bounce, 0, "id", "a@x", "b@y", "mx.y", "192.0.2.1:25", 550, "5.1.1",
+                "550 5.1.1 user unknown", 1, 5, null, "invalid-recipient"));
+        json.event(new Event(EventType.Delivery, 0, "id", "a@x", "c@y", "mx.y", "192.0.2.1:25", 250, "2.0.0",
+                "250 2.0.0 ok", 1, 5, null));
+        String[] lines = line(json).split("\n");
+        assertThat(lines[0]).endsWith(",\"text\":\"550 5.1.1 user unknown\",\"attempt\":1,\"queue_time_ms\":5,"
+                + "\"category\":\"invalid-recipient\"}");
+        assertThat(new JsonObject(lines[1]).containsKey("category")).isFalse();
+    }
+
+    @Test
     void timesAcrossSecondsAndBeforeTheEpoch_areFormattedExactly() {
         EventJson json = new EventJson();
         long[] times = {0L, -1L, 999L, 1000L, 1_795_417_262_345L, 1_795_417_263_001L, 1_795_417_262_999L};

@@ -1,7 +1,9 @@
 package io.hermod.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.hermod.bounce.Classifier;
 import io.hermod.bounce.FailedRecipient;
 import io.hermod.delivery.ClientStep;
 import io.hermod.delivery.Destination;
@@ -12,6 +14,7 @@ import io.hermod.delivery.TransactionResult;
 import io.hermod.eventlog.Event;
 import io.hermod.eventlog.EventType;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.smtp.EnhancedStatus;
 import io.hermod.smtp.Reply;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
@@ -59,6 +62,7 @@ class QueueShardTest {
         }
     });
     private final List<MessageId> delayMarks = new ArrayList<>();
+    private final HermodMetrics metrics = HermodMetrics.noop();
     private final RetryPolicy retry = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1), 2);
     private final QueueShard shard = new QueueShard(world,
             new Settlement(retry, Duration.ofDays(5), Duration.ofHours(1), () -> 0.5),
@@ -72,7 +76,8 @@ class QueueShardTest {
                 public void delayed(Envelope envelope, List<FailedRecipient> recipients) {
                     delayReports.add(recipients);
                 }
-            }, new QueueTelemetry(HermodMetrics.noop(), events::add, Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC)),
+            }, new QueueTelemetry(metrics, events::add, Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC),
+                    Classifier.builtIn()),
                     retry, Clock.systemUTC()),
             ledger);
 
@@ -122,7 +127,10 @@ class QueueShardTest {
             assertThat(e.enhancedCode()).isEqualTo("4.4.1");
             assertThat(e.text()).contains("Connection refused");
             assertThat(e.attempt()).isEqualTo(1);
+            assertThat(e.category()).isEqualTo("bad-connection");
         });
+        assertThat(failures("bad-connection", "deferral")).isEqualTo(1.0);
+        assertThat(failures("bad-connection", "bounce")).isZero();
         assertThat(recorded).singleElement().satisfies(r -> assertThat(r.attempts()).isEqualTo(1));
         assertThat(world.wakeAt).isEqualTo(backoffEnd);
         world.now = backoffEnd;
@@ -188,6 +196,7 @@ class QueueShardTest {
         assertThat(world.lent).isEmpty();
         assertThat(events).extracting(Event::type).containsExactly(EventType.TransientFailure, EventType.TransientFailure);
         assertThat(events.get(0).enhancedCode()).isEqualTo("4.4.3");
+        assertThat(events).extracting(Event::category).containsExactly("routing-errors", "routing-errors");
         assertThat(world.wakeAt).isEqualTo(T0 + 60_000);
     }
 
@@ -229,7 +238,31 @@ class QueueShardTest {
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo(EventType.Expiration);
             assertThat(e.enhancedCode()).isEqualTo("4.4.7");
+            assertThat(e.category()).isEqualTo("message-expired");
         });
+        assertThat(failures("message-expired", "bounce")).isEqualTo(1.0);
+    }
+
+    @Test
+    void rejectedRecipient_bouncesWithItsCategory_andADeliveryHasNone() {
+        Delivery d = message(1, "nobody@example.net", "a@example.net");
+        shard.accept(d);
+        world.answer(0, NextHop.Lookup.found(SITE));
+        Reply unknown = new Reply(550, EnhancedStatus.of("5.1.1"), List.of("<nobody@example.net>: Recipient address"
+                + " rejected: User unknown in virtual mailbox table"));
+        shard.attempted(d, new TransactionResult(List.of(
+                new RecipientOutcome(0, new Outcome.Answered(ClientStep.RCPT, unknown)),
+                new RecipientOutcome(1, new Outcome.Answered(ClientStep.END_OF_DATA, Reply.of(250, "2.0.0", "ok")))),
+                false, false, null), 0);
+        assertThat(events).extracting(Event::type, Event::category).containsExactly(
+                tuple(EventType.Bounce, "invalid-recipient"), tuple(EventType.Delivery, null));
+        assertThat(failures("invalid-recipient", "bounce")).isEqualTo(1.0);
+        assertThat(failures("invalid-recipient", "deferral")).isZero();
+    }
+
+    private double failures(String category, String kind) {
+        return metrics.registry().get("hermod.delivery.failures").tag("category", category).tag("kind", kind)
+                .counter().count();
     }
 
     /** Time, DNS and the sites, as the test says. */
