@@ -22,7 +22,8 @@ final class EnvelopeJson {
                     .put("attempts", r.attempts())
                     // 0 means "due now" (or, for a final recipient, never again): no time to show.
                     .put("next_attempt", r.nextAttemptMillis() == 0 ? null : iso(r.nextAttemptMillis()))
-                    .put("last_result", r.lastResult().isEmpty() ? null : r.lastResult()));
+                    .put("last_result", r.lastResult().isEmpty() ? null : r.lastResult())
+                    .put("category", r.category().isEmpty() ? null : r.category()));
         }
         return new JsonObject()
                 .put("id", envelope.id().toString())

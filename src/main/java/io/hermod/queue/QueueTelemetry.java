@@ -29,6 +29,11 @@ final class QueueTelemetry {
         this.classifier = classifier;
     }
 
+    /** The category of a failure (deferred, bounced, expired); null for a delivery or a resend. */
+    BounceCategory classify(Verdict verdict, Outcome outcome) {
+        return verdict == Verdict.DELIVERED || verdict.event == null ? null : classifier.classify(outcome);
+    }
+
     /**
      * {@code remote} is the host that answered, null when none did; when it answered over TLS, the
      * event's {@code detail} names the protocol and cipher ({@code TLSv1.3 TLS_AES_256_GCM_SHA384}).
@@ -43,7 +48,7 @@ final class QueueTelemetry {
         // Every verdict with an event but a delivery is a failure: deferred, bounced or expired.
         BounceCategory category = null;
         if (verdict != Verdict.DELIVERED) {
-            category = classifier.classify(outcome);
+            category = classify(verdict, outcome);
             metrics.deliveryFailure(category, verdict != Verdict.DEFERRED);
         }
         EnhancedStatus status = outcome == null ? EXPIRED : outcome.status();

@@ -1,5 +1,6 @@
 package io.hermod.queue;
 
+import io.hermod.bounce.BounceCategory;
 import io.hermod.bounce.FailedRecipient;
 import io.hermod.delivery.Destination;
 import io.hermod.spool.Recipient;
@@ -36,12 +37,14 @@ final class SettlementEffects {
     void apply(Delivery delivery, Settlement.Plan plan, Destination.Candidate remote) {
         Set<Integer> reported = new HashSet<>(plan.bouncedIndexes());
         for (Settlement.Change change : plan.changes()) {
-            delivery.states[change.index()] = change.after();
+            BounceCategory category = telemetry.classify(change.verdict(), change.outcome());
+            Recipient after = category == null ? change.after() : change.after().withCategory(category.label());
+            delivery.states[change.index()] = after;
             if (change.verdict().event != null) {
-                telemetry.outcome(change.verdict(), delivery.envelope, change.after(), change.outcome(), remote);
+                telemetry.outcome(change.verdict(), delivery.envelope, after, change.outcome(), remote);
             }
             if (!reported.contains(change.index())) {
-                ledger.record(delivery.envelope, change.index(), change.after());
+                ledger.record(delivery.envelope, change.index(), after);
             }
         }
         if (!plan.delayed().isEmpty() && ledger.claimDelayReport(delivery.envelope)) {

@@ -17,6 +17,8 @@ import java.util.List;
 final class EnvelopeCodec {
 
     private static final int VERSION = 1;
+    /** Recipient states: 1 without a category, 2 with one (read both). */
+    private static final int STATE_VERSION = 2;
     private static final RecipientState[] STATES = RecipientState.values();
 
     private EnvelopeCodec() {
@@ -78,11 +80,12 @@ final class EnvelopeCodec {
     static byte[] encodeState(Recipient r) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + r.lastResult().length());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+            out.writeByte(STATE_VERSION);
             out.writeByte(r.state().ordinal());
             out.writeInt(r.attempts());
             out.writeLong(r.nextAttemptMillis());
             writeString(out, r.lastResult());
+            writeString(out, r.category());
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
         }
@@ -92,10 +95,11 @@ final class EnvelopeCodec {
     static Recipient decodeState(String address, byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
+            if (version != 1 && version != STATE_VERSION) {
                 throw new IllegalStateException("unknown recipient state version " + version);
             }
-            return new Recipient(address, STATES[in.readUnsignedByte()], in.readInt(), in.readLong(), readString(in));
+            return new Recipient(address, STATES[in.readUnsignedByte()], in.readInt(), in.readLong(), readString(in),
+                    version == 1 ? "" : readString(in));
         } catch (IOException e) {
             throw new IllegalStateException("corrupt recipient state", e);
         }

@@ -54,7 +54,7 @@ class MessageRoutesTest {
     void getSpooledMessage_answersItsEnvelopeAndRecipientStates() throws Exception {
         Envelope e = spoolMessage(1_700_000_000_123L);
         api.spool.record(e.id(), 1, new Recipient("y@example.org", RecipientState.PENDING, 2, 1_700_000_600_000L,
-                "451 4.7.1 try later")).get(10, TimeUnit.SECONDS);
+                "451 4.7.1 try later").withCategory("transient-failure")).get(10, TimeUnit.SECONDS);
 
         HttpResponse<String> r = api.get("/api/v1/messages/" + e.id());
 
@@ -67,9 +67,10 @@ class MessageRoutesTest {
         assertThat(json.getLong("size")).isEqualTo(e.bodySize());
         assertThat(json.getJsonArray("recipients")).isEqualTo(new JsonArray()
                 .add(new JsonObject().put("address", "x@example.net").put("state", "pending").put("attempts", 0)
-                        .putNull("next_attempt").putNull("last_result"))
+                        .putNull("next_attempt").putNull("last_result").putNull("category"))
                 .add(new JsonObject().put("address", "y@example.org").put("state", "pending").put("attempts", 2)
-                        .put("next_attempt", "2023-11-14T22:23:20Z").put("last_result", "451 4.7.1 try later")));
+                        .put("next_attempt", "2023-11-14T22:23:20Z").put("last_result", "451 4.7.1 try later")
+                        .put("category", "transient-failure")));
     }
 
     @Test

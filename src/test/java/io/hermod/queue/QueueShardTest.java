@@ -131,7 +131,10 @@ class QueueShardTest {
         });
         assertThat(failures("bad-connection", "deferral")).isEqualTo(1.0);
         assertThat(failures("bad-connection", "bounce")).isZero();
-        assertThat(recorded).singleElement().satisfies(r -> assertThat(r.attempts()).isEqualTo(1));
+        assertThat(recorded).singleElement().satisfies(r -> {
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(r.category()).isEqualTo("bad-connection"); // kept with the state, for the API's view
+        });
         assertThat(world.wakeAt).isEqualTo(backoffEnd);
         world.now = backoffEnd;
         world.lent.clear();
