@@ -1,7 +1,13 @@
 /**
  * DKIM signing (RFC 6376) with {@code rsa-sha256} and {@code ed25519-sha256} (RFC 8463), pure JDK.
  *
- * <p>Intake hands a {@link io.hermod.dkim.MessageSigner} the message as it streams into the spool
+ * <p>Intake sees only {@link io.hermod.dkim.Signing}: one {@code Signing.Message} per message, fed
+ * while the message streams into the spool; its result is committed as the message's prefix (see
+ * {@code spool.Envelope#prefixed}), so a retry sends the same bytes. {@link io.hermod.dkim.KeyedSigning}
+ * is the implementation with keys ({@link io.hermod.dkim.ConfiguredKeys} loads them from
+ * {@code dkim.*}; {@link io.hermod.dkim.KeyGenCommand} is {@code hermod dkim keygen}).
+ *
+ * <p>Underneath, a {@link io.hermod.dkim.MessageSigner} gets the message as it streams into the spool
  * (CRLF line endings, dot-stuffing already removed, in any splits). The signer keeps only the
  * header section (capped) and runs the body through a streaming canonicalizer into SHA-256, so a
  * body is never copied whole. At the end of the message {@link io.hermod.dkim.MessageSigner#finish()}
