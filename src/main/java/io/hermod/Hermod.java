@@ -22,10 +22,12 @@ import io.hermod.intake.IntakeTelemetry;
 import io.hermod.intake.IntakeVerticle;
 import io.hermod.intake.Listener;
 import io.hermod.intake.ListenerRole;
+import io.hermod.intake.SuppressionCheck;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
 import io.hermod.spool.Spool;
+import io.hermod.spool.Suppressions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -151,7 +153,8 @@ public final class Hermod implements AutoCloseable {
     private static List<IntakeVerticle> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue,
                                                      ConnectionLimits limits, IntakeObserver observer,
                                                      Signing signing) {
-        IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp()).withSigning(signing);
+        IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp()).withSigning(signing)
+                .withSuppression(suppressionCheck(config, spool));
         List<Listener> listeners = Listener.configured(config.smtp(), config.submission());
         IntakeCredentials credentials = IntakeCredentials.load(vertx, config.tls(), config.auth());
         List<IntakeVerticle> instances = new CopyOnWriteArrayList<>();
@@ -176,6 +179,15 @@ public final class Hermod implements AutoCloseable {
             }
         }
         return instances;
+    }
+
+    /** Recipients on the spool's suppression list, when {@code suppression.enabled}; else nothing is refused. */
+    static SuppressionCheck suppressionCheck(HermodConfig config, Spool spool) {
+        if (!config.suppression().enabled()) {
+            return SuppressionCheck.NONE;
+        }
+        Suppressions list = spool.suppressions();
+        return (sender, recipient) -> list.find(sender, recipient, System.currentTimeMillis());
     }
 
     /**

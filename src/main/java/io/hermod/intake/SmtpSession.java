@@ -14,6 +14,7 @@ import io.hermod.smtp.Sasl;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageStore;
 import io.hermod.spool.Recipient;
+import io.hermod.spool.Suppression;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -426,7 +427,15 @@ public final class SmtpSession {
         if (transaction.recipients().size() >= policy.maxRecipients()) {
             return Replies.TOO_MANY_RECIPIENTS;
         }
-        transaction.addRecipient(path.mailbox().toString());
+        String address = path.mailbox().toString();
+        // A point get on the event loop: the suppression family is small and normally in the memtable or
+        // block cache, so this costs microseconds, less than handing it to a worker and back would.
+        Optional<Suppression> suppressed = policy.suppression().find(transaction.sender, address);
+        if (suppressed.isPresent()) {
+            observer.suppressed(clock.millis(), transaction.sender, address, suppressed.get());
+            return Replies.suppressed(address, suppressed.get().reason());
+        }
+        transaction.addRecipient(address);
         return null;
     }
 
