@@ -27,7 +27,6 @@ import io.hermod.metrics.HermodMetrics;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
 import io.hermod.spool.Spool;
-import io.hermod.spool.Suppressions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -154,7 +153,7 @@ public final class Hermod implements AutoCloseable {
                                                      ConnectionLimits limits, IntakeObserver observer,
                                                      Signing signing) {
         IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp()).withSigning(signing)
-                .withSuppression(suppressionCheck(config, spool));
+                .withSuppression(SuppressionCheck.of(config.suppression(), spool.suppressions()));
         List<Listener> listeners = Listener.configured(config.smtp(), config.submission());
         IntakeCredentials credentials = IntakeCredentials.load(vertx, config.tls(), config.auth());
         List<IntakeVerticle> instances = new CopyOnWriteArrayList<>();
@@ -179,15 +178,6 @@ public final class Hermod implements AutoCloseable {
             }
         }
         return instances;
-    }
-
-    /** Recipients on the spool's suppression list, when {@code suppression.enabled}; else nothing is refused. */
-    static SuppressionCheck suppressionCheck(HermodConfig config, Spool spool) {
-        if (!config.suppression().enabled()) {
-            return SuppressionCheck.NONE;
-        }
-        Suppressions list = spool.suppressions();
-        return (sender, recipient) -> list.find(sender, recipient, System.currentTimeMillis());
     }
 
     /**

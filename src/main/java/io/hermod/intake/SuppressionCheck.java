@@ -1,6 +1,8 @@
 package io.hermod.intake;
 
+import io.hermod.config.SuppressionConfig;
 import io.hermod.spool.Suppression;
+import io.hermod.spool.Suppressions;
 import java.util.Optional;
 
 /**
@@ -16,4 +18,12 @@ public interface SuppressionCheck {
     SuppressionCheck NONE = (sender, recipient) -> Optional.empty();
 
     Optional<Suppression> find(String sender, String recipient);
+
+    /** The entries of {@code list} in force now, when {@code suppression.enabled}; else {@link #NONE}. */
+    static SuppressionCheck of(SuppressionConfig config, Suppressions list) {
+        if (!config.enabled()) {
+            return NONE;
+        }
+        return (sender, recipient) -> list.find(sender, recipient, System.currentTimeMillis());
+    }
 }
