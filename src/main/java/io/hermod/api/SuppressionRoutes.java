@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -20,7 +21,8 @@ import java.util.concurrent.Callable;
  * The suppression list: {@code GET /api/v1/suppressions?after=&limit=} (a page of entries in key
  * order, and the {@code next} cursor to pass as {@code after}), and
  * {@code GET|PUT|DELETE /api/v1/suppressions/{address}} for one entry, global unless
- * {@code ?scope=<sender domain>} names the domain it holds for. PUT adds a {@code manual} entry
+ * {@code ?scope=<sender domain>} names the domain it holds for; bulk export and import as JSON
+ * lines are {@link SuppressionTransfer}'s. PUT adds a {@code manual} entry
  * that never expires; PUT and DELETE are logged as AdminAction events. The list is served whether
  * or not {@code suppression.enabled}, so it can be filled before it is switched on.
  *
@@ -43,6 +45,12 @@ final class SuppressionRoutes {
     }
 
     void mount(Router router, Handler<RoutingContext> wholeRequest) {
+        SuppressionTransfer transfer = new SuppressionTransfer(vertx, list, events);
+        // Before the {address} routes, which would take "export" and "import" for addresses.
+        router.get("/api/v1/suppressions/export").handler(wholeRequest).handler(transfer::export);
+        router.post("/api/v1/suppressions/import")
+                .handler(BodyHandler.create(false).setBodyLimit(SuppressionTransfer.IMPORT_LIMIT))
+                .handler(transfer::importLines);
         router.get("/api/v1/suppressions").handler(wholeRequest).handler(this::page);
         router.get("/api/v1/suppressions/:address").handler(wholeRequest).handler(this::lookup);
         router.put("/api/v1/suppressions/:address").handler(wholeRequest).handler(this::add);

@@ -44,6 +44,23 @@ public final class Suppressions {
         return writer.submit(batch -> batch.writes().put(family, key, value), key.length + value.length, true);
     }
 
+    /** Adds or replaces every entry, in one durable write (a bulk import). */
+    public CompletableFuture<Void> addAll(List<Suppression> entries) {
+        List<byte[]> keys = new ArrayList<>(entries.size());
+        List<byte[]> values = new ArrayList<>(entries.size());
+        long bytes = 0;
+        for (Suppression entry : entries) {
+            keys.add(key(entry.scope(), entry.address()));
+            values.add(encode(entry));
+            bytes += keys.get(keys.size() - 1).length + values.get(values.size() - 1).length;
+        }
+        return writer.submit(batch -> {
+            for (int i = 0; i < keys.size(); i++) {
+                batch.writes().put(family, keys.get(i), values.get(i));
+            }
+        }, bytes, true);
+    }
+
     /** Removes the entry for {@code scope} and {@code address}, if there is one, durably. */
     public CompletableFuture<Void> remove(String scope, String address) {
         byte[] key = key(Suppression.normalise(scope), Suppression.normalise(address));

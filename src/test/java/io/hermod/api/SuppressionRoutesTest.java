@@ -94,6 +94,51 @@ class SuppressionRoutesTest {
     }
 
     @Test
+    void export_thenImport_bringsBackTheSameEntries() throws Exception {
+        api.spool.suppressions().add(new Suppression("", "a@example.net", "invalid-recipient", 1_000, 0))
+                .get(10, TimeUnit.SECONDS);
+        api.spool.suppressions().add(new Suppression("example.com", "b@example.net", "inactive-mailbox", 2_000,
+                4_102_444_800_000L)).get(10, TimeUnit.SECONDS);
+        HttpResponse<String> export = api.get("/api/v1/suppressions/export");
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().firstValue("content-type")).contains("application/x-ndjson");
+        assertThat(export.body().lines()).hasSize(2);
+
+        api.send("DELETE", "/api/v1/suppressions/a@example.net", null);
+        api.send("DELETE", "/api/v1/suppressions/b@example.net?scope=example.com", null);
+        HttpResponse<String> imported = api.send("POST", "/api/v1/suppressions/import", export.body());
+
+        assertThat(imported.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(imported.body()).getInteger("imported")).isEqualTo(2);
+        assertThat(api.spool.suppressions().page(null, null, 10, 3_000)).containsExactly(
+                new Suppression("", "a@example.net", "invalid-recipient", 1_000, 0),
+                new Suppression("example.com", "b@example.net", "inactive-mailbox", 2_000, 4_102_444_800_000L));
+    }
+
+    @Test
+    void export_ofMoreThanOnePage_hasEveryEntryOnce() throws Exception {
+        List<Suppression> many = new ArrayList<>();
+        for (int i = 0; i < 2_345; i++) {
+            many.add(new Suppression("", "r" + i + "@example.net", Suppression.MANUAL, 1, 0));
+        }
+        api.spool.suppressions().addAll(many).get(10, TimeUnit.SECONDS);
+
+        List<String> lines = api.get("/api/v1/suppressions/export").body().lines().toList();
+
+        assertThat(lines).hasSize(2_345).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void import_withABadLine_is400NamingIt_andAddsNothing() throws Exception {
+        HttpResponse<String> r = api.send("POST", "/api/v1/suppressions/import",
+                "{\"address\": \"ok@example.net\"}\n\n{\"address\": \"nobody\"}\n");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getString("error")).startsWith("line 3: address: not a mailbox");
+        assertThat(api.spool.suppressions().page(null, null, 10, System.currentTimeMillis())).isEmpty();
+    }
+
+    @Test
     void badAddressScopeOrLimit_is400NamingIt() throws Exception {
         assertThat(new JsonObject(api.send("PUT", "/api/v1/suppressions/nobody", null).body()).getString("error"))
                 .startsWith("address: not a mailbox");
