@@ -7,6 +7,7 @@ import io.hermod.eventlog.EventSink;
 import io.hermod.intake.IntakeTelemetry;
 import io.hermod.intake.ReceivedHeader;
 import io.hermod.intake.SuppressionCheck;
+import io.hermod.smtp.Mailbox;
 import io.hermod.spool.Suppression;
 import io.vertx.core.json.JsonArray;
 import java.util.Optional;
@@ -199,7 +200,9 @@ final class MessageInjection implements Handler<RoutingContext> {
         if (kept.isEmpty()) {
             throw new ApiException(422, "recipients: every recipient is suppressed: " + String.join(", ", suppressed));
         }
-        return new InjectionRequest(request.sender(), kept, request.smtpUtf8(), request.messageField());
+        // SMTPUTF8 is needed only if an address still in the envelope is not ASCII.
+        boolean utf8 = !Mailbox.isAscii(request.sender()) || kept.stream().anyMatch(a -> !Mailbox.isAscii(a));
+        return new InjectionRequest(request.sender(), kept, utf8, request.messageField());
     }
 
     /** The HTTP client's IP address; the loopback address if the connection has none (a Unix socket). */
