@@ -14,6 +14,7 @@ import io.hermod.smtp.Sasl;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageStore;
 import io.hermod.spool.Recipient;
+import io.hermod.spool.SpoolException;
 import io.hermod.spool.Suppression;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -430,7 +431,12 @@ public final class SmtpSession {
         String address = path.mailbox().toString();
         // Point gets on the event loop: the suppression family is small and normally in the memtable or
         // block cache (about 8 us per check with 200,000 entries), less than a trip to a worker and back.
-        Optional<Suppression> suppressed = policy.suppression().find(transaction.sender, address);
+        Optional<Suppression> suppressed;
+        try {
+            suppressed = policy.suppression().find(transaction.sender, address);
+        } catch (SpoolException e) {
+            return Replies.SUPPRESSION_UNREADABLE; // a spool read error: not a reason to refuse for good
+        }
         if (suppressed.isPresent()) {
             observer.suppressed(clock.millis(), transaction.sender, address, suppressed.get());
             return Replies.suppressed(address, suppressed.get().reason());

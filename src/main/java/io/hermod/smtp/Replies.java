@@ -50,6 +50,9 @@ public final class Replies {
     }
 
     public static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Error: relay access denied");
+    /** The suppression list could not be read (a spool read error): the recipient may be tried again. */
+    public static final Reply SUPPRESSION_UNREADABLE =
+            Reply.of(451, "4.3.0", "Error: cannot check the recipient now, try again later");
     public static final Reply SPOOL_FAILED = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
 
     // STARTTLS (RFC 3207) and AUTH (RFC 4954, enhanced codes from RFC 5248 / RFC 7504 usage)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
+import io.hermod.spool.SpoolException;
 import io.hermod.spool.Suppression;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,19 @@ class SmtpSessionSuppressionTest {
 
         assertThat(h.send("RCPT TO:<gone@example.org>\r\n")).singleElement().asString().startsWith("250 ");
         assertThat(suppressed).isEmpty();
+    }
+
+    @Test
+    void unreadableList_is451_andTheRecipientMayBeTriedAgain() {
+        SessionHarness.Options options = new SessionHarness.Options();
+        options.suppression = (sender, recipient) -> {
+            throw new SpoolException("cannot read suppression entry for " + recipient, null);
+        };
+        SessionHarness h = new SessionHarness(options);
+        h.send("EHLO client.example\r\nMAIL FROM:<alice@example.com>\r\n");
+
+        assertThat(h.send("RCPT TO:<bob@example.org>\r\n"))
+                .containsExactly("451 4.3.0 Error: cannot check the recipient now, try again later");
     }
 
     @Test
