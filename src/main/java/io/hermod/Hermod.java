@@ -22,6 +22,7 @@ import io.hermod.intake.IntakeTelemetry;
 import io.hermod.intake.IntakeVerticle;
 import io.hermod.intake.Listener;
 import io.hermod.intake.ListenerRole;
+import io.hermod.intake.SuppressionCheck;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
@@ -151,7 +152,8 @@ public final class Hermod implements AutoCloseable {
     private static List<IntakeVerticle> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue,
                                                      ConnectionLimits limits, IntakeObserver observer,
                                                      Signing signing) {
-        IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp()).withSigning(signing);
+        IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp()).withSigning(signing)
+                .withSuppression(SuppressionCheck.of(config.suppression(), spool.suppressions()));
         List<Listener> listeners = Listener.configured(config.smtp(), config.submission());
         IntakeCredentials credentials = IntakeCredentials.load(vertx, config.tls(), config.auth());
         List<IntakeVerticle> instances = new CopyOnWriteArrayList<>();

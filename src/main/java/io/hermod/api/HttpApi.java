@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP server on {@code http.listen}: health probes, {@code /metrics}, and the JSON API under
- * {@code /api/v1} (message injection, queue administration, message lookup and deletion). When
- * {@code http.token} is set every {@code /api} request needs it as a bearer token; the probes and
- * {@code /metrics} stay open, since Kubernetes and Prometheus call them without credentials.
+ * {@code /api/v1} (message injection, queue administration, message lookup and deletion, the
+ * suppression list). When {@code http.token} is set every {@code /api} request needs it as a
+ * bearer token; the probes and {@code /metrics} stay open, since Kubernetes and Prometheus call
+ * them without credentials.
  *
  * <p>Liveness says the process answers; readiness says it should get traffic: the spool is open,
  * the SMTP listeners are bound and it is not draining.
@@ -68,6 +69,7 @@ public final class HttpApi {
         Handler<RoutingContext> wholeRequest = BodyHandler.create(false).setBodyLimit(NO_BODY_LIMIT);
         new QueueRoutes(vertx, services.admin(), services.events()).mount(router, wholeRequest);
         new MessageRoutes(vertx, services.spool(), services.admin(), services.events()).mount(router, wholeRequest);
+        new SuppressionRoutes(vertx, services.spool().suppressions(), services.events()).mount(router, wholeRequest);
 
         router.route().failureHandler(RequestFailures::routed);
 

@@ -4,7 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.hermod.eventlog.EventSink;
+import io.hermod.intake.IntakeTelemetry;
 import io.hermod.intake.ReceivedHeader;
+import io.hermod.intake.SuppressionCheck;
+import io.hermod.smtp.Mailbox;
+import io.hermod.spool.Suppression;
+import io.vertx.core.json.JsonArray;
+import java.util.Optional;
 import io.hermod.dkim.Signing;
 import io.hermod.queue.Acceptance;
 import io.hermod.spool.Envelope;
@@ -39,6 +45,11 @@ import java.util.function.Supplier;
  * commit is {@code 503} and leaves nothing behind. Then the queue gets the message and the event log
  * one Reception line per recipient.
  *
+ * <p>With {@code suppression.enabled}, recipients on the suppression list are dropped before
+ * anything is written, each logged as a Suppressed event and listed in the 202's
+ * {@code "suppressed"}; when every recipient is suppressed the answer is {@code 422} naming them.
+ * The list lookups (RocksDB point gets) run on the worker with the rest of the preparation.
+ *
  * <p>Parsing a request of up to {@code 1.4 × smtp.max_message_size} and encoding its message is
  * CPU work of tens of milliseconds, and waiting for chunk writes blocks, so both run on a worker
  * thread; the event loop only commits and answers.
@@ -53,6 +64,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     private final MessageStore store;
     private final Acceptance acceptance;
     private final Signing signing;
+    private final SuppressionCheck suppression;
     private final EventSink events;
     private final String hostname;
     private final long maxMessageSize;
@@ -66,6 +78,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         this.store = services.spool();
         this.acceptance = new Acceptance(services.spool(), services.queue());
         this.signing = services.signing();
+        this.suppression = SuppressionCheck.of(services.config().suppression(), services.spool().suppressions());
         this.events = services.events();
         this.hostname = services.config().hostname();
         this.maxMessageSize = services.config().smtp().maxMessageSize();
@@ -102,11 +115,13 @@ final class MessageInjection implements Handler<RoutingContext> {
 
     /** What the worker hands back: everything but the commit. */
     private record Prepared(Envelope envelope, byte[] lastChunk, byte[] signatures,
-                            CompletableFuture<Void> chunksWritten) {
+                            CompletableFuture<Void> chunksWritten, List<String> suppressed) {
     }
 
     private Prepared prepare(Buffer body, InetAddress client) {
-        InjectionRequest request = InjectionRequest.parse(json, body, maxRecipients);
+        InjectionRequest parsed = InjectionRequest.parse(json, body, maxRecipients);
+        List<String> suppressed = new ArrayList<>();
+        InjectionRequest request = withoutSuppressed(parsed, suppressed);
         MessageId id = store.newId();
         byte[] header = ReceivedHeader.forHttp(client, hostname, id.toString(), ZonedDateTime.now(clock));
         SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE, signing.start());
@@ -129,7 +144,7 @@ final class MessageInjection implements Handler<RoutingContext> {
             Envelope envelope = new Envelope(id, request.sender(), recipients, clock.millis(), chunks.size(),
                     chunks.chunkCount(), message.eightBit(), request.smtpUtf8(), CLIENT_NAME,
                     client.getHostAddress()).withPrefix(signatures.length);
-            return new Prepared(envelope, chunks.takeLastChunk(), signatures, chunks.written());
+            return new Prepared(envelope, chunks.takeLastChunk(), signatures, chunks.written(), suppressed);
         } catch (IOException e) {
             chunks.discard();
             throw new UncheckedIOException(e);
@@ -155,8 +170,39 @@ final class MessageInjection implements Handler<RoutingContext> {
             for (Recipient recipient : envelope.recipients()) {
                 events.append(ApiEvents.reception(envelope, recipient, now));
             }
-            JsonResponse.send(ctx, 202, new JsonObject().put("id", envelope.id().toString()));
+            JsonObject answer = new JsonObject().put("id", envelope.id().toString());
+            if (!prepared.suppressed().isEmpty()) {
+                answer.put("suppressed", new JsonArray(prepared.suppressed()));
+            }
+            JsonResponse.send(ctx, 202, answer);
         });
+    }
+
+    /**
+     * The request without its suppressed recipients, which go into {@code suppressed} and the event
+     * log; a request with none left is refused (422) before anything is written.
+     */
+    private InjectionRequest withoutSuppressed(InjectionRequest request, List<String> suppressed) {
+        List<String> kept = new ArrayList<>(request.recipients().size());
+        long now = clock.millis();
+        for (String address : request.recipients()) {
+            Optional<Suppression> entry = suppression.find(request.sender(), address);
+            if (entry.isPresent()) {
+                suppressed.add(address);
+                events.append(IntakeTelemetry.suppressedEvent(now, request.sender(), address, entry.get()));
+            } else {
+                kept.add(address);
+            }
+        }
+        if (suppressed.isEmpty()) {
+            return request;
+        }
+        if (kept.isEmpty()) {
+            throw new ApiException(422, "recipients: every recipient is suppressed: " + String.join(", ", suppressed));
+        }
+        // SMTPUTF8 is needed only if an address still in the envelope is not ASCII.
+        boolean utf8 = !Mailbox.isAscii(request.sender()) || kept.stream().anyMatch(a -> !Mailbox.isAscii(a));
+        return new InjectionRequest(request.sender(), kept, utf8, request.messageField());
     }
 
     /** The HTTP client's IP address; the loopback address if the connection has none (a Unix socket). */

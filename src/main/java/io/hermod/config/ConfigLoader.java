@@ -42,6 +42,9 @@ import static io.hermod.config.Keys.SUBMISSIONS_LISTEN;
 import static io.hermod.config.Keys.SUBMISSION_LISTEN;
 import static io.hermod.config.Keys.TLS_CERT;
 import static io.hermod.config.Keys.TLS_KEY;
+import static io.hermod.config.Keys.SUPPRESSION_ENABLED;
+import static io.hermod.config.Keys.SUPPRESSION_SCOPE;
+import static io.hermod.config.Keys.SUPPRESSION_TTL;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -136,7 +139,8 @@ public final class ConfigLoader {
         new AuthConfig(s.get(AUTH_USERS)),
         new SubmissionConfig(s.get(SUBMISSION_LISTEN), s.get(SUBMISSIONS_LISTEN)),
         new DkimConfig(s.get(DKIM_DOMAINS), s.get(DKIM_DEFAULT)),
-        new BounceConfig(s.get(BOUNCE_RULES)));
+        new BounceConfig(s.get(BOUNCE_RULES)),
+        new SuppressionConfig(s.get(SUPPRESSION_ENABLED), s.get(SUPPRESSION_TTL), s.get(SUPPRESSION_SCOPE)));
   }
 
   /** The JDK puts only the path in these exceptions' messages; say what went wrong instead. */

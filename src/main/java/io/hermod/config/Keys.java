@@ -1,5 +1,7 @@
 package io.hermod.config;
 
+import static io.hermod.config.ValueTypes.bool;
+import static io.hermod.config.ValueTypes.choice;
 import static io.hermod.config.ValueTypes.cidrs;
 import static io.hermod.config.ValueTypes.decimal;
 import static io.hermod.config.ValueTypes.domains;
@@ -98,6 +100,13 @@ final class Keys {
   // The operator's classification rules, read before the table in the jar; unset = the table alone.
   static final Key<Optional<Path>> BOUNCE_RULES = key("bounce.rules", null, optional(readableFile()));
 
+  // Opt-in: a list that refuses mail needs an operator who knows it is there.
+  static final Key<Boolean> SUPPRESSION_ENABLED = key("suppression.enabled", "false", bool());
+  static final Key<Optional<Duration>> SUPPRESSION_TTL =
+      key("suppression.ttl", "off", offOr(duration("1m", "3650d").map(Optional::of), Optional.empty()));
+  static final Key<SuppressionConfig.Scope> SUPPRESSION_SCOPE = key("suppression.scope", "sender_domain",
+      choice(Map.of("sender_domain", SuppressionConfig.Scope.SENDER_DOMAIN, "global", SuppressionConfig.Scope.GLOBAL)));
+
   static final List<Key<?>> ALL = List.of(HOSTNAME,
       SMTP_LISTEN, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS, SMTP_RELAY_NETWORKS, SMTP_IDLE_TIMEOUT,
       SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_IP, SMTP_MAX_ERRORS, SMTP_MAX_HOPS,
@@ -108,7 +117,7 @@ final class Keys {
       DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION, DELIVERY_SMTP_PORT,
       DELIVERY_ROUTES, DELIVERY_TLS_REQUIRED_DOMAINS,
       DNS_SERVERS, DNS_TIMEOUT, DNS_MIN_TTL, DNS_MAX_TTL, DNS_NEGATIVE_TTL, LOG_EVENTS, SHUTDOWN_GRACE,
-      DKIM_DOMAINS, DKIM_DEFAULT, BOUNCE_RULES);
+      DKIM_DOMAINS, DKIM_DEFAULT, BOUNCE_RULES, SUPPRESSION_ENABLED, SUPPRESSION_TTL, SUPPRESSION_SCOPE);
 
   private static final Map<String, Key<?>> BY_PATH = index(Key::path);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

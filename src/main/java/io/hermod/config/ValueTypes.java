@@ -157,6 +157,32 @@ final class ValueTypes {
     return new RouteType();
   }
 
+  /** true or false; YAML's yes/no/on/off read as booleans too, so they are accepted there. */
+  static ValueType<Boolean> bool() {
+    String expected = "true or false";
+    return wrap(expected, raw -> {
+      if (raw instanceof Boolean b) {
+        return b;
+      }
+      if (raw instanceof String text) {
+        return parseBool(text);
+      }
+      throw ValueType.wrongType(expected, raw);
+    }, ValueTypes::parseBool);
+  }
+
+  /** One of a fixed set of names, each standing for a value. */
+  static <T> ValueType<T> choice(Map<String, T> names) {
+    String expected = "one of " + String.join(", ", names.keySet().stream().sorted().toList());
+    return ValueType.scalar(expected, text -> {
+      T value = names.get(text.strip());
+      if (value == null) {
+        throw new BadValue("must be " + expected + ", got " + BadValue.quote(text));
+      }
+      return value;
+    });
+  }
+
   /** Absent (null) means empty; anything given is parsed by inner. */
   static <T> ValueType<Optional<T>> optional(ValueType<T> inner) {
     ValueType<Optional<T>> present = inner.map(Optional::of);
@@ -214,6 +240,14 @@ final class ValueTypes {
       public T fromText(String value) {
         return text.apply(value);
       }
+    };
+  }
+
+  private static boolean parseBool(String text) {
+    return switch (text.strip()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new BadValue("must be true or false, got " + BadValue.quote(text));
     };
   }
 

@@ -82,8 +82,8 @@ final class EventJson {
         if (e.attempt() != 0) {
             number(ATTEMPT, e.attempt());
         }
-        // An operator action has no message to have queued; every recipient outcome has a queue time.
-        if (type != EventType.AdminAction || e.queueTimeMillis() != 0) {
+        // An operator action or a suppressed recipient has no message that queued; every other outcome has a queue time.
+        if ((type != EventType.AdminAction && type != EventType.Suppressed) || e.queueTimeMillis() != 0) {
             number(QUEUE_TIME, e.queueTimeMillis());
         }
         string(DETAIL, e.detail());

@@ -2,5 +2,7 @@ package io.hermod.eventlog;
 
 /** What happened to one recipient (or, for AdminAction, what an operator did). */
 public enum EventType {
-    Reception, Delivery, TransientFailure, Bounce, Expiration, AdminAction
+    Reception, Delivery, TransientFailure, Bounce, Expiration, AdminAction,
+    /** A recipient refused at intake (RCPT or HTTP injection) because it is on the suppression list. */
+    Suppressed
 }

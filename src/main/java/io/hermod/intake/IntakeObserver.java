@@ -1,6 +1,7 @@
 package io.hermod.intake;
 
 import io.hermod.spool.Envelope;
+import io.hermod.spool.Suppression;
 
 /** Told about every reply a session sends and how each message ended (for metrics and the event log). */
 public interface IntakeObserver {
@@ -26,4 +27,8 @@ public interface IntakeObserver {
 
     /** The message was refused at the end of DATA: a {@link DataRefusal} result, or spool_error. */
     void refused(String result);
+
+    /** A recipient was refused at RCPT because {@code entry} suppresses it. */
+    default void suppressed(long timeMillis, String sender, String recipient, Suppression entry) {
+    }
 }

@@ -10,23 +10,29 @@ import java.util.List;
 /**
  * The limits and relay rule an intake session enforces, taken from {@code smtp.*} and
  * {@code hostname}, with the listener's role, whether it offers STARTTLS, and how accepted mail is
- * signed ({@code dkim.*}).
+ * signed ({@code dkim.*}) and which recipients are refused as suppressed ({@code suppression.*}).
  */
 public record IntakePolicy(String hostname, long maxMessageSize, int maxRecipients, List<Cidr> relayNetworks,
                            Duration idleTimeout, int maxErrors, int maxHops, ListenerRole role, boolean starttls,
-                           Signing signing) {
+                           Signing signing, SuppressionCheck suppression) {
 
     /** A relay listener without TLS. */
     public IntakePolicy(String hostname, long maxMessageSize, int maxRecipients, List<Cidr> relayNetworks,
                         Duration idleTimeout, int maxErrors, int maxHops) {
         this(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors, maxHops,
-                ListenerRole.RELAY, false, Signing.NONE);
+                ListenerRole.RELAY, false, Signing.NONE, SuppressionCheck.NONE);
     }
 
     /** This policy, signing accepted mail with {@code signing}. */
     public IntakePolicy withSigning(Signing signing) {
         return new IntakePolicy(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors,
-                maxHops, role, starttls, signing);
+                maxHops, role, starttls, signing, suppression);
+    }
+
+    /** This policy, refusing at RCPT the recipients {@code suppression} finds. */
+    public IntakePolicy withSuppression(SuppressionCheck suppression) {
+        return new IntakePolicy(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors,
+                maxHops, role, starttls, signing, suppression);
     }
 
     public static IntakePolicy of(String hostname, SmtpConfig smtp) {
@@ -37,7 +43,7 @@ public record IntakePolicy(String hostname, long maxMessageSize, int maxRecipien
     /** This policy for a listener of {@code role}; STARTTLS is offered when a certificate is configured. */
     public IntakePolicy forListener(ListenerRole role, boolean tlsConfigured) {
         return new IntakePolicy(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors,
-                maxHops, role, tlsConfigured && !role.implicitTls(), signing);
+                maxHops, role, tlsConfigured && !role.implicitTls(), signing, suppression);
     }
 
     boolean mayRelay(InetAddress client) {

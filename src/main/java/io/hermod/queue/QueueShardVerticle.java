@@ -1,5 +1,6 @@
 package io.hermod.queue;
 
+import io.hermod.bounce.SuppressionPolicy;
 import io.hermod.delivery.BodySource;
 import io.hermod.delivery.ClientStep;
 import io.hermod.delivery.Destination;
@@ -65,7 +66,8 @@ final class QueueShardVerticle extends VerticleBase {
         Settlement settlement = new Settlement(retry, s.config().queue().maxAge(),
                 s.config().queue().delayWarning().orElse(null), () -> ThreadLocalRandom.current().nextDouble());
         SettlementEffects effects = new SettlementEffects(s.ledger(), s.bounces(),
-                new QueueTelemetry(s.metrics(), s.events(), clock, s.classifier()), retry, clock);
+                new QueueTelemetry(s.metrics(), s.events(), clock, s.classifier()), retry, clock,
+                new SuppressionPolicy(s.config().suppression()), s.spool().suppressions()::add);
         shard = new QueueShard(new World(clock), settlement, effects, s.ledger());
         vertx.setPeriodic(1000, id -> tick());
         return Future.succeededFuture();

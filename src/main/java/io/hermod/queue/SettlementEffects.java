@@ -2,9 +2,13 @@ package io.hermod.queue;
 
 import io.hermod.bounce.BounceCategory;
 import io.hermod.bounce.FailedRecipient;
+import io.hermod.bounce.SuppressionPolicy;
 import io.hermod.delivery.Destination;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.RecipientState;
+import io.hermod.spool.Suppression;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -14,23 +18,36 @@ import java.util.function.Consumer;
 /**
  * Carries out what a {@link Settlement.Plan} says beyond the schedule: the recipients' new states
  * into the delivery and the spool, one event and meter update per outcome, the DSN for failed
- * recipients, and the message's one delay report.
+ * recipients, the message's one delay report, and the suppression entry of a recipient whose
+ * bounce says the address is gone.
  */
 final class SettlementEffects {
+
+    private static final System.Logger LOG = System.getLogger(SettlementEffects.class.getName());
 
     private final MessageLedger ledger;
     private final BounceReporter bounces;
     private final QueueTelemetry telemetry;
     private final RetryPolicy retry;
     private final Clock clock;
+    private final SuppressionPolicy suppression;
+    private final Function<Suppression, CompletableFuture<Void>> suppress;
 
     SettlementEffects(MessageLedger ledger, BounceReporter bounces, QueueTelemetry telemetry, RetryPolicy retry,
                       Clock clock) {
+        this(ledger, bounces, telemetry, retry, clock, SuppressionPolicy.OFF, entry -> CompletableFuture.completedFuture(null));
+    }
+
+    /** {@code suppress} adds an entry to the suppression list (durably, when its future completes). */
+    SettlementEffects(MessageLedger ledger, BounceReporter bounces, QueueTelemetry telemetry, RetryPolicy retry,
+                      Clock clock, SuppressionPolicy suppression, Function<Suppression, CompletableFuture<Void>> suppress) {
         this.ledger = ledger;
         this.bounces = bounces;
         this.telemetry = telemetry;
         this.retry = retry;
         this.clock = clock;
+        this.suppression = suppression;
+        this.suppress = suppress;
     }
 
     /** States, events and spool records; failed recipients are recorded later, by {@link #report}. */
@@ -45,6 +62,9 @@ final class SettlementEffects {
             }
             if (!reported.contains(change.index())) {
                 ledger.record(delivery.envelope, change.index(), after);
+            }
+            if (change.verdict() == Verdict.BOUNCED) {
+                suppress(delivery.envelope.sender(), after.address(), category);
             }
         }
         if (!plan.delayed().isEmpty() && ledger.claimDelayReport(delivery.envelope)) {
@@ -83,6 +103,17 @@ final class SettlementEffects {
             System.arraycopy(again, 0, retryLater.states, 0, again.length);
             requeue.accept(retryLater);
         });
+    }
+
+    /** Adds the entry, if the bounce calls for one; a failed write is logged, and the bounce goes on regardless. */
+    private void suppress(String sender, String recipient, BounceCategory category) {
+        suppression.afterBounce(sender, recipient, category, clock.millis()).ifPresent(entry ->
+                suppress.apply(entry).whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        LOG.log(System.Logger.Level.WARNING, "suppression: cannot add " + recipient + ": "
+                                + failure.getMessage());
+                    }
+                }));
     }
 
     private static int maxAttempts(Recipient[] states, List<Integer> indexes) {

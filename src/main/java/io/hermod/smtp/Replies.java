@@ -44,7 +44,15 @@ public final class Replies {
     public static final Reply NUL_IN_CONTENT = Reply.of(550, "5.6.0", "Error: message contains a NUL character");
     public static final Reply TOO_MANY_HOPS = Reply.of(554, "5.4.6", "Error: too many hops, mail loop suspected");
     public static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Error: too many recipients");
+    /** A recipient on the suppression list; the reason is a bounce category or "manual". */
+    public static Reply suppressed(String address, String reason) {
+        return Reply.of(550, "5.7.1", "<" + address + ">: recipient suppressed (" + reason + ")");
+    }
+
     public static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Error: relay access denied");
+    /** The suppression list could not be read (a spool read error): the recipient may be tried again. */
+    public static final Reply SUPPRESSION_UNREADABLE =
+            Reply.of(451, "4.3.0", "Error: cannot check the recipient now, try again later");
     public static final Reply SPOOL_FAILED = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
 
     // STARTTLS (RFC 3207) and AUTH (RFC 4954, enhanced codes from RFC 5248 / RFC 7504 usage)

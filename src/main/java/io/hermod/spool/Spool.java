@@ -48,6 +48,9 @@ public final class Spool implements MessageStore, AutoCloseable {
      */
     static final long NO_SPACE_RESERVE = 4L * 1024 * 1024;
 
+    /** The WAL volume after which RocksDB flushes whatever memtables still pin the oldest WAL file. */
+    static final long MAX_TOTAL_WAL_SIZE = 128L * 1024 * 1024;
+
     /** The index under which the recipients family keeps a message's delay-report mark (no recipient has it). */
     static final int DELAY_REPORTED = Integer.MAX_VALUE;
     /** The body chunk index of a message's prefix (see {@link Envelope#prefixed()}); read first. */
@@ -69,6 +72,8 @@ public final class Spool implements MessageStore, AutoCloseable {
     private final ColumnFamilyHandle envelopes;
     private final ColumnFamilyHandle bodies;
     private final ColumnFamilyHandle recipientStates;
+    private final ColumnFamilyHandle suppressionFamily;
+    private final Suppressions suppressions;
     private final GroupCommitWriter writer;
     private final MessageIdGenerator ids;
     private volatile boolean open = true;
@@ -84,8 +89,10 @@ public final class Spool implements MessageStore, AutoCloseable {
         this.envelopes = handles.get(1);
         this.bodies = handles.get(2);
         this.recipientStates = handles.get(3);
+        this.suppressionFamily = handles.get(4);
         this.ids = new MessageIdGenerator(highestId(), clock);
         this.writer = new GroupCommitWriter(db, defaultFamily, listener, hook);
+        this.suppressions = new Suppressions(db, suppressionFamily, writer);
     }
 
     public static Spool open(Path path) {
@@ -110,7 +117,11 @@ public final class Spool implements MessageStore, AutoCloseable {
                     .setCreateMissingColumnFamilies(true)
                     .setStatistics(statistics)
                     .setMaxBackgroundJobs(2)
-                    .setKeepLogFileNum(4);
+                    .setKeepLogFileNum(4)
+                    // A family written rarely (suppression) would otherwise keep every WAL file since
+                    // its oldest unflushed write, up to RocksDB's default of 4 x all write buffers;
+                    // past this size RocksDB flushes the families that hold the oldest WAL file.
+                    .setMaxTotalWalSize(MAX_TOTAL_WAL_SIZE);
             // RocksDB stops writing on ENOSPC, and RocksJava has no DB::Resume(): only RocksDB's own
             // recovery starts it again, once the free space reaches the largest write buffer the DB
             // was opened with (its SstFileManager polls every 5 s). So open with NO_SPACE_RESERVE
@@ -120,7 +131,8 @@ public final class Spool implements MessageStore, AutoCloseable {
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                     new ColumnFamilyDescriptor("envelopes".getBytes(), cfOptions),
                     new ColumnFamilyDescriptor("bodies".getBytes(), cfOptions),
-                    new ColumnFamilyDescriptor("recipients".getBytes(), cfOptions));
+                    new ColumnFamilyDescriptor("recipients".getBytes(), cfOptions),
+                    new ColumnFamilyDescriptor("suppression".getBytes(), cfOptions));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, path.toString(), families, handles);
             try {
@@ -418,6 +430,11 @@ public final class Spool implements MessageStore, AutoCloseable {
         return highest;
     }
 
+    /** The suppression list, kept in this spool's {@code suppression} family. */
+    public Suppressions suppressions() {
+        return suppressions;
+    }
+
     /** How many times RocksDB has synced a WAL file since the spool was opened. */
     public long walSyncs() {
         return statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
@@ -447,6 +464,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         envelopes.close();
         bodies.close();
         recipientStates.close();
+        suppressionFamily.close();
         defaultFamily.close();
         db.close();
         dbOptions.close();

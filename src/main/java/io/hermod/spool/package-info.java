@@ -8,7 +8,9 @@
  * first) and {@code recipients} (key: id + 4-byte recipient index, value: that recipient's state,
  * attempts, next attempt and last result, written after each delivery attempt; absent means
  * pending and never tried; index {@code 0x7fffffff}, empty value: the message's one delay report
- * has gone out). The envelope is never rewritten after its commit. The default family holds only
+ * has gone out). The envelope is never rewritten after its commit. A fourth family,
+ * {@code suppression}, holds the suppression list ({@link io.hermod.spool.Suppressions}); it is
+ * created in a spool opened by an older version. The default family holds only
  * the writer's probe key. A large body is written chunk by chunk while it arrives, without sync,
  * so it is never held whole in memory; the envelope is written last.
  *

@@ -77,6 +77,19 @@ class EventJsonTest {
     }
 
     @Test
+    void suppressed_hasItsReplyAndReason_butNoMessageOrQueueTime() {
+        EventJson json = new EventJson();
+        json.event(new Event(EventType.Suppressed, 0, null, "a@x", "b@y", null, null, 550, "5.7.1",
+                "recipient suppressed (global)", 0, 0, "invalid-recipient"));
+        JsonObject line = new JsonObject(line(json));
+        assertThat(line.getString("type")).isEqualTo("Suppressed");
+        assertThat(line.getString("detail")).isEqualTo("invalid-recipient");
+        assertThat(line.getInteger("code")).isEqualTo(550);
+        assertThat(line.containsKey("queue_time_ms")).isFalse();
+        assertThat(line.containsKey("id")).isFalse();
+    }
+
+    @Test
     void timesAcrossSecondsAndBeforeTheEpoch_areFormattedExactly() {
         EventJson json = new EventJson();
         long[] times = {0L, -1L, 999L, 1000L, 1_795_417_262_345L, 1_795_417_263_001L, 1_795_417_262_999L};

@@ -42,6 +42,8 @@ final class SessionHarness {
         /** Completions reach the session only when the test runs the executor. */
         boolean queuedExecutor;
         io.hermod.dkim.Signing signing = io.hermod.dkim.Signing.NONE;
+        SuppressionCheck suppression = SuppressionCheck.NONE;
+        IntakeObserver observer = IntakeObserver.NONE;
     }
 
     final Options options;
@@ -63,9 +65,9 @@ final class SessionHarness {
         this.channel = new RecordingChannel(executor);
         IntakePolicy policy = new IntakePolicy(HOSTNAME, options.maxMessageSize, options.maxRecipients,
                 List.of(Cidr.parse(options.relayNetwork)), options.idleTimeout, options.maxErrors, options.maxHops)
-                .withSigning(options.signing);
+                .withSigning(options.signing).withSuppression(options.suppression);
         this.session = new SmtpSession(policy, store, queue, channel, address(options.client),
-                Clock.fixed(NOW, ZoneOffset.UTC), options.chunkSize);
+                Clock.fixed(NOW, ZoneOffset.UTC), options.chunkSize, options.observer);
         session.start();
         seen = channel.writes.size();
     }

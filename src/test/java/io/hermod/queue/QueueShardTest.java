@@ -18,6 +18,10 @@ import io.hermod.smtp.EnhancedStatus;
 import io.hermod.smtp.Reply;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
+import io.hermod.spool.Suppression;
+import io.hermod.bounce.SuppressionPolicy;
+import io.hermod.config.SuppressionConfig;
+import java.util.Optional;
 import io.hermod.spool.Recipient;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -43,6 +47,7 @@ class QueueShardTest {
     private final List<Event> events = new ArrayList<>();
     private final List<List<FailedRecipient>> delayReports = new ArrayList<>();
     private final List<Recipient> recorded = new ArrayList<>();
+    private final List<Suppression> suppressed = new ArrayList<>();
     private final MessageLedger ledger = new MessageLedger(new MessageLedger.Writes() {
         @Override
         public CompletableFuture<Void> record(MessageId id, int index, Recipient state) {
@@ -78,7 +83,13 @@ class QueueShardTest {
                 }
             }, new QueueTelemetry(metrics, events::add, Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC),
                     Classifier.builtIn()),
-                    retry, Clock.systemUTC()),
+                    retry, Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC),
+                    new SuppressionPolicy(new SuppressionConfig(true, Optional.of(Duration.ofDays(30)),
+                            SuppressionConfig.Scope.SENDER_DOMAIN)),
+                    entry -> {
+                        suppressed.add(entry);
+                        return CompletableFuture.completedFuture(null);
+                    }),
             ledger);
 
     private Delivery message(long id, String... recipients) {
@@ -261,6 +272,22 @@ class QueueShardTest {
                 tuple(EventType.Bounce, "invalid-recipient"), tuple(EventType.Delivery, null));
         assertThat(failures("invalid-recipient", "bounce")).isEqualTo(1.0);
         assertThat(failures("invalid-recipient", "deferral")).isZero();
+        assertThat(suppressed).containsExactly(new Suppression("example.org", "nobody@example.net",
+                "invalid-recipient", T0, T0 + Duration.ofDays(30).toMillis()));
+    }
+
+    @Test
+    void bounceForSpam_doesNotSuppressTheRecipient() {
+        Delivery d = message(1, "a@example.net");
+        shard.accept(d);
+        world.answer(0, NextHop.Lookup.found(SITE));
+        Reply spam = new Reply(554, EnhancedStatus.of("5.7.1"), List.of("Message rejected as spam"));
+        shard.attempted(d, new TransactionResult(List.of(
+                new RecipientOutcome(0, new Outcome.Answered(ClientStep.END_OF_DATA, spam))), false, false, null), 0);
+
+        assertThat(events).extracting(Event::type).containsExactly(EventType.Bounce);
+        assertThat(events.get(0).category()).isNotIn("invalid-recipient", "inactive-mailbox");
+        assertThat(suppressed).isEmpty();
     }
 
     private double failures(String category, String kind) {
