@@ -3,6 +3,9 @@ package io.hermod.api;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -67,7 +70,37 @@ final class RequestFailures {
      */
     static void answerAndClose(HttpServerRequest request, int status, String reason) {
         request.response().putHeader("connection", "close");
-        JsonResponse.error(request.response(), status, reason).onComplete(sent -> request.connection().close());
+        JsonResponse.error(request.response(), status, reason).onComplete(sent -> drainThenClose(request));
+    }
+
+    /** How long the rest of a refused request body is read and dropped before the connection is closed. */
+    static final long LINGER_MILLIS = 2000;
+
+    /**
+     * Closing a connection while the client is still sending makes the kernel answer with a reset,
+     * which can reach the client before it has read the answer (RFC 9112 9.6). So what the client
+     * still sends is read and dropped until the request ends or {@link #LINGER_MILLIS} pass, and
+     * only then is the connection closed.
+     */
+    private static void drainThenClose(HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        Context context = Vertx.currentContext();
+        if (request.isEnded() || context == null) {
+            connection.close();
+            return;
+        }
+        long timer = context.owner().setTimer(LINGER_MILLIS, id -> connection.close());
+        try {
+            request.handler(dropped -> { });
+            request.endHandler(v -> {
+                context.owner().cancelTimer(timer);
+                connection.close();
+            });
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            context.owner().cancelTimer(timer);
+            connection.close();
+        }
     }
 
     /**
