@@ -17,6 +17,8 @@ import java.util.List;
  */
 final class Transaction {
 
+    private static final Outcome OVER_CAP = new Outcome.Unsent("over delivery.max_recipients_per_transaction");
+
     private final OutboundConnection connection;
     private final Envelope envelope;
     private final List<Integer> indexes;
@@ -251,28 +253,26 @@ final class Transaction {
         return new Outcome.Answered(ClientStep.RCPT, rcpt);
     }
 
-    /** Adds the recipients over the per-transaction cap, and closes a connection the server is closing. */
+    /** Adds the recipients over the per-transaction cap to {@code outcomes}, and closes a connection the server is closing. */
     private TransactionResult finish(List<RecipientOutcome> outcomes) {
-        List<RecipientOutcome> all = new ArrayList<>(outcomes);
         for (int index : overflow) {
-            all.add(new RecipientOutcome(index, new Outcome.Unsent("over delivery.max_recipients_per_transaction")));
+            outcomes.add(new RecipientOutcome(index, OVER_CAP));
         }
         if (closing != null) {
             connection.close();
         }
-        return new TransactionResult(all, connection.isOpen(), closing != null, connection.remote());
+        return new TransactionResult(outcomes, connection.isOpen(), closing != null, connection.remote());
     }
 
+    /** The same outcome for every recipient given, sent or over the cap. */
     private TransactionResult all(Outcome outcome) {
-        List<RecipientOutcome> outcomes = new ArrayList<>();
-        for (int index : indexes) {
-            outcomes.add(new RecipientOutcome(index, outcome));
+        List<RecipientOutcome> outcomes = new ArrayList<>(indexes.size() + overflow.size());
+        for (List<Integer> part : List.of(indexes, overflow)) {
+            for (int index : part) {
+                outcomes.add(new RecipientOutcome(index, outcome));
+            }
         }
-        List<RecipientOutcome> withOverflow = new ArrayList<>(outcomes);
-        for (int index : overflow) {
-            withOverflow.add(new RecipientOutcome(index, outcome));
-        }
-        return new TransactionResult(withOverflow, connection.isOpen(), false, connection.remote());
+        return new TransactionResult(outcomes, connection.isOpen(), false, connection.remote());
     }
 
     /** 421 at any step means the server is closing the channel: back the destination off. */

@@ -1,5 +1,6 @@
 package io.hermod.delivery;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ public record TransactionResult(List<RecipientOutcome> outcomes, boolean reusabl
     /** The same outcome for every one of {@code indexes}: a failure before any reply. */
     public static TransactionResult all(List<Integer> indexes, Outcome outcome, boolean siteFailure,
                                         Destination.Candidate remote) {
-        List<RecipientOutcome> outcomes = new java.util.ArrayList<>(indexes.size());
+        List<RecipientOutcome> outcomes = new ArrayList<>(indexes.size());
         for (int index : indexes) {
             outcomes.add(new RecipientOutcome(index, outcome));
         }

@@ -18,8 +18,8 @@ final class Delivery implements Comparable<Delivery> {
     final Recipient[] states;
     private List<Integer> pending;
     private long dueMillis;
-    /** The prefix (or null) and the one body chunk intake still held, for the first attempt. */
-    private byte[][] body;
+    /** The prefix and the one body chunk intake still held, for the first attempt; null once taken. */
+    private MemoryBody body;
     private HotBodies hotBodies;
     volatile boolean inFlight;
 
@@ -47,23 +47,19 @@ final class Delivery implements Comparable<Delivery> {
     }
 
     /** Keeps the body received by intake for the first attempt, counted against {@code budget}. */
-    void holdBody(byte[] prefix, byte[] bytes, HotBodies budget) {
-        this.body = new byte[][] {prefix, bytes};
+    void holdBody(MemoryBody held, HotBodies budget) {
+        this.body = held;
         this.hotBodies = budget;
     }
 
-    /** The prefix (or null) and body held for this delivery, handed over once (then read from the spool), or null. */
-    byte[][] takeBody() {
-        byte[][] taken = body;
+    /** The body held for this delivery, handed over once (then read from the spool), or null. */
+    MemoryBody takeBody() {
+        MemoryBody taken = body;
         if (taken != null) {
-            hotBodies.release(size(taken));
+            hotBodies.release(taken.size());
             body = null;
         }
         return taken;
-    }
-
-    static long size(byte[][] held) {
-        return (held[0] == null ? 0 : held[0].length) + held[1].length;
     }
 
     List<Integer> pending() {

@@ -11,6 +11,11 @@ import io.vertx.core.Future;
  */
 record MemoryBody(byte[] prefix, byte[] bytes) implements BodySource {
 
+    /** Octets held, counted against {@link HotBodies}. */
+    long size() {
+        return (prefix == null ? 0 : prefix.length) + bytes.length;
+    }
+
     @Override
     public int chunks() {
         return prefix == null || prefix.length == 0 ? 1 : 2;

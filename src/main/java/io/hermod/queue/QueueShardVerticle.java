@@ -13,7 +13,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,8 +77,8 @@ final class QueueShardVerticle extends VerticleBase {
     }
 
     private BodySource body(Delivery delivery) {
-        byte[][] held = delivery.takeBody();
-        return held != null ? new MemoryBody(held[0], held[1]) : new SpoolBody(vertx, services.spool(), delivery.envelope);
+        MemoryBody held = delivery.takeBody();
+        return held != null ? held : new SpoolBody(vertx, services.spool(), delivery.envelope);
     }
 
     private void tick() {
@@ -198,10 +201,12 @@ final class QueueShardVerticle extends VerticleBase {
 
         @Override
         public void withdrawn(List<Delivery> deliveries) {
+            // One task per owning shard, not one per delivery: a suspend can hand back thousands.
+            Map<QueueShardVerticle, List<Delivery>> byOwner = new HashMap<>();
             for (Delivery d : deliveries) {
-                QueueShardVerticle owner = domainOwner(services.shards(), d.domain);
-                owner.onLoop(() -> owner.shard.withdrawn(List.of(d)));
+                byOwner.computeIfAbsent(domainOwner(services.shards(), d.domain), o -> new ArrayList<>()).add(d);
             }
+            byOwner.forEach((owner, owned) -> owner.onLoop(() -> owner.shard.withdrawn(owned)));
         }
     }
 }

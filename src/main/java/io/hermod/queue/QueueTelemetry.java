@@ -37,8 +37,11 @@ final class QueueTelemetry {
     /**
      * {@code remote} is the host that answered, null when none did; when it answered over TLS, the
      * event's {@code detail} names the protocol and cipher ({@code TLSv1.3 TLS_AES_256_GCM_SHA384}).
+     * {@code category} is what {@link #classify} gave for this outcome (null for a delivery): the
+     * caller has it already, for the recipient's stored state, so the rules run once.
      */
-    void outcome(Verdict verdict, Envelope envelope, Recipient after, Outcome outcome, Destination.Candidate remote) {
+    void outcome(Verdict verdict, Envelope envelope, Recipient after, Outcome outcome, BounceCategory category,
+                 Destination.Candidate remote) {
         long now = clock.millis();
         long queueTime = now - envelope.arrivalMillis();
         metrics.deliveryAttempt(verdict.metricLabel);
@@ -46,9 +49,7 @@ final class QueueTelemetry {
             metrics.deliveryLatency(queueTime);
         }
         // Every verdict with an event but a delivery is a failure: deferred, bounced or expired.
-        BounceCategory category = null;
-        if (verdict != Verdict.DELIVERED) {
-            category = classify(verdict, outcome);
+        if (category != null) {
             metrics.deliveryFailure(category, verdict != Verdict.DEFERRED);
         }
         EnhancedStatus status = outcome == null ? EXPIRED : outcome.status();

@@ -58,7 +58,7 @@ final class SettlementEffects {
             Recipient after = category == null ? change.after() : change.after().withCategory(category.label());
             delivery.states[change.index()] = after;
             if (change.verdict().event != null) {
-                telemetry.outcome(change.verdict(), delivery.envelope, after, change.outcome(), remote);
+                telemetry.outcome(change.verdict(), delivery.envelope, after, change.outcome(), category, remote);
             }
             if (!reported.contains(change.index())) {
                 ledger.record(delivery.envelope, change.index(), after);

@@ -104,8 +104,11 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
         }
         byDomain.forEach((domain, indexes) -> {
             Delivery delivery = new Delivery(envelope, domain, indexes);
-            if (body != null && hotBodies.tryReserve(body.length + (prefix == null ? 0 : prefix.length))) {
-                delivery.holdBody(prefix, body, hotBodies);
+            if (body != null) {
+                MemoryBody held = new MemoryBody(prefix, body);
+                if (hotBodies.tryReserve(held.size())) {
+                    delivery.holdBody(held, hotBodies);
+                }
             }
             shardOf(domain).submit(delivery);
         });
