@@ -1,5 +1,8 @@
 package io.hermod;
 
+import io.hermod.intake.FileReloader;
+import io.hermod.shaping.ShapingException;
+import io.hermod.shaping.ShapingStore;
 import io.hermod.api.ApiServices;
 import io.hermod.api.HttpApi;
 import io.hermod.bounce.Classifier;
@@ -67,6 +70,7 @@ public final class Hermod implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
     private HttpServer http;
+    private ShapingStore shaping;
     private volatile boolean ready;
 
     private Hermod(HermodConfig config, Vertx vertx, String registryName, Spool spool, EventLog events,
@@ -84,6 +88,7 @@ public final class Hermod implements AutoCloseable {
     /** Starts Hermod; blocking. Throws {@link StartupException} naming what failed. */
     public static Hermod start(HermodConfig config) {
         Classifier classifier = classifier(config);
+        ShapingStore shaping = shaping(config);
         // A registry per instance: several Hermods in one JVM (tests) must not share gauges.
         String registryName = "hermod-" + UUID.randomUUID();
         MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
@@ -106,8 +111,11 @@ public final class Hermod implements AutoCloseable {
             }
             Signing signing = signing(vertx, config, metrics);
             ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321(),
-                    new MxResolver(vertx, config.dns()), metrics, events, signing, classifier),
+                    new MxResolver(vertx, config.dns()), metrics, events, signing, classifier, shaping),
                     "queue.shards " + config.queue().shards());
+            if (config.shaping().path().isPresent()) {
+                vertx.setPeriodic(KEY_RELOAD.toMillis(), id -> vertx.executeBlocking(() -> shaping.reload(false), false));
+            }
             if (config.bounce().rules().isPresent()) {
                 vertx.setPeriodic(KEY_RELOAD.toMillis(), id -> vertx.executeBlocking(classifier::reload, false));
             }
@@ -119,8 +127,9 @@ public final class Hermod implements AutoCloseable {
             List<IntakeVerticle> intake = deployIntake(vertx, config, spool, queue, limits,
                     new IntakeTelemetry(metrics, events), signing);
             Hermod hermod = new Hermod(config, vertx, registryName, spool, events, queue, intake);
+            hermod.shaping = shaping;
             HttpApi api = new HttpApi(vertx, new ApiServices(config, spool, queue, queue, events,
-                    PrometheusScrapingHandler.create(registryName), hermod::isReady, signing));
+                    PrometheusScrapingHandler.create(registryName), hermod::isReady, signing, queue));
             HostAndPort httpListen = config.http().listen();
             hermod.http = await(api.listen(httpListen.host(), httpListen.port()), "http.listen " + httpListen);
             if (config.http().token().isEmpty() && !isLoopback(httpListen.host())) {
@@ -216,6 +225,20 @@ public final class Hermod implements AutoCloseable {
     }
 
     /**
+     * The shaping in force: the built-in file, then {@code shaping.path}. A file that does not parse
+     * stops start-up with one line naming the setting, the file and the key.
+     */
+    private static ShapingStore shaping(HermodConfig config) {
+        try {
+            return ShapingStore.load(config.shaping().path(), ShapingStore.Base.of(
+                    config.delivery().maxConnectionsPerDestination(), config.delivery().maxMessagesPerConnection(),
+                    config.delivery().maxRecipientsPerTransaction(), config.queue().maxReady()));
+        } catch (ShapingException e) {
+            throw new ConfigException(ShapingStore.SETTING + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * The bounce classifier: {@code bounce.rules} before the table in the jar. A rules file that
      * does not parse stops start-up with one line naming the setting and the line.
      */
@@ -225,6 +248,23 @@ public final class Hermod implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    /**
+     * SIGHUP: the certificate, key and user files and the shaping file are read again now (they
+     * are also polled for changes); a file that does not load keeps what was in force and logs why.
+     */
+    public void reload() {
+        vertx.eventBus().publish(FileReloader.RELOAD_ADDRESS, null);
+        ShapingStore s = shaping;
+        if (s != null) {
+            vertx.executeBlocking(() -> s.reload(true), false);
+        }
+    }
+
+    /** The shaping in force (for tests and the API). */
+    public ShapingStore shaping() {
+        return shaping;
     }
 
     /** The port of the first {@code submission.listen} address, or -1 when port 587 is off. */

@@ -4,7 +4,6 @@ import io.hermod.config.ConfigException;
 import io.hermod.dkim.KeyGenCommand;
 import io.hermod.config.ConfigLoader;
 import io.hermod.config.HermodConfig;
-import io.hermod.intake.FileReloader;
 import io.hermod.intake.UserFile;
 import io.hermod.spool.SpoolException;
 import java.io.BufferedReader;
@@ -117,7 +116,7 @@ public final class Main {
         // SIGHUP reloads the certificate, key and user files now (they are also polled for changes).
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
-                    signal -> hermod.vertx().eventBus().publish(FileReloader.RELOAD_ADDRESS, null));
+                    signal -> hermod.reload());
         } catch (IllegalArgumentException e) {
             // The JVM keeps SIGHUP (-Xrs): changed files are still picked up by polling.
         }

@@ -5,6 +5,7 @@ import io.hermod.dkim.Signing;
 import io.hermod.eventlog.EventSink;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.QueueAdmin;
+import io.hermod.queue.SiteAdmin;
 import io.hermod.spool.Spool;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -15,13 +16,20 @@ import java.util.function.BooleanSupplier;
  *
  * @param metrics serves {@code GET /metrics} (Prometheus text); null when metrics are off
  * @param ready   readiness: spool open, listeners bound, not draining
+ * @param sites   sites and shaping ({@code /api/v1/sites}, {@code /api/v1/shaping}); null when the
+ *                queue has none (tests of other routes)
  */
 public record ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
-                          Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing) {
+                          Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing, SiteAdmin sites) {
 
     /** Services that sign nothing. */
     public ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
                        Handler<RoutingContext> metrics, BooleanSupplier ready) {
-        this(config, spool, queue, admin, events, metrics, ready, Signing.NONE);
+        this(config, spool, queue, admin, events, metrics, ready, Signing.NONE, null);
+    }
+
+    public ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
+                       Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing) {
+        this(config, spool, queue, admin, events, metrics, ready, signing, null);
     }
 }

@@ -70,6 +70,9 @@ public final class HttpApi {
         new QueueRoutes(vertx, services.admin(), services.events()).mount(router, wholeRequest);
         new MessageRoutes(vertx, services.spool(), services.admin(), services.events()).mount(router, wholeRequest);
         new SuppressionRoutes(vertx, services.spool().suppressions(), services.events()).mount(router, wholeRequest);
+        if (services.sites() != null) {
+            new SiteRoutes(vertx, services.sites(), services.events()).mount(router, wholeRequest);
+        }
 
         router.route().failureHandler(RequestFailures::routed);
 

@@ -22,6 +22,8 @@ import static io.hermod.config.Keys.HOSTNAME;
 import static io.hermod.config.Keys.HTTP_LISTEN;
 import static io.hermod.config.Keys.HTTP_TOKEN;
 import static io.hermod.config.Keys.LOG_EVENTS;
+import static io.hermod.config.Keys.QUEUE_MAX_READY;
+import static io.hermod.config.Keys.SHAPING_PATH;
 import static io.hermod.config.Keys.QUEUE_DELAY_WARNING;
 import static io.hermod.config.Keys.QUEUE_MAX_AGE;
 import static io.hermod.config.Keys.QUEUE_RETRY_FACTOR;
@@ -128,7 +130,7 @@ public final class ConfigLoader {
         new SpoolConfig(s.get(SPOOL_PATH)),
         new QueueConfig(s.get(QUEUE_SHARDS),
             new RetryConfig(s.get(QUEUE_RETRY_INITIAL), s.get(QUEUE_RETRY_MAX), s.get(QUEUE_RETRY_FACTOR)),
-            s.get(QUEUE_MAX_AGE), s.get(QUEUE_DELAY_WARNING)),
+            s.get(QUEUE_MAX_AGE), s.get(QUEUE_DELAY_WARNING), s.get(QUEUE_MAX_READY)),
         new DeliveryConfig(s.get(DELIVERY_MAX_CONNECTIONS_PER_DESTINATION), s.get(DELIVERY_MAX_MESSAGES_PER_CONNECTION),
             s.get(DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION), s.get(DELIVERY_SMTP_PORT), s.get(DELIVERY_ROUTES), s.get(DELIVERY_TLS_REQUIRED_DOMAINS)),
         new DnsConfig(s.get(DNS_SERVERS), s.get(DNS_MIN_TTL), s.get(DNS_MAX_TTL), s.get(DNS_NEGATIVE_TTL),
@@ -140,7 +142,8 @@ public final class ConfigLoader {
         new SubmissionConfig(s.get(SUBMISSION_LISTEN), s.get(SUBMISSIONS_LISTEN)),
         new DkimConfig(s.get(DKIM_DOMAINS), s.get(DKIM_DEFAULT)),
         new BounceConfig(s.get(BOUNCE_RULES)),
-        new SuppressionConfig(s.get(SUPPRESSION_ENABLED), s.get(SUPPRESSION_TTL), s.get(SUPPRESSION_SCOPE)));
+        new SuppressionConfig(s.get(SUPPRESSION_ENABLED), s.get(SUPPRESSION_TTL), s.get(SUPPRESSION_SCOPE)),
+        new ShapingConfig(s.get(SHAPING_PATH)));
   }
 
   /** The JDK puts only the path in these exceptions' messages; say what went wrong instead. */

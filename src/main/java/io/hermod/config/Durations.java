@@ -6,14 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as operators write them: "250ms", "300s", "5m", "1h", "5d", or a bare number of seconds. */
-final class Durations {
+public final class Durations {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h|d)?");
 
   private Durations() {
   }
 
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     Matcher m = DURATION.matcher(text.strip());
     if (!m.matches()) {
       throw new BadValue("not a duration: " + BadValue.quote(text));
@@ -34,7 +34,7 @@ final class Durations {
   }
 
   /** The largest unit that divides the duration exactly: 3600s is "1h", 90s stays "90s". */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms == 0) {
       return "0s";

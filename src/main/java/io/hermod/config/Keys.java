@@ -72,6 +72,8 @@ final class Keys {
   static final Key<Optional<Duration>> QUEUE_DELAY_WARNING =
       key("queue.delay_warning", "off", offOr(duration("1s", "30d").map(Optional::of), Optional.empty()));
 
+  static final Key<Integer> QUEUE_MAX_READY = key("queue.max_ready", "1024", integer(1, 10_000_000));
+
   static final Key<Integer> DELIVERY_MAX_CONNECTIONS_PER_DESTINATION =
       key("delivery.max_connections_per_destination", "20", integer(1, 10_000));
   static final Key<Integer> DELIVERY_MAX_MESSAGES_PER_CONNECTION =
@@ -98,6 +100,9 @@ final class Keys {
   static final Key<Optional<DkimSignerConfig>> DKIM_DEFAULT = key("dkim.default", "off", DkimTypes.defaultSigner());
 
   // The operator's classification rules, read before the table in the jar; unset = the table alone.
+  // The operator's shaping file, laid over the built-in one in the jar; unset = the built-in one alone.
+  static final Key<Optional<Path>> SHAPING_PATH = key("shaping.path", null, optional(readableFile()));
+
   static final Key<Optional<Path>> BOUNCE_RULES = key("bounce.rules", null, optional(readableFile()));
 
   // Opt-in: a list that refuses mail needs an operator who knows it is there.
@@ -112,12 +117,12 @@ final class Keys {
       SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_IP, SMTP_MAX_ERRORS, SMTP_MAX_HOPS,
       SUBMISSION_LISTEN, SUBMISSIONS_LISTEN, TLS_CERT, TLS_KEY, AUTH_USERS,
       HTTP_LISTEN, HTTP_TOKEN, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS, SPOOL_PATH,
-      QUEUE_SHARDS, QUEUE_RETRY_INITIAL, QUEUE_RETRY_MAX, QUEUE_RETRY_FACTOR, QUEUE_MAX_AGE, QUEUE_DELAY_WARNING,
+      QUEUE_SHARDS, QUEUE_RETRY_INITIAL, QUEUE_RETRY_MAX, QUEUE_RETRY_FACTOR, QUEUE_MAX_AGE, QUEUE_DELAY_WARNING, QUEUE_MAX_READY,
       DELIVERY_MAX_CONNECTIONS_PER_DESTINATION, DELIVERY_MAX_MESSAGES_PER_CONNECTION,
       DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION, DELIVERY_SMTP_PORT,
       DELIVERY_ROUTES, DELIVERY_TLS_REQUIRED_DOMAINS,
       DNS_SERVERS, DNS_TIMEOUT, DNS_MIN_TTL, DNS_MAX_TTL, DNS_NEGATIVE_TTL, LOG_EVENTS, SHUTDOWN_GRACE,
-      DKIM_DOMAINS, DKIM_DEFAULT, BOUNCE_RULES, SUPPRESSION_ENABLED, SUPPRESSION_TTL, SUPPRESSION_SCOPE);
+      DKIM_DOMAINS, DKIM_DEFAULT, BOUNCE_RULES, SHAPING_PATH, SUPPRESSION_ENABLED, SUPPRESSION_TTL, SUPPRESSION_SCOPE);
 
   private static final Map<String, Key<?>> BY_PATH = index(Key::path);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

@@ -29,6 +29,14 @@ public final class ClientTimeouts {
         return copy;
     }
 
+    /** A copy with {@code step} waiting {@code timeout}. */
+    public ClientTimeouts with(ClientStep step, Duration timeout) {
+        ClientTimeouts copy = new ClientTimeouts();
+        copy.timeouts.putAll(timeouts);
+        copy.timeouts.put(step, timeout);
+        return copy;
+    }
+
     public Duration shortest() {
         return timeouts.values().stream().min(Duration::compareTo).orElseThrow();
     }

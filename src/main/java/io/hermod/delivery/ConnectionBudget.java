@@ -26,10 +26,15 @@ public final class ConnectionBudget {
     }
 
     public boolean tryAcquire(String destination) {
+        return tryAcquire(destination, maxPerDestination);
+    }
+
+    /** One more connection under {@code key}, unless {@code limit} are open already. */
+    public boolean tryAcquire(String destination, int limit) {
         AtomicInteger count = open.computeIfAbsent(destination, d -> new AtomicInteger());
         while (true) {
             int current = count.get();
-            if (current >= maxPerDestination) {
+            if (current >= limit) {
                 return false;
             }
             if (count.compareAndSet(current, current + 1)) {
@@ -74,6 +79,12 @@ public final class ConnectionBudget {
         synchronized (b) {
             return b.untilMillis;
         }
+    }
+
+    /** Connections open under {@code key}. */
+    public int open(String key) {
+        AtomicInteger count = open.get(key);
+        return count == null ? 0 : count.get();
     }
 
     /** Connections open to every destination together. */

@@ -35,37 +35,80 @@ public final class DestinationPool {
     private static final System.Logger LOG = System.getLogger(DestinationPool.class.getName());
 
     private final String key;
-    private final TlsPolicy tlsPolicy;
+    private final Destination destination;
     /** Host ({@code address:port}) to the {@link System#nanoTime} until which it is reached in plain text. */
     private final Map<String, Long> plainTextUntil = new HashMap<>();
     private OutboundConnection refused;
     private long refusedUntilNanos;
     private volatile java.util.List<Destination.Candidate> candidates;
     private final Vertx vertx;
-    private final NetClient client;
-    private final String heloName;
-    private final ClientTimeouts timeouts;
+    private final Egress egress;
     private final ConnectionBudget budget;
-    private final int maxMessagesPerConnection;
+    private final ConnectionGate gate;
     private final DeliveryObserver observer;
     private final ArrayDeque<OutboundConnection> idle = new ArrayDeque<>();
+    private ClientTimeouts timeouts;
+    private int maxMessagesPerConnection;
+    private TlsPolicy tlsPolicy;
     private int opening;
     private int busy;
     private Runnable capacityFreed = () -> { };
 
-    public DestinationPool(Destination destination, Vertx vertx, NetClient client, String heloName,
-                           ClientTimeouts timeouts, ConnectionBudget budget, int maxMessagesPerConnection,
+    /**
+     * @param key    the site × source this pool serves (connections, backoff)
+     * @param budget keeps the backoff, which outlives the pool
+     * @param gate   the connection limit and rate
+     */
+    public DestinationPool(String key, Destination destination, Vertx vertx, Egress egress, ClientTimeouts timeouts,
+                           ConnectionBudget budget, ConnectionGate gate, int maxMessagesPerConnection,
                            DeliveryObserver observer) {
         this.observer = observer;
-        this.key = destination.key();
+        this.key = key;
+        this.destination = destination;
         this.tlsPolicy = destination.tlsPolicy();
         this.candidates = destination.candidates();
         this.vertx = vertx;
-        this.client = client;
-        this.heloName = heloName;
+        this.egress = egress;
         this.timeouts = timeouts;
         this.budget = budget;
+        this.gate = gate;
         this.maxMessagesPerConnection = maxMessagesPerConnection;
+    }
+
+    /** A pool whose connection limit is {@code delivery.max_connections_per_destination}, kept in {@code budget}. */
+    public DestinationPool(Destination destination, Vertx vertx, NetClient client, String heloName,
+                           ClientTimeouts timeouts, ConnectionBudget budget, int maxMessagesPerConnection,
+                           DeliveryObserver observer) {
+        this(destination.key(), destination, vertx, new Egress("default", client, client, heloName), timeouts, budget,
+                new ConnectionGate() {
+                    @Override
+                    public boolean tryOpen() {
+                        return budget.tryAcquire(destination.key());
+                    }
+
+                    @Override
+                    public void closed() {
+                        budget.release(destination.key());
+                    }
+                }, maxMessagesPerConnection, observer);
+    }
+
+    /**
+     * New limits for the connections opened from now on (and for reuse): after a shaping change.
+     * {@code tls} is {@link TlsPolicy.Mode#NONE} to never ask for STARTTLS, {@code REQUIRED} to
+     * send nothing in plain text, else the destination's own policy; a destination in
+     * {@code delivery.tls.required_domains} always requires it.
+     */
+    public void configure(int maxMessagesPerConnection, ClientTimeouts timeouts, TlsPolicy.Mode tls, String siteName) {
+        this.maxMessagesPerConnection = maxMessagesPerConnection;
+        this.timeouts = timeouts;
+        if (destination.tlsRequired() || tls == TlsPolicy.Mode.OPPORTUNISTIC) {
+            this.tlsPolicy = destination.tlsPolicy();
+        } else if (tls == TlsPolicy.Mode.REQUIRED) {
+            this.tlsPolicy = TlsPolicy.required(siteName);
+        } else {
+            this.tlsPolicy = TlsPolicy.NONE;
+        }
     }
 
     /** Run (on this pool's event loop) when one of its connections has closed and freed budget. */
@@ -99,7 +142,7 @@ public final class DestinationPool {
      * the destination is backed off, enough connections are already opening, or the budget is spent.
      */
     public boolean tryReserve(int waiting, long nowMillis) {
-        if (nowMillis < budget.backoffUntil(key) || opening >= waiting || !budget.tryAcquire(key)) {
+        if (nowMillis < budget.backoffUntil(key) || opening >= waiting || !gate.tryOpen()) {
             return false;
         }
         opening++;
@@ -127,11 +170,11 @@ public final class DestinationPool {
                 busy++;
                 budget.siteAnswered(key);
                 ar.result().whenClosed().onComplete(v -> {
-                    budget.release(key);
+                    gate.closed();
                     capacityFreed.run();
                 });
             } else {
-                budget.release(key);
+                gate.closed();
             }
         });
     }
@@ -171,14 +214,16 @@ public final class DestinationPool {
             until = null;
         }
         TlsPolicy policy = until != null ? TlsPolicy.NONE : tlsPolicy;
-        return OutboundConnection.open(vertx, client, host, heloName, timeouts, observer, policy).recover(e -> {
+        NetClient client = policy.required() ? egress.verifying() : egress.opportunistic();
+        return OutboundConnection.open(vertx, client, host, egress.heloName(), timeouts, observer, policy).recover(e -> {
             if (!(e instanceof StartTlsException)) {
                 return Future.failedFuture(e);
             }
             plainTextUntil.put(hostKey, System.nanoTime() + PLAIN_TEXT_MEMORY.toNanos());
             LOG.log(System.Logger.Level.WARNING, "delivery: " + e.getMessage() + "; " + host
                     + " is reached in plain text for the next " + PLAIN_TEXT_MEMORY.toMinutes() + " minutes");
-            return OutboundConnection.open(vertx, client, host, heloName, timeouts, observer, TlsPolicy.NONE);
+            return OutboundConnection.open(vertx, egress.opportunistic(), host, egress.heloName(), timeouts, observer,
+                    TlsPolicy.NONE);
         });
     }
 
@@ -223,6 +268,7 @@ public final class DestinationPool {
         }
     }
 
+    /** Connections open or opening, busy and idle. */
     public int openConnections() {
         return idle.size() + busy + opening;
     }

@@ -8,10 +8,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import javax.net.ssl.SSLSession;
@@ -92,7 +94,7 @@ public final class OutboundConnection {
                                                   String heloName, ClientTimeouts timeouts, DeliveryObserver observer,
                                                   TlsPolicy tls) {
         String peer = target.toString();
-        return client.connect(StartTls.socketAddress(target, tls))
+        return connect(vertx, client, StartTls.socketAddress(target, tls), timeouts.of(ClientStep.CONNECT))
                 .recover(e -> Future.failedFuture(DeliveryException.failed(Failure.CONNECT, ClientStep.CONNECT,
                         "connect to " + peer + " failed: " + e.getMessage(), true, e)))
                 .compose(socket -> {
@@ -104,6 +106,28 @@ public final class OutboundConnection {
                             .map(v -> c)
                             .onFailure(e -> c.close());
                 });
+    }
+
+    /**
+     * Connects within {@code timeout} (shaping's {@code connect_timeout}, which may be shorter than the
+     * client's own): a socket that arrives later is closed. The client's options are kept, so that
+     * a later STARTTLS upgrade has its TLS settings.
+     */
+    private static Future<NetSocket> connect(Vertx vertx, NetClient client, SocketAddress address, Duration timeout) {
+        Promise<NetSocket> result = Promise.promise();
+        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> result.tryFail(
+                new java.net.ConnectException("no connection within " + timeout.toMillis() + " ms")));
+        client.connect(address).onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            if (ar.succeeded()) {
+                if (!result.tryComplete(ar.result())) {
+                    ar.result().close();
+                }
+            } else {
+                result.tryFail(ar.cause());
+            }
+        });
+        return result.future();
     }
 
     Future<Void> hello(String heloName) {

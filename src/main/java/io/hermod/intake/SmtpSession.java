@@ -2,6 +2,7 @@ package io.hermod.intake;
 
 import io.hermod.queue.Acceptance;
 import io.hermod.queue.MessageQueue;
+import io.hermod.smtp.HeaderFilter;
 import io.hermod.smtp.AddressSyntax;
 import io.hermod.smtp.Command;
 import io.hermod.smtp.DataDecoder;
@@ -60,6 +61,7 @@ public final class SmtpSession {
     private boolean extended;
     private Transaction transaction;
     private MessageBody body;
+    private HeaderFilter poolField;
     private DataDecoder decoder;
     private int errors;
     private long lastActivityNanos;
@@ -466,7 +468,9 @@ public final class SmtpSession {
         body = new MessageBody(store, id, policy.maxMessageSize() + header.length, chunkSize,
                 channel.executor(), this::updateFlow, policy.signing().start());
         body.write(header, 0, header.length);
-        decoder = new DataDecoder(body);
+        // X-Hermod-Pool names the message's egress pool; it is taken out before the message is stored or signed.
+        poolField = new HeaderFilter(body, HeaderFilter.POOL_FIELD);
+        decoder = new DataDecoder(poolField);
         state = SessionState.DATA;
         reply(Replies.START_DATA);
     }
@@ -476,6 +480,7 @@ public final class SmtpSession {
         MessageBody b = body;
         transaction = null;
         body = null;
+        poolField.finish();
         DataRefusal refusal = DataRefusal.of(b, decoder, policy.maxHops());
         if (refusal != null) {
             store.discard(b.id(), b.chunkCount());
@@ -491,7 +496,8 @@ public final class SmtpSession {
         }
         byte[] signatures = b.signatures();
         Envelope envelope = new Envelope(b.id(), t.sender, recipients, clock.millis(), b.size(), b.chunkCount(),
-                t.eightBit, t.smtpUtf8, clientName, client.getHostAddress()).withPrefix(signatures.length);
+                t.eightBit, t.smtpUtf8, clientName, client.getHostAddress()).withPrefix(signatures.length)
+                .withPool(poolField.value());
         byte[] last = b.takeLastChunk();
         state = SessionState.COMMITTING;
         updateFlow();

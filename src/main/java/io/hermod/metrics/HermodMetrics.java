@@ -42,6 +42,8 @@ public final class HermodMetrics {
     private final Timer transaction;
     private final Timer dnsLookup;
     private final Counter spoolFailures;
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> shapingCounters =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public HermodMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -91,10 +93,39 @@ public final class HermodMetrics {
         for (String result : new String[] {"signed", "unsigned", "failed"}) {
             dkimMessages.computeIfAbsent(result, this::dkimMessagesCounter);
         }
+        for (String action : new String[] {"suspend", "set", "bounce"}) {
+            shapingCounter("hermod.shaping.automation", "Reply-driven automation rules applied to a site and source",
+                    io.micrometer.core.instrument.Tags.of("provider", "none", "source", "default", "action", action));
+        }
+        for (String limit : new String[] {"message_rate", "connection_rate", "connection_limit"}) {
+            shapingCounter("hermod.shaping.throttled", "Deliveries and connections held back by a shaping limit",
+                    io.micrometer.core.instrument.Tags.of("provider", "none", "source", "default", "limit", limit));
+        }
         for (BounceCategory category : BounceCategory.values()) {
             deliveryFailures[0][category.ordinal()] = deliveryFailuresCounter(category, "bounce");
             deliveryFailures[1][category.ordinal()] = deliveryFailuresCounter(category, "deferral");
         }
+    }
+
+    /**
+     * A delivery or a connection that had to wait for a shaping limit: {@code limit} is
+     * {@code message_rate}, {@code connection_rate} or {@code connection_limit}; {@code provider}
+     * is the site's provider or {@code none} (never a domain: the label set stays bounded).
+     */
+    public void shapingThrottled(String provider, String source, String limit) {
+        shapingCounter("hermod.shaping.throttled", "Deliveries and connections held back by a shaping limit",
+                io.micrometer.core.instrument.Tags.of("provider", provider, "source", source, "limit", limit)).increment();
+    }
+
+    /** An automation rule applied to a site × source: {@code action} is suspend, set or bounce. */
+    public void shapingAutomation(String provider, String source, String action) {
+        shapingCounter("hermod.shaping.automation", "Reply-driven automation rules applied to a site and source",
+                io.micrometer.core.instrument.Tags.of("provider", provider, "source", source, "action", action)).increment();
+    }
+
+    private Counter shapingCounter(String name, String description, io.micrometer.core.instrument.Tags tags) {
+        return shapingCounters.computeIfAbsent(name + tags, k -> Counter.builder(name).description(description)
+                .tags(tags).register(registry));
     }
 
     private Counter deliveryFailuresCounter(BounceCategory category, String kind) {

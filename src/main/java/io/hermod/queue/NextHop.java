@@ -9,6 +9,7 @@ import io.hermod.dns.MxResolver;
 import io.hermod.dns.Resolution;
 import io.hermod.dns.StaticRoutes;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.shaping.ShapingStore;
 import io.hermod.smtp.EnhancedStatus;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -52,8 +53,11 @@ final class NextHop {
     private final HermodMetrics metrics;
     private final Set<String> tlsRequired;
 
+    private final ShapingStore shaping;
+
     NextHop(StaticRoutes routes, MxResolver resolver, int smtpPort, HermodMetrics metrics,
-            Collection<String> tlsRequiredDomains) {
+            Collection<String> tlsRequiredDomains, ShapingStore shaping) {
+        this.shaping = shaping;
         this.routes = routes;
         this.resolver = resolver;
         this.smtpPort = smtpPort;
@@ -65,13 +69,24 @@ final class NextHop {
         this.tlsRequired = Set.copyOf(lower);
     }
 
+    /**
+     * The destination of {@code domain}. A domain that requires TLS, or that has a shaping block
+     * of its own, gets a site key of its own, so that neither its connections nor its limits are
+     * shared with other domains.
+     */
     Future<Lookup> lookup(String domain) {
-        if (tlsRequired.isEmpty()) {
+        String lower = domain.toLowerCase(Locale.ROOT);
+        boolean ownBlock = shaping != null && shaping.current().hasDomainBlock(lower);
+        if (tlsRequired.isEmpty() && !ownBlock) {
             return find(domain);
         }
-        String lower = domain.toLowerCase(Locale.ROOT);
-        return find(domain).map(lookup -> lookup.found() && tlsRequired.contains(lower)
-                ? Lookup.found(lookup.destination().requiringTls(lower)) : lookup);
+        return find(domain).map(lookup -> {
+            if (!lookup.found()) {
+                return lookup;
+            }
+            Destination d = tlsRequired.contains(lower) ? lookup.destination().requiringTls(lower) : lookup.destination();
+            return Lookup.found(ownBlock ? Site.forDomain(d, lower) : d);
+        });
     }
 
     private Future<Lookup> find(String domain) {

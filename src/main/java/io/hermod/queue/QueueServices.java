@@ -7,7 +7,10 @@ import io.hermod.delivery.ConnectionBudget;
 import io.hermod.eventlog.EventSink;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.spool.Spool;
+import io.hermod.shaping.ShapingStore;
+import io.hermod.shaping.Throttles;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every shard shares: configuration, the spool, the few thread-safe services above the shards,
@@ -15,5 +18,10 @@ import java.util.List;
  */
 record QueueServices(HermodConfig config, Spool spool, MessageLedger ledger, ConnectionBudget budget,
                      ClientTimeouts timeouts, NextHop nextHop, BounceReporter bounces, HermodMetrics metrics,
-                     EventSink events, Classifier classifier, List<QueueShardVerticle> shards) {
+                     EventSink events, Classifier classifier, List<QueueShardVerticle> shards, Shared shared) {
+
+    /** Shaping state every shard shares: the file in force, throttles, provider leases, unbindable sources. */
+    record Shared(ShapingStore shaping, Throttles throttles, ConnectionBudget providerLeases,
+                  ConcurrentHashMap<String, Long> unbindable) {
+    }
 }

@@ -142,6 +142,20 @@ final class QueueShard {
         }
     }
 
+    /** Lent deliveries that shaping would not send now: scheduled again for {@code notBeforeMillis}, no attempt counted. */
+    void postponed(List<Delivery> deliveries, long notBeforeMillis) {
+        for (Delivery d : deliveries) {
+            DomainQueue q = domains.computeIfAbsent(d.domain, DomainQueue::new);
+            q.atSite.remove(d);
+            if (ledger.isOpen(d.envelope.id())) {
+                d.retryAt(d.pending(), notBeforeMillis);
+                defer(q, d);
+            } else {
+                d.takeBody();
+            }
+        }
+    }
+
     /** Carries out a plan: states and events, reports, and the delivery's next place in the schedule. */
     private void apply(DomainQueue q, Delivery delivery, Settlement.Plan plan, Destination.Candidate remote) {
         delivery.takeBody();

@@ -5,6 +5,8 @@ import io.hermod.delivery.BodySource;
 import io.hermod.delivery.ClientStep;
 import io.hermod.delivery.Destination;
 import io.hermod.delivery.DestinationPool;
+import io.hermod.delivery.Egress;
+import io.hermod.shaping.Source;
 import io.hermod.delivery.TransactionResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -34,10 +36,12 @@ final class QueueShardVerticle extends VerticleBase {
     private SiteDispatcher sites;
     private Context shardContext;
     private long wakeTimer = -1;
+    private final Map<String, Egress> egress = new HashMap<>();
     /** Published once a second for the gauges, which are read on another thread. */
     final AtomicInteger readyGauge = new AtomicInteger();
     final AtomicInteger scheduledGauge = new AtomicInteger();
     final AtomicInteger inFlightGauge = new AtomicInteger();
+    final AtomicInteger suspendedGauge = new AtomicInteger();
 
     QueueShardVerticle(QueueServices services) {
         this.services = services;
@@ -48,24 +52,16 @@ final class QueueShardVerticle extends VerticleBase {
         shardContext = context;
         QueueServices s = services;
         Clock clock = Clock.systemUTC();
-        NetClientOptions options = new NetClientOptions()
-                .setTcpNoDelay(true)
-                .setConnectTimeout((int) s.timeouts().of(ClientStep.CONNECT).toMillis())
-                .setSslHandshakeTimeout(s.timeouts().of(ClientStep.STARTTLS).toMillis())
-                .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
-        // Opportunistic TLS (RFC 7435): any certificate will do, encryption beats plain text.
-        NetClient client = vertx.createNetClient(new NetClientOptions(options)
-                .setTrustAll(true).setHostnameVerificationAlgorithm(""));
-        // delivery.tls.required_domains: the JVM's trusted authorities, the MX host name checked.
-        NetClient verifying = vertx.createNetClient(new NetClientOptions(options)
-                .setHostnameVerificationAlgorithm("HTTPS"));
         RetryPolicy retry = RetryPolicy.of(s.config().queue().retry());
         DeliveryMeters meters = new DeliveryMeters(s.metrics());
-        sites = new SiteDispatcher(clock,
-                destination -> new DestinationPool(destination, vertx, destination.tlsRequired() ? verifying : client,
-                        s.config().hostname(), s.timeouts(), s.budget(),
-                        s.config().delivery().maxMessagesPerConnection(), meters),
-                this::body, s.ledger(), s.config().delivery().maxRecipientsPerTransaction(), retry, new Returns());
+        QueueServices.Shared shared = s.shared();
+        SiteServices siteServices = new SiteServices(clock, shared.shaping(), shared.throttles(), s.timeouts(),
+                s.budget(), shared.providerLeases(),
+                (key, destination, source, gate) -> new DestinationPool(key, destination, vertx, egress(source),
+                        s.timeouts(), s.budget(), gate, s.config().delivery().maxMessagesPerConnection(), meters),
+                this::body, s.ledger(), retry, (delay, task) -> vertx.setTimer(delay, id -> task.run()),
+                new ShapingTelemetry(s.metrics(), s.events(), clock), shared.unbindable());
+        sites = new SiteDispatcher(siteServices, new Returns());
         Settlement settlement = new Settlement(retry, s.config().queue().maxAge(),
                 s.config().queue().delayWarning().orElse(null), () -> ThreadLocalRandom.current().nextDouble());
         SettlementEffects effects = new SettlementEffects(s.ledger(), s.bounces(),
@@ -74,6 +70,33 @@ final class QueueShardVerticle extends VerticleBase {
         shard = new QueueShard(new World(clock), settlement, effects, s.ledger());
         vertx.setPeriodic(1000, id -> tick());
         return Future.succeededFuture();
+    }
+
+    /**
+     * The clients of one egress source, made on first use: bound to its address, when it has one,
+     * and giving its EHLO name (else {@code hostname}).
+     */
+    private Egress egress(Source source) {
+        String key = source.name() + "|" + source.address() + "|" + source.ehlo();
+        return egress.computeIfAbsent(key, k -> {
+            QueueServices s = services;
+            NetClientOptions options = new NetClientOptions()
+                    .setTcpNoDelay(true)
+                    .setConnectTimeout((int) s.timeouts().of(ClientStep.CONNECT).toMillis())
+                    .setSslHandshakeTimeout(s.timeouts().of(ClientStep.STARTTLS).toMillis())
+                    .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+            if (source.address() != null) {
+                options.setLocalAddress(source.address());
+            }
+            // Opportunistic TLS (RFC 7435): any certificate will do, encryption beats plain text.
+            NetClient client = vertx.createNetClient(new NetClientOptions(options)
+                    .setTrustAll(true).setHostnameVerificationAlgorithm(""));
+            // Required TLS: the JVM's trusted authorities, the MX host name checked.
+            NetClient verifying = vertx.createNetClient(new NetClientOptions(options)
+                    .setHostnameVerificationAlgorithm("HTTPS"));
+            return new Egress(source.name(), client, verifying, source.ehlo() != null ? source.ehlo()
+                    : s.config().hostname());
+        });
     }
 
     private BodySource body(Delivery delivery) {
@@ -88,6 +111,7 @@ final class QueueShardVerticle extends VerticleBase {
         readyGauge.set(totals[0]);
         scheduledGauge.set(totals[1]);
         inFlightGauge.set(totals[2]);
+        suspendedGauge.set(sites.suspendedLanes());
     }
 
     @Override
@@ -120,6 +144,28 @@ final class QueueShardVerticle extends VerticleBase {
             } catch (RuntimeException e) {
                 caller.runOnContext(w -> promise.fail(e));
             }
+        });
+        return promise.future();
+    }
+
+    /** The sites this shard owns, as the API shows them. */
+    Future<List<SiteView>> siteViews() {
+        Promise<List<SiteView>> promise = Promise.promise();
+        Context caller = vertx.getOrCreateContext();
+        onLoop(() -> {
+            List<SiteView> views = sites.views();
+            caller.runOnContext(v -> promise.complete(views));
+        });
+        return promise.future();
+    }
+
+    /** Runs {@code action} on the loop that owns site {@code key}'s dispatcher. */
+    <T> Future<T> onSites(java.util.function.Function<SiteDispatcher, T> action) {
+        Promise<T> promise = Promise.promise();
+        Context caller = vertx.getOrCreateContext();
+        onLoop(() -> {
+            T result = action.apply(sites);
+            caller.runOnContext(v -> promise.complete(result));
         });
         return promise.future();
     }
@@ -200,13 +246,23 @@ final class QueueShardVerticle extends VerticleBase {
         }
 
         @Override
+        public void postponed(List<Delivery> deliveries, long notBeforeMillis) {
+            byOwner(deliveries).forEach((owner, owned) -> owner.onLoop(() -> owner.shard.postponed(owned,
+                    notBeforeMillis)));
+        }
+
+        @Override
         public void withdrawn(List<Delivery> deliveries) {
-            // One task per owning shard, not one per delivery: a suspend can hand back thousands.
+            byOwner(deliveries).forEach((owner, owned) -> owner.onLoop(() -> owner.shard.withdrawn(owned)));
+        }
+
+        /** One task per owning shard, not one per delivery: a suspend can hand back thousands. */
+        private Map<QueueShardVerticle, List<Delivery>> byOwner(List<Delivery> deliveries) {
             Map<QueueShardVerticle, List<Delivery>> byOwner = new HashMap<>();
             for (Delivery d : deliveries) {
                 byOwner.computeIfAbsent(domainOwner(services.shards(), d.domain), o -> new ArrayList<>()).add(d);
             }
-            byOwner.forEach((owner, owned) -> owner.onLoop(() -> owner.shard.withdrawn(owned)));
+            return byOwner;
         }
     }
 }

@@ -9,6 +9,8 @@ import io.hermod.dns.MxResolver;
 import io.hermod.dns.StaticRoutes;
 import io.hermod.eventlog.EventSink;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.shaping.LocalThrottles;
+import io.hermod.shaping.ShapingStore;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.Recipient;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToIntFunction;
 
@@ -30,13 +33,16 @@ import java.util.function.ToIntFunction;
  * the shard that owns {@code hash(domain) mod queue.shards}. Shards own their domains outright;
  * nothing here holds queue state. Operator requests are routed the same way.
  */
-public final class ShardedQueue implements MessageQueue, QueueAdmin {
+public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
 
     /** Filled as the shard verticles deploy, before any message is queued. */
     private final List<QueueShardVerticle> shards;
     private final MessageLedger ledger;
     private final Acceptance acceptance;
     private final HotBodies hotBodies = new HotBodies(HotBodies.DEFAULT_LIMIT);
+
+    private NextHop nextHop;
+    private ShapingStore shaping;
 
     private ShardedQueue(List<QueueShardVerticle> shards, MessageLedger ledger, Spool spool) {
         this.shards = shards;
@@ -52,16 +58,20 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
      */
     public static Future<ShardedQueue> deploy(Vertx vertx, HermodConfig config, Spool spool, ClientTimeouts timeouts,
                                               MxResolver resolver, HermodMetrics metrics, EventSink events,
-                                              Signing signing, Classifier classifier) {
+                                              Signing signing, Classifier classifier, ShapingStore shaping) {
         MessageLedger ledger = MessageLedger.of(spool);
         ConnectionBudget budget = new ConnectionBudget(config.delivery().maxConnectionsPerDestination());
         NextHop nextHop = new NextHop(new StaticRoutes(config.delivery().routes()), resolver,
-                config.delivery().smtpPort(), metrics, config.delivery().tlsRequiredDomains());
+                config.delivery().smtpPort(), metrics, config.delivery().tlsRequiredDomains(), shaping);
         List<QueueShardVerticle> created = new CopyOnWriteArrayList<>();
         ShardedQueue queue = new ShardedQueue(created, ledger, spool);
+        queue.nextHop = nextHop;
+        queue.shaping = shaping;
         Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC(), queue.acceptance, signing);
         QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces,
-                metrics, events, classifier, created);
+                metrics, events, classifier, created, new QueueServices.Shared(shaping,
+                        new LocalThrottles(LocalThrottles.systemClock()), new ConnectionBudget(Integer.MAX_VALUE),
+                        new ConcurrentHashMap<>()));
         return vertx.deployVerticle(() -> {
             QueueShardVerticle shard = new QueueShardVerticle(services);
             created.add(shard);
@@ -81,6 +91,8 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
         metrics.gauge("hermod.queue.deliveries", "state", "in_flight", "Deliveries being attempted",
                 () -> sum(s -> s.inFlightGauge.get()));
         metrics.gauge("hermod.outbound.connections", "Open outbound SMTP connections", budget::total);
+        metrics.gauge("hermod.shaping.suspended", "Site × source pairs suspended by automation or an operator",
+                () -> sum(s -> s.suspendedGauge.get()));
         metrics.counter("hermod.dns.queries", "DNS queries sent", resolver::queries);
     }
 
@@ -112,6 +124,78 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin {
             }
             shardOf(domain).submit(delivery);
         });
+    }
+
+    // ---- sites (SiteAdmin) ----
+
+    @Override
+    public Future<List<SiteView>> sites() {
+        List<Future<List<SiteView>>> parts = new ArrayList<>();
+        for (QueueShardVerticle s : shards) {
+            parts.add(s.siteViews());
+        }
+        return Future.all(parts).map(all -> {
+            List<SiteView> views = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                views.addAll(all.<List<SiteView>>resultAt(i));
+            }
+            views.sort(java.util.Comparator.comparing(SiteView::name).thenComparing(SiteView::key));
+            return views;
+        });
+    }
+
+    /** The key of the site named {@code site} (a key, or a name that only one site has), or null. */
+    private Future<String> keyOf(String site) {
+        return sites().map(views -> {
+            String byName = null;
+            int named = 0;
+            for (SiteView v : views) {
+                if (v.key().equals(site)) {
+                    return site;
+                }
+                if (v.name().equalsIgnoreCase(site)) {
+                    byName = v.key();
+                    named++;
+                }
+            }
+            return named == 1 ? byName : null;
+        });
+    }
+
+    private QueueShardVerticle siteOwner(String key) {
+        return shards.get(SiteDispatcher.ownerOf(key, shards.size()));
+    }
+
+    @Override
+    public Future<String> suspendSite(String site, String source, long untilMillis, String why) {
+        return keyOf(site).compose(key -> key == null ? Future.succeededFuture(null)
+                : siteOwner(key).onSites(d -> d.suspendSite(key, source, untilMillis, why) ? key : null));
+    }
+
+    @Override
+    public Future<String> resumeSite(String site, String source) {
+        return keyOf(site).compose(key -> key == null ? Future.succeededFuture(null)
+                : siteOwner(key).onSites(d -> d.resumeSite(key, source) ? key : null));
+    }
+
+    @Override
+    public Future<Effective> shapingFor(String domain, String source) {
+        return nextHop.lookup(domain).compose(lookup -> {
+            if (!lookup.found()) {
+                return Future.failedFuture(new IllegalArgumentException("domain: no next hop for " + domain + ": "
+                        + lookup.failure().text()));
+            }
+            Site site = new Site(lookup.destination());
+            io.hermod.shaping.Shaping current = shaping.current();
+            String provider = current.provider(site.ownDomain != null ? site.ownDomain : domain, site.mxHosts);
+            return Future.succeededFuture(new Effective(domain, source, site.key, provider, site.mxHosts,
+                    current.resolve(site.ownDomain, provider, source)));
+        });
+    }
+
+    /** The shaping in force. */
+    public ShapingStore shaping() {
+        return shaping;
     }
 
     private QueueShardVerticle shardOf(String domain) {

@@ -1,86 +1,81 @@
 package io.hermod.queue;
 
-import io.hermod.delivery.DestinationPool;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import io.hermod.delivery.Destination;
+import io.hermod.shaping.Shaping;
+import io.hermod.shaping.SiteShaping;
+import io.hermod.shaping.SourceRotation;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * One destination (an MX host set or a route) for the whole process: its connection pool and the
- * deliveries, from any shard's domains, waiting for one of its connections. Owned by one shard's
- * event loop (see {@link SiteDispatcher#ownerOf}) and touched only there.
+ * A destination (an MX host set, a route) for the whole process, with one {@link Lane} per egress
+ * source that has sent to it. A domain with a shaping block of its own has a site of its own
+ * ({@link #forDomain}), so that its limits are its alone; other domains sharing MX hosts share
+ * the site and its limits (KumoMTA's MX rollup). Owned by one shard's event loop.
  */
 final class Site {
 
-    final DestinationPool pool;
-    private final Map<String, ArrayDeque<Delivery>> byDomain = new HashMap<>();
-    /** Domains with waiting deliveries, taken in turn so that one busy domain does not starve the others. */
-    private final ArrayDeque<String> turn = new ArrayDeque<>();
-    private int ready;
-    int inFlight;
-    /** The end of the backoff period last logged, so that a backed-off site logs once per period. */
-    long loggedBackoffUntil;
+    private static final String OWN = "domain:";
 
-    Site(DestinationPool pool) {
-        this.pool = pool;
-    }
+    final String key;
+    Destination destination;
+    /** The domain whose block shapes this site, when it has a site of its own; else null. */
+    final String ownDomain;
+    /** The MX host names (lower case, no trailing dot); empty for a route or an address literal. */
+    final List<String> mxHosts;
+    /** The matching provider block's name at the last shaping change, or null. */
+    String provider;
+    int shapingGeneration = -1;
+    final Map<String, Lane> lanes = new LinkedHashMap<>();
+    private final Map<String, SourceRotation> rotations = new HashMap<>();
+    private final Map<String, SiteShaping> providerShaping = new HashMap<>();
 
-    void add(Delivery d) {
-        ArrayDeque<Delivery> q = byDomain.get(d.domain);
-        if (q == null) {
-            q = new ArrayDeque<>();
-            byDomain.put(d.domain, q);
-            turn.add(d.domain);
+    Site(Destination destination) {
+        this.key = destination.key();
+        this.destination = destination;
+        this.ownDomain = key.startsWith(OWN) ? key.substring(OWN.length(), key.indexOf('|')) : null;
+        TreeSet<String> names = new TreeSet<>();
+        if (key.contains("mx:")) {
+            for (Destination.Candidate c : destination.candidates()) {
+                String n = c.name().toLowerCase(Locale.ROOT);
+                names.add(n.endsWith(".") ? n.substring(0, n.length() - 1) : n);
+            }
         }
-        q.add(d);
-        ready++;
+        this.mxHosts = List.copyOf(names);
     }
 
-    int ready() {
-        return ready;
+    /** The destination of {@code domain}, under a site key of its own (its shaping block is its alone). */
+    static Destination forDomain(Destination destination, String domain) {
+        return new Destination(OWN + domain.toLowerCase(Locale.ROOT) + "|" + destination.key(),
+                destination.candidates(), destination.tlsRequiredFor());
     }
 
-    /** The next waiting delivery, domains in turn; null when none waits. */
-    Delivery next() {
-        String domain = turn.poll();
-        if (domain == null) {
-            return null;
+    /** A name for the site in logs and the API: its own domain, or its first MX host, or its key. */
+    String name() {
+        if (ownDomain != null) {
+            return ownDomain;
         }
-        ArrayDeque<Delivery> q = byDomain.get(domain);
-        Delivery d = q.poll();
-        ready--;
-        if (q.isEmpty()) {
-            byDomain.remove(domain);
-        } else {
-            turn.add(domain);
-        }
-        return d;
+        return mxHosts.isEmpty() ? key : mxHosts.get(0);
     }
 
-    /** Takes back the waiting deliveries of one domain (suspended by an operator). */
-    List<Delivery> withdraw(String domain) {
-        ArrayDeque<Delivery> q = byDomain.remove(domain);
-        if (q == null) {
-            return List.of();
-        }
-        turn.remove(domain);
-        ready -= q.size();
-        return new ArrayList<>(q);
+    /** Takes the shaping in force from {@code shaping} (after a change): provider, rotations. */
+    void reshaped(Shaping shaping, int generation, String firstDomain) {
+        shapingGeneration = generation;
+        provider = shaping.provider(ownDomain != null ? ownDomain : firstDomain, mxHosts);
+        rotations.clear();
+        providerShaping.clear();
     }
 
-    /** Takes back every waiting delivery (the site failed as a whole). */
-    List<Delivery> withdrawAll() {
-        List<Delivery> all = new ArrayList<>(ready);
-        byDomain.values().forEach(all::addAll);
-        byDomain.clear();
-        turn.clear();
-        ready = 0;
-        return all;
+    /** The provider-wide values for {@code source}: the provider's limits are shared by all its sites. */
+    SiteShaping providerShaping(Shaping shaping, String source) {
+        return providerShaping.computeIfAbsent(source, s -> shaping.resolve(null, provider, s));
     }
 
-    boolean isIdle(long nowMillis) {
-        return ready == 0 && inFlight == 0 && pool.openConnections() == 0 && pool.backoffUntilMillis() <= nowMillis;
+    SourceRotation rotation(Shaping shaping, String pool) {
+        return rotations.computeIfAbsent(pool, p -> new SourceRotation(shaping.pool(p)));
     }
 }

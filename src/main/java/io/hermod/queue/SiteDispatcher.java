@@ -1,40 +1,52 @@
 package io.hermod.queue;
 
-import io.hermod.delivery.BodySource;
 import io.hermod.delivery.ClientStep;
+import io.hermod.delivery.ClientTimeouts;
+import io.hermod.delivery.ConnectionGate;
 import io.hermod.delivery.DeliveryException;
 import io.hermod.delivery.Destination;
-import io.hermod.delivery.DestinationPool;
 import io.hermod.delivery.Failure;
 import io.hermod.delivery.OutboundConnection;
 import io.hermod.delivery.Outcome;
 import io.hermod.delivery.RecipientOutcome;
+import io.hermod.delivery.TlsPolicy;
 import io.hermod.delivery.TransactionResult;
+import io.hermod.shaping.AutomationRule;
+import io.hermod.shaping.Rate;
+import io.hermod.shaping.Shaping;
+import io.hermod.shaping.SiteShaping;
+import io.hermod.shaping.Source;
+import io.hermod.smtp.EnhancedStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.time.Clock;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The sites one shard's event loop owns, and the pump that feeds their connections. A site (a
  * destination's key) is owned by the shard {@code hash(key) mod queue.shards}, whichever shards
- * its domains belong to, so a destination has one pool for the whole process: a connection left
- * idle after one domain's message takes the next delivery for that site from any shard. Domain
- * shards lend due deliveries here ({@link #offer}); each comes back to its shard through
- * {@link Returns} with the attempt's result, or unattempted when an operator withdraws it.
+ * its domains belong to, so a destination has one pool per egress source for the whole process.
+ * Domain shards lend due deliveries here ({@link #offer}); each comes back to its shard through
+ * {@link Returns} with the attempt's result, unattempted when an operator withdraws it, or
+ * postponed when shaping will not let it go now.
  *
- * <p>A site that fails as a whole (no host reachable, a 421) is backed off: every delivery
+ * <p>Shaping: each delivery is given a source of its message's pool by weighted round robin among
+ * the sources not suspended at the site; a delivery starts only with a message-rate token of the
+ * site × source (and of its provider) and on a connection that the connection limit and rate
+ * allowed. Replies from servers are matched against the automation rules, which suspend a
+ * site × source, change its values for a while, or bounce its mail.
+ *
+ * <p>A site × source that fails as a whole (no host reachable, a 421) is backed off: every delivery
  * waiting for it is returned as attempted with that failure and may not come back before the
  * backoff ends; the failure is logged once per backoff period.
  */
 final class SiteDispatcher {
 
-    static final Duration CONNECTION_IDLE = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(SiteDispatcher.class.getName());
+    /** How long a source whose address cannot be bound is left alone before it is tried again. */
+    static final long UNBINDABLE_MILLIS = 60_000;
 
     /** Where a lent delivery goes back to: its domain's shard, on that shard's event loop. */
     interface Returns {
@@ -42,27 +54,19 @@ final class SiteDispatcher {
         void attempted(Delivery delivery, TransactionResult result, long notBeforeMillis);
 
         void withdrawn(List<Delivery> deliveries);
+
+        /** Not attempted, and not to be offered again before {@code notBeforeMillis} (no attempt counted). */
+        void postponed(List<Delivery> deliveries, long notBeforeMillis);
     }
 
-    private final Clock clock;
-    private final Function<Destination, DestinationPool> pools;
-    private final Function<Delivery, BodySource> bodies;
-    private final MessageLedger ledger;
-    private final int maxRecipients;
-    private final RetryPolicy retry;
+    private final SiteServices s;
     private final Returns back;
     private final Map<String, Site> sites = new HashMap<>();
     private int inFlight;
     private Promise<Void> drained;
 
-    SiteDispatcher(Clock clock, Function<Destination, DestinationPool> pools, Function<Delivery, BodySource> bodies,
-                   MessageLedger ledger, int maxRecipients, RetryPolicy retry, Returns back) {
-        this.clock = clock;
-        this.pools = pools;
-        this.bodies = bodies;
-        this.ledger = ledger;
-        this.maxRecipients = maxRecipients;
-        this.retry = retry;
+    SiteDispatcher(SiteServices services, Returns back) {
+        this.s = services;
         this.back = back;
     }
 
@@ -75,22 +79,202 @@ final class SiteDispatcher {
     void offer(Destination destination, Delivery delivery) {
         Site site = sites.get(destination.key());
         if (site == null) {
-            site = new Site(pools.apply(destination));
-            Site created = site;
-            site.pool.onCapacityFreed(() -> pump(created));
+            site = new Site(destination);
             sites.put(destination.key(), site);
-        } else {
-            site.pool.update(destination);
+        } else if (site.destination != destination) {
+            site.destination = destination;
+            for (Lane lane : site.lanes.values()) {
+                lane.pool.update(destination);
+            }
         }
-        site.add(delivery);
-        pump(site);
+        Shaping shaping = s.shaping().current();
+        if (site.shapingGeneration != s.shaping().generation()) {
+            site.reshaped(shaping, s.shaping().generation(), delivery.domain);
+        }
+        place(site, shaping, List.of(delivery));
+    }
+
+    /** Gives each delivery a source of its pool and a place in that lane, or sends it back for later. */
+    private void place(Site site, Shaping shaping, List<Delivery> deliveries) {
+        long now = s.clock().millis();
+        List<Lane> touched = new ArrayList<>(1);
+        for (Delivery d : deliveries) {
+            String pool = shaping.poolFor(d.envelope.pool(), senderDomain(d.envelope.sender()));
+            String source = site.rotation(shaping, pool).next(name -> usable(site, name, now));
+            if (source == null) {
+                back.postponed(List.of(d), resumeTime(site, shaping.pool(pool).keySet(), now));
+                continue;
+            }
+            Lane lane = lane(site, shaping, source);
+            if (lane.bouncing(now)) {
+                back.attempted(d, TransactionResult.all(d.pending(), lane.bounceWith, false, null), 0);
+                continue;
+            }
+            if (lane.ready() >= lane.shaping.maxReady()) {
+                // Beyond max_ready, mail waits in the schedule rather than in memory at the site.
+                back.postponed(List.of(d), now + readyDelay(lane));
+                continue;
+            }
+            lane.add(d);
+            if (!touched.contains(lane)) {
+                touched.add(lane);
+            }
+        }
+        touched.forEach(this::pump);
+    }
+
+    private static String senderDomain(String sender) {
+        int at = sender.lastIndexOf('@');
+        return at < 0 ? null : sender.substring(at + 1);
+    }
+
+    /** Whether {@code source} may take mail for the site now: bound, and its lane not suspended. */
+    private boolean usable(Site site, String source, long now) {
+        Long until = s.unbindable().get(source);
+        if (until != null && until > now) {
+            return false;
+        }
+        Lane lane = site.lanes.get(source);
+        return lane == null || !lane.suspended(now);
+    }
+
+    /** When the first of {@code sources} may be used at the site again. */
+    private long resumeTime(Site site, Iterable<String> sources, long now) {
+        long earliest = Long.MAX_VALUE;
+        for (String source : sources) {
+            Lane lane = site.lanes.get(source);
+            long until = Math.max(lane == null ? 0 : lane.suspendedUntil, s.unbindable().getOrDefault(source, 0L));
+            earliest = Math.min(earliest, until);
+        }
+        return earliest == Long.MAX_VALUE || earliest <= now ? now + 1000 : earliest;
+    }
+
+    /** How long mail over {@code max_ready} waits: about the time the lane needs for what it holds. */
+    private static long readyDelay(Lane lane) {
+        Rate rate = lane.shaping.maxMessageRate();
+        long drain = rate == null ? 0 : (long) (lane.ready() / rate.perSecond() * 1000);
+        return Math.max(5_000, Math.min(drain, 300_000));
+    }
+
+    private Lane lane(Site site, Shaping shaping, String source) {
+        Lane lane = site.lanes.get(source);
+        if (lane == null) {
+            lane = new Lane(site, source);
+            Lane created = lane;
+            lane.shaping = resolve(shaping, site, lane, s.clock().millis());
+            lane.shapingGeneration = site.shapingGeneration;
+            Source src = shaping.source(source) != null ? shaping.source(source) : Source.unbound();
+            lane.pool = s.pools().create(lane.key, site.destination, src, gate(lane));
+            configure(lane);
+            lane.pool.onCapacityFreed(() -> pump(created));
+            site.lanes.put(source, lane);
+        } else if (lane.shapingGeneration != site.shapingGeneration) {
+            reshape(lane, shaping);
+        }
+        return lane;
+    }
+
+    private SiteShaping resolve(Shaping shaping, Site site, Lane lane, long now) {
+        SiteShaping resolved = shaping.resolve(site.ownDomain, site.provider, lane.source);
+        if (lane.override != null && lane.overrideUntil > now) {
+            resolved = resolved.with(((AutomationRule.Set) lane.override.action()).values(),
+                    "automation " + lane.override.name());
+        }
+        return resolved;
+    }
+
+    private void reshape(Lane lane, Shaping shaping) {
+        lane.shaping = resolve(shaping, lane.site, lane, s.clock().millis());
+        lane.shapingGeneration = lane.site.shapingGeneration;
+        configure(lane);
+    }
+
+    private void configure(Lane lane) {
+        SiteShaping v = lane.shaping;
+        // The shaping values, unless the process runs with shorter ones (tests cap every step).
+        ClientTimeouts base = s.timeouts();
+        ClientTimeouts timeouts = base.with(ClientStep.CONNECT, min(base.of(ClientStep.CONNECT), v.connectTimeout()))
+                .with(ClientStep.END_OF_DATA, min(base.of(ClientStep.END_OF_DATA), v.dataTimeout()));
+        TlsPolicy.Mode tls = switch (v.enableTls()) {
+            case OPPORTUNISTIC -> TlsPolicy.Mode.OPPORTUNISTIC;
+            case REQUIRED -> TlsPolicy.Mode.REQUIRED;
+            case DISABLED -> TlsPolicy.Mode.NONE;
+        };
+        lane.pool.configure(v.maxDeliveriesPerConnection(), timeouts, tls, lane.site.name());
+    }
+
+    private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** The connection limit and rate of a site × source, and of its provider × source. */
+    private ConnectionGate gate(Lane lane) {
+        return new ConnectionGate() {
+            private final List<String> held = new ArrayList<>(2);
+
+            @Override
+            public boolean tryOpen() {
+                Site site = lane.site;
+                String provider = site.provider;
+                Rate rate = lane.shaping.maxConnectionRate();
+                if (rate != null) {
+                    long wait = s.throttles().acquire(lane.key + "#connect", rate);
+                    if (wait > 0) {
+                        throttled(lane, "connection_rate", wait);
+                        return false;
+                    }
+                }
+                if (!s.leases().tryAcquire(lane.key, lane.shaping.connectionLimit())) {
+                    refund(lane.key + "#connect", rate);
+                    s.observer().throttled(label(provider), lane.source, "connection_limit");
+                    return false;
+                }
+                if (provider != null) {
+                    String pkey = "provider:" + provider + "|" + lane.source;
+                    if (!s.providerLeases().tryAcquire(pkey, site.providerShaping(s.shaping().current(), lane.source)
+                            .connectionLimit())) {
+                        s.leases().release(lane.key);
+                        refund(lane.key + "#connect", rate);
+                        s.observer().throttled(provider, lane.source, "connection_limit");
+                        return false;
+                    }
+                    synchronized (held) {
+                        held.add(pkey);
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public void closed() {
+                s.leases().release(lane.key);
+                synchronized (held) {
+                    if (!held.isEmpty()) {
+                        s.providerLeases().release(held.remove(held.size() - 1));
+                    }
+                }
+            }
+        };
+    }
+
+    private void refund(String key, Rate rate) {
+        if (rate != null) {
+            s.throttles().refund(key, rate);
+        }
+    }
+
+    private static String label(String provider) {
+        return provider == null ? "none" : provider;
     }
 
     /** Hands back the waiting (not in-flight) deliveries of {@code domain} at site {@code key}. */
     void withdraw(String key, String domain) {
         Site site = sites.get(key);
         if (site != null) {
-            List<Delivery> taken = site.withdraw(domain);
+            List<Delivery> taken = new ArrayList<>();
+            for (Lane lane : site.lanes.values()) {
+                taken.addAll(lane.withdraw(domain));
+            }
             if (!taken.isEmpty()) {
                 back.withdrawn(taken);
             }
@@ -98,42 +282,106 @@ final class SiteDispatcher {
     }
 
     /** Gives waiting deliveries to idle connections and opens more while work exceeds them. */
-    private void pump(Site site) {
-        while (site.ready() > 0 && drained == null) {
-            OutboundConnection connection = site.pool.takeIdle();
+    private void pump(Lane lane) {
+        while (lane.ready() > 0 && drained == null && !lane.suspended(s.clock().millis())) {
+            OutboundConnection connection = lane.pool.takeIdle();
             if (connection != null) {
-                Delivery next = nextLive(site);
-                if (next == null) {
-                    site.pool.release(connection, true);
+                if (!startNext(lane, connection)) {
                     break;
                 }
-                start(site, connection, next);
                 continue;
             }
-            if (!site.pool.tryReserve(site.ready(), clock.millis())) {
+            if (!lane.pool.tryReserve(lane.ready(), s.clock().millis())) {
                 break;
             }
-            site.pool.open().onComplete(ar -> {
+            lane.pool.open().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    Delivery next = drained != null ? null : nextLive(site);
-                    if (next != null) {
-                        start(site, ar.result(), next);
-                    } else {
-                        site.pool.release(ar.result(), true);
+                    if (drained != null || !startNext(lane, ar.result())) {
+                        if (drained != null) {
+                            lane.pool.release(ar.result(), true);
+                        }
                     }
                 } else {
-                    siteFailed(site, DeliveryException.outcomeOf(ar.cause(), ClientStep.CONNECT));
+                    connectFailed(lane, ar.cause());
                 }
-                pump(site);
+                pump(lane);
+            });
+        }
+    }
+
+    /**
+     * Starts the lane's next delivery on {@code connection} if the message rate allows; otherwise
+     * the connection goes back idle and the lane is pumped again when a token is due.
+     */
+    private boolean startNext(Lane lane, OutboundConnection connection) {
+        if (lane.ready() == 0 || lane.suspended(s.clock().millis())) {
+            lane.pool.release(connection, true);
+            return false;
+        }
+        long wait = takeMessageToken(lane);
+        if (wait > 0) {
+            lane.pool.release(connection, true);
+            throttled(lane, "message_rate", wait);
+            return false;
+        }
+        Delivery next = nextLive(lane);
+        if (next == null) {
+            refundMessageToken(lane);
+            lane.pool.release(connection, true);
+            return false;
+        }
+        start(lane, connection, next);
+        return true;
+    }
+
+    /** 0 when the site × source (and its provider × source) may send a message now, else nanoseconds to wait. */
+    private long takeMessageToken(Lane lane) {
+        Rate rate = lane.shaping.maxMessageRate();
+        if (rate != null) {
+            long wait = s.throttles().acquire(lane.key, rate);
+            if (wait > 0) {
+                return wait;
+            }
+        }
+        Site site = lane.site;
+        if (site.provider != null) {
+            Rate providerRate = site.providerShaping(s.shaping().current(), lane.source).maxMessageRate();
+            if (providerRate != null) {
+                long wait = s.throttles().acquire("provider:" + site.provider + "|" + lane.source, providerRate);
+                if (wait > 0) {
+                    refund(lane.key, rate);
+                    return wait;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void refundMessageToken(Lane lane) {
+        refund(lane.key, lane.shaping.maxMessageRate());
+        Site site = lane.site;
+        if (site.provider != null) {
+            refund("provider:" + site.provider + "|" + lane.source,
+                    site.providerShaping(s.shaping().current(), lane.source).maxMessageRate());
+        }
+    }
+
+    /** Counts a throttle wait and pumps the lane again when it is over. */
+    private void throttled(Lane lane, String limit, long waitNanos) {
+        s.observer().throttled(label(lane.site.provider), lane.source, limit);
+        if (lane.pumpTimer < 0) {
+            lane.pumpTimer = s.timers().after(Math.max(1, (waitNanos + 999_999) / 1_000_000), () -> {
+                lane.pumpTimer = -1;
+                pump(lane);
             });
         }
     }
 
     /** The next delivery whose message is still queued; those an operator deleted are handed back settled. */
-    private Delivery nextLive(Site site) {
+    private Delivery nextLive(Lane lane) {
         Delivery d;
-        while ((d = site.next()) != null) {
-            if (ledger.isOpen(d.envelope.id())) {
+        while ((d = lane.next()) != null) {
+            if (s.ledger().isOpen(d.envelope.id())) {
                 return d;
             }
             back.withdrawn(List.of(d)); // its shard drops it
@@ -141,25 +389,28 @@ final class SiteDispatcher {
         return null;
     }
 
-    private void start(Site site, OutboundConnection connection, Delivery delivery) {
-        site.inFlight++;
+    private void start(Lane lane, OutboundConnection connection, Delivery delivery) {
+        lane.started++;
+        lane.inFlight++;
         inFlight++;
         delivery.inFlight = true;
-        connection.send(delivery.envelope, delivery.pending(), bodies.apply(delivery), maxRecipients).onComplete(ar -> {
-            site.inFlight--;
+        connection.send(delivery.envelope, delivery.pending(), s.bodies().apply(delivery),
+                lane.shaping.maxRecipientsPerTransaction()).onComplete(ar -> {
+            lane.inFlight--;
             inFlight--;
             delivery.inFlight = false;
             TransactionResult result = ar.result();
-            site.pool.release(connection, result.reusable());
+            lane.pool.release(connection, result.reusable());
             if (result.siteFailure()) {
                 Outcome cause = siteCause(result);
-                long until = backOff(site, cause);
+                long until = backOff(lane, cause);
                 back.attempted(delivery, result, until);
-                returnWaiting(site, cause, until);
+                returnWaiting(lane, cause, until);
             } else {
                 back.attempted(delivery, result, 0);
             }
-            pump(site);
+            observeReplies(lane, result.outcomes());
+            pump(lane);
             if (drained != null && inFlight == 0) {
                 drained.tryComplete();
             }
@@ -175,43 +426,233 @@ final class SiteDispatcher {
         return Outcome.Failed.of(Failure.CONNECT, ClientStep.CONNECT, "destination failing");
     }
 
-    /** No connection could be had: every waiting delivery has been attempted, and failed, with {@code cause}. */
-    private void siteFailed(Site site, Outcome cause) {
-        returnWaiting(site, cause, backOff(site, cause));
+    /**
+     * No connection could be had. A source whose local address cannot be bound is left out of its
+     * pools for a while and its waiting mail goes through the others; otherwise every waiting
+     * delivery has been attempted, and failed, with the cause.
+     */
+    private void connectFailed(Lane lane, Throwable cause) {
+        if (unbindable(cause)) {
+            long now = s.clock().millis();
+            Long before = s.unbindable().put(lane.source, now + UNBINDABLE_MILLIS);
+            if (before == null || before <= now) {
+                LOG.log(System.Logger.Level.ERROR, "delivery: source " + lane.source + " cannot bind its address ("
+                        + rootMessage(cause) + "); it is left out of its pools for " + UNBINDABLE_MILLIS / 1000
+                        + " s and the other sources carry its mail");
+            }
+            replace(lane);
+            return;
+        }
+        Outcome outcome = DeliveryException.outcomeOf(cause, ClientStep.CONNECT);
+        observeReplies(lane, List.of(new RecipientOutcome(-1, outcome)));
+        returnWaiting(lane, outcome, backOff(lane, outcome));
     }
 
-    private long backOff(Site site, Outcome cause) {
-        long now = clock.millis();
+    private static boolean unbindable(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (m != null && (m.contains("Cannot assign requested address") || m.contains("bind(..) failed"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable cause) {
+        Throwable t = cause;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    /** The lane's waiting mail goes through the other sources of its pool (or back, for later). */
+    private void replace(Lane lane) {
+        List<Delivery> waiting = lane.withdrawAll();
+        if (!waiting.isEmpty()) {
+            place(lane.site, s.shaping().current(), waiting);
+        }
+    }
+
+    // ---- automation ----
+
+    /** Matches the servers' replies against the site's rules; Hermod's own failures never count. */
+    private void observeReplies(Lane lane, List<RecipientOutcome> outcomes) {
+        List<AutomationRule> rules = s.shaping().current().rules(lane.site.provider);
+        if (rules.isEmpty()) {
+            return;
+        }
+        String last = null;
+        for (RecipientOutcome o : outcomes) {
+            if (!(o.outcome() instanceof Outcome.Answered answered) || answered.reply().isPositive()) {
+                continue;
+            }
+            String text = answered.reply().toString();
+            if (text.equals(last)) {
+                continue; // one reply for a whole transaction counts once
+            }
+            last = text;
+            long now = s.clock().millis();
+            for (AutomationRule rule : lane.automation.observe(rules, text, now)) {
+                apply(lane, rule, answered, now);
+            }
+        }
+    }
+
+    private void apply(Lane lane, AutomationRule rule, Outcome.Answered reply, long now) {
+        long until = now + rule.duration().toMillis();
+        s.observer().automation(lane.site.name(), label(lane.site.provider), lane.source, rule, reply.reply().toString(),
+                until);
+        AutomationRule.Action action = rule.action();
+        if (action instanceof AutomationRule.Suspend) {
+            suspend(lane, until, "automation " + rule.name() + ": " + reply.reply());
+        } else if (action instanceof AutomationRule.Set) {
+            lane.override = rule;
+            lane.overrideUntil = until;
+            reshape(lane, s.shaping().current());
+        } else {
+            EnhancedStatus st = reply.status();
+            EnhancedStatus status = st == null ? new EnhancedStatus(5, 7, 1)
+                    : new EnhancedStatus(5, st.subject(), st.detail());
+            lane.bounceUntil = until;
+            lane.bounceWith = new Outcome.Failed(Failure.POLICY, null, status,
+                    "bounced by shaping rule " + rule.name() + " after " + reply.reply());
+            for (Delivery d : lane.withdrawAll()) {
+                back.attempted(d, TransactionResult.all(d.pending(), lane.bounceWith, false, null), 0);
+            }
+        }
+    }
+
+    /** No delivery starts on the lane until {@code untilMillis}; what waits goes elsewhere or back. */
+    private void suspend(Lane lane, long untilMillis, String why) {
+        lane.suspendedUntil = Math.max(lane.suspendedUntil, untilMillis);
+        lane.suspendedWhy = why;
+        LOG.log(System.Logger.Level.WARNING, "delivery: " + lane.site.name() + " from source " + lane.source
+                + " suspended for " + (untilMillis - s.clock().millis()) / 1000 + " s: " + why);
+        replace(lane);
+    }
+
+    // ---- operator actions, on this loop ----
+
+    /** Suspends site {@code key} from {@code source} (every source when null); false when no such site. */
+    boolean suspendSite(String key, String source, long untilMillis, String why) {
+        Site site = sites.get(key);
+        if (site == null) {
+            return false;
+        }
+        Shaping shaping = s.shaping().current();
+        List<String> sources = source != null ? List.of(source) : new ArrayList<>(shaping.sources().keySet());
+        for (String name : sources) {
+            suspend(lane(site, shaping, name), untilMillis, why);
+        }
+        return true;
+    }
+
+    /** Lifts suspensions, automation overrides and bounces of site {@code key}; false when no such site. */
+    boolean resumeSite(String key, String source) {
+        Site site = sites.get(key);
+        if (site == null) {
+            return false;
+        }
+        for (Lane lane : site.lanes.values()) {
+            if (source == null || lane.source.equals(source)) {
+                lane.suspendedUntil = 0;
+                lane.suspendedWhy = null;
+                lane.bounceUntil = 0;
+                lane.override = null;
+                lane.overrideUntil = 0;
+                reshape(lane, s.shaping().current());
+                pump(lane);
+            }
+        }
+        return true;
+    }
+
+    /** What the API shows of each site this loop owns. */
+    List<SiteView> views() {
+        long now = s.clock().millis();
+        List<SiteView> out = new ArrayList<>(sites.size());
+        for (Site site : sites.values()) {
+            List<SiteView.LaneView> lanes = new ArrayList<>();
+            for (Lane lane : site.lanes.values()) {
+                lanes.add(new SiteView.LaneView(lane.source, lane.shaping.describe(), lane.pool.openConnections(),
+                        lane.ready(), lane.inFlight, lane.messageRate, lane.suspended(now) ? lane.suspendedUntil : 0,
+                        lane.suspended(now) ? lane.suspendedWhy : null,
+                        lane.override != null && lane.overrideUntil > now ? lane.override.name() : null,
+                        lane.bouncing(now) ? lane.bounceUntil : 0, lane.pool.backoffUntilMillis() > now
+                        ? lane.pool.backoffUntilMillis() : 0));
+            }
+            out.add(new SiteView(site.key, site.name(), site.provider, site.mxHosts, site.ownDomain, lanes));
+        }
+        return out;
+    }
+
+    /** Site × source pairs suspended now, for the gauge. */
+    int suspendedLanes() {
+        long now = s.clock().millis();
+        int n = 0;
+        for (Site site : sites.values()) {
+            for (Lane lane : site.lanes.values()) {
+                if (lane.suspended(now)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private long backOff(Lane lane, Outcome cause) {
+        long now = s.clock().millis();
         // Several connections may fail from one outage: the shared backoff escalates only once.
-        site.pool.siteFailed(now, retry.initial(), retry.max());
-        long until = site.pool.backoffUntilMillis();
-        if (until > site.loggedBackoffUntil) {
-            site.loggedBackoffUntil = until;
-            LOG.log(System.Logger.Level.WARNING, "delivery: destination " + site.pool.key() + " backed off for "
+        lane.pool.siteFailed(now, s.retry().initial(), s.retry().max());
+        long until = lane.pool.backoffUntilMillis();
+        if (until > lane.loggedBackoffUntil) {
+            lane.loggedBackoffUntil = until;
+            LOG.log(System.Logger.Level.WARNING, "delivery: destination " + lane.key + " backed off for "
                     + (until - now) + " ms: " + cause.text());
         }
         return until;
     }
 
-    private void returnWaiting(Site site, Outcome cause, long until) {
-        for (Delivery d : site.withdrawAll()) {
+    private void returnWaiting(Lane lane, Outcome cause, long until) {
+        for (Delivery d : lane.withdrawAll()) {
             back.attempted(d, TransactionResult.all(d.pending(), cause, true, null), until);
         }
     }
 
     /**
-     * Housekeeping, once a second: idle connections are closed, sites with waiting work are pumped
-     * again (a backoff may have ended), and sites with nothing left are forgotten.
+     * Housekeeping, once a second: a changed shaping file is taken up, expired automation
+     * overrides are dropped, idle connections are closed, lanes with waiting work are pumped again
+     * (a backoff may have ended), and sites with nothing left are forgotten.
      */
     void tick() {
-        long now = clock.millis();
+        long now = s.clock().millis();
+        Shaping shaping = s.shaping().current();
+        int generation = s.shaping().generation();
         for (Site site : sites.values()) {
-            site.pool.closeIdle(CONNECTION_IDLE);
-            if (site.ready() > 0) {
-                pump(site);
+            String firstDomain = site.ownDomain;
+            if (site.shapingGeneration != generation) {
+                site.reshaped(shaping, generation, firstDomain != null ? firstDomain : site.name());
             }
+            for (Lane lane : site.lanes.values()) {
+                lane.measureRate(now);
+                if (lane.override != null && lane.overrideUntil <= now) {
+                    lane.override = null;
+                    reshape(lane, shaping);
+                } else if (lane.shapingGeneration != site.shapingGeneration) {
+                    reshape(lane, shaping);
+                }
+                lane.pool.closeIdle(lane.shaping.idleTimeout());
+                if (lane.ready() > 0) {
+                    pump(lane);
+                }
+            }
+            site.lanes.values().removeIf(lane -> lane.isIdle(now));
         }
-        sites.values().removeIf(site -> site.isIdle(now));
+        sites.values().removeIf(site -> site.lanes.isEmpty());
     }
 
     /**
@@ -228,7 +669,9 @@ final class SiteDispatcher {
 
     void close() {
         for (Site site : sites.values()) {
-            site.pool.closeAll();
+            for (Lane lane : site.lanes.values()) {
+                lane.pool.closeAll();
+            }
         }
     }
 }

@@ -17,11 +17,13 @@ import java.util.List;
  * @param prefixed      the body starts with header fields written at acceptance (the DKIM signatures),
  *                      stored as a chunk of their own ({@link Spool#PREFIX_CHUNK}) and counted in
  *                      {@code bodySize} but not in {@code chunkCount}
+ * @param pool          the egress pool the message asked for ({@code X-Hermod-Pool}, the API's
+ *                      {@code pool}); null to let shaping choose by sender domain
  */
 public record Envelope(MessageId id, String sender, List<Recipient> recipients, long arrivalMillis,
                        long bodySize, int chunkCount, boolean eightBit, boolean smtpUtf8,
                        String clientName, String clientAddress, boolean delayReported,
-                       boolean prefixed) {
+                       boolean prefixed, String pool) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
@@ -35,7 +37,7 @@ public record Envelope(MessageId id, String sender, List<Recipient> recipients, 
                     long bodySize, int chunkCount, boolean eightBit, boolean smtpUtf8,
                     String clientName, String clientAddress) {
         this(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8, clientName,
-                clientAddress, false, false);
+                clientAddress, false, false, null);
     }
 
     /** Chunks a reader sends in order: the prefix, when there is one, then the body chunks. */
@@ -46,7 +48,7 @@ public record Envelope(MessageId id, String sender, List<Recipient> recipients, 
     /** The same message, its body starting with a prefix of {@code length} octets (see {@code prefixed}). */
     public Envelope withPrefix(int length) {
         return new Envelope(id, sender, recipients, arrivalMillis, bodySize + length, chunkCount, eightBit, smtpUtf8,
-                clientName, clientAddress, delayReported, length > 0);
+                clientName, clientAddress, delayReported, length > 0, pool);
     }
 
     public boolean isNullSender() {
@@ -60,11 +62,17 @@ public record Envelope(MessageId id, String sender, List<Recipient> recipients, 
 
     public Envelope withRecipients(List<Recipient> updated) {
         return new Envelope(id, sender, updated, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
-                clientName, clientAddress, delayReported, prefixed);
+                clientName, clientAddress, delayReported, prefixed, pool);
     }
 
     public Envelope withDelayReported() {
         return new Envelope(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
-                clientName, clientAddress, true, prefixed);
+                clientName, clientAddress, true, prefixed, pool);
+    }
+
+    /** The same message, sent through egress pool {@code name} (null: chosen by sender domain). */
+    public Envelope withPool(String name) {
+        return new Envelope(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
+                clientName, clientAddress, delayReported, prefixed, name);
     }
 }

@@ -44,6 +44,10 @@ final class EnvelopeCodec {
                 out.writeLong(r.nextAttemptMillis());
                 writeString(out, r.lastResult());
             }
+            // Optional trailer, read when present: envelopes written before it have none.
+            if (e.pool() != null) {
+                writeString(out, e.pool());
+            }
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
         }
@@ -70,8 +74,9 @@ final class EnvelopeCodec {
                 recipients.add(new Recipient(readString(in), STATES[in.readUnsignedByte()], in.readInt(),
                         in.readLong(), readString(in)));
             }
+            String pool = in.available() > 0 ? readString(in) : null;
             return new Envelope(id, sender, recipients, arrival, bodySize, chunks, (flags & 1) != 0,
-                    (flags & 2) != 0, clientName, clientAddress, false, (flags & 4) != 0);
+                    (flags & 2) != 0, clientName, clientAddress, false, (flags & 4) != 0, pool);
         } catch (IOException e) {
             throw new IllegalStateException("corrupt envelope", e);
         }

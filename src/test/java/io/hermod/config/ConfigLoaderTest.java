@@ -260,7 +260,7 @@ class ConfigLoaderTest {
     assertThat(c.spool().path()).isEqualTo(Path.of("/var/spool/hermod"));
     assertThat(c.queue()).isEqualTo(new QueueConfig(8,
         new RetryConfig(Duration.ofSeconds(30), Duration.ofHours(2), 1.5), Duration.ofDays(3),
-        Optional.of(Duration.ofHours(4))));
+        Optional.of(Duration.ofHours(4)), 1024));
     assertThat(c.delivery()).isEqualTo(new DeliveryConfig(5, 100, 100, 2526,
         Map.of("example.com", new HostAndPort("10.1.1.1", 25), "*", new HostAndPort("relay.example.net", 587)),
         List.of("bank.example", "gov.example")));

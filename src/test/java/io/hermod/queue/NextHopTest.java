@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Address literals need no DNS: IPv4 and IPv6 ones are destinations, a general one fails for good. */
 class NextHopTest {
 
-    private final NextHop nextHop = new NextHop(new StaticRoutes(Map.of()), null, 25, HermodMetrics.noop(), List.of());
+    private final NextHop nextHop = new NextHop(new StaticRoutes(Map.of()), null, 25, HermodMetrics.noop(), List.of(), null);
 
     private NextHop.Lookup lookup(String domain) {
         return nextHop.lookup(domain).result();

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The next hop for delivery tests: a real SMTP server on loopback whose answers are chosen by
  * the recipient's local part, as KumoMTA's sink does: {@code tempfail-*} 451 (until
- * {@link #acceptTempfails}), {@code reject-*} 550, {@code slow-*} answers RCPT after
+ * {@link #acceptTempfails}), {@code reject-*} 550, {@code tss04-*} Yahoo's 421 volume deferral
+ * (then the connection closes), {@code slow-*} answers RCPT after
  * {@link #SLOW_MILLIS}, {@code disconnect-*} drops the connection after the message content.
  * It counts connections and transactions and keeps every read, so tests can see pipelining.
  * With {@link #startTls} it offers STARTTLS (RFC 3207) with a self-signed certificate for
@@ -32,10 +33,15 @@ public final class TestSink implements AutoCloseable {
 
     public static final long SLOW_MILLIS = 300;
 
-    /** One received message; {@code tls} is the protocol ({@code TLSv1.3}) it came over, null in plain text. */
-    public record Received(String from, List<String> recipients, byte[] data, int connection, String tls) {
+    /**
+     * One received message; {@code tls} is the protocol ({@code TLSv1.3}) it came over, null in plain
+     * text; {@code clientAddress} the address the connection came from, {@code ehlo} the name it gave,
+     * {@code atNanos} the {@link System#nanoTime} of the end of its data.
+     */
+    public record Received(String from, List<String> recipients, byte[] data, int connection, String tls,
+                           String clientAddress, String ehlo, long atNanos) {
         public Received(String from, List<String> recipients, byte[] data, int connection) {
-            this(from, recipients, data, connection, null);
+            this(from, recipients, data, connection, null, null, null, System.nanoTime());
         }
 
         public String text() {
@@ -204,6 +210,7 @@ public final class TestSink implements AutoCloseable {
         private boolean disconnect;
         /** The TLS protocol once STARTTLS has succeeded. */
         private String tls;
+        private String ehlo;
 
         Conversation(NetSocket socket, int id, List<String> myReads) {
             this.socket = socket;
@@ -262,7 +269,8 @@ public final class TestSink implements AutoCloseable {
                 delayed = true;
                 return;
             }
-            received.add(new Received(from, List.copyOf(rcpts), unstuff(stuffed), id, tls));
+            received.add(new Received(from, List.copyOf(rcpts), unstuff(stuffed), id, tls,
+                    socket.remoteAddress().hostAddress(), ehlo, System.nanoTime()));
             reply("250 2.0.0 Ok: queued as S" + received.size());
             from = null;
             rcpts.clear();
@@ -270,6 +278,9 @@ public final class TestSink implements AutoCloseable {
 
         private void command(String line) {
             String upper = line.toUpperCase(Locale.ROOT);
+            if (upper.startsWith("EHLO") || upper.startsWith("HELO")) {
+                ehlo = line.length() > 5 ? line.substring(5).strip() : "";
+            }
             if (upper.startsWith("EHLO")) {
                 String tlsOffer = startTls != StartTls.NONE && tls == null ? "250-STARTTLS\r\n" : "";
                 reply(pipelining ? "250-sink.test\r\n" + tlsOffer + "250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 100000000"
@@ -346,6 +357,13 @@ public final class TestSink implements AutoCloseable {
             String local = address.substring(0, Math.max(0, address.indexOf('@')));
             if (local.startsWith("tempfail-") && !acceptTempfails) {
                 reply("451 4.3.0 try again later");
+            } else if (local.startsWith("tss04-")) {
+                // Yahoo's volume deferral; the server closes the connection after it.
+                reply("421 4.7.0 [TSS04] Messages from " + socket.remoteAddress().hostAddress()
+                        + " temporarily deferred due to unexpected volume or user complaints - 4.16.55.1");
+                flush();
+                socket.close();
+                delayed = true;
             } else if (local.startsWith("reject-")) {
                 reply("550 5.1.1 no such user");
             } else if (local.startsWith("slow-")) {

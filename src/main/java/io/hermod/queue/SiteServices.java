@@ -1,0 +1,63 @@
+package io.hermod.queue;
+
+import io.hermod.delivery.BodySource;
+import io.hermod.delivery.ClientTimeouts;
+import io.hermod.delivery.ConnectionBudget;
+import io.hermod.delivery.ConnectionGate;
+import io.hermod.delivery.Destination;
+import io.hermod.delivery.DestinationPool;
+import io.hermod.shaping.AutomationRule;
+import io.hermod.shaping.ShapingStore;
+import io.hermod.shaping.Source;
+import io.hermod.shaping.Throttles;
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * What a shard's {@link SiteDispatcher} works with: the shaping in force, the throttles and
+ * connection leases (shared by all shards: a provider's limits span sites on several shards),
+ * how pools and bodies are made, and whom it tells about shaping.
+ *
+ * @param timeouts       the process's timeouts, which shaping may shorten but not lengthen
+ * @param leases         connections per site × source (its total is {@code hermod_outbound_connections})
+ * @param providerLeases connections per provider × source
+ * @param unbindable     sources whose address could not be bound, to the time they are tried again
+ */
+record SiteServices(Clock clock, ShapingStore shaping, Throttles throttles, ClientTimeouts timeouts,
+                    ConnectionBudget leases,
+                    ConnectionBudget providerLeases, PoolFactory pools, Function<Delivery, BodySource> bodies,
+                    MessageLedger ledger, RetryPolicy retry, Timers timers, ShapingObserver observer,
+                    ConcurrentHashMap<String, Long> unbindable) {
+
+    /** Makes the pool of one site × source: the source's clients and EHLO name. */
+    interface PoolFactory {
+        DestinationPool create(String key, Destination destination, Source source, ConnectionGate gate);
+    }
+
+    /** One-shot timers on the dispatcher's event loop. */
+    interface Timers {
+        long after(long delayMillis, Runnable task);
+    }
+
+    /** Events and meters of shaping. */
+    interface ShapingObserver {
+        /** A delivery or connection held back: {@code limit} is message_rate, connection_rate or connection_limit. */
+        void throttled(String provider, String source, String limit);
+
+        /** A rule applied to a site × source until {@code untilMillis}, set off by {@code reply}. */
+        void automation(String site, String provider, String source, AutomationRule rule, String reply,
+                        long untilMillis);
+
+        ShapingObserver NONE = new ShapingObserver() {
+            @Override
+            public void throttled(String provider, String source, String limit) {
+            }
+
+            @Override
+            public void automation(String site, String provider, String source, AutomationRule rule, String reply,
+                                   long untilMillis) {
+            }
+        };
+    }
+}
