@@ -252,6 +252,14 @@ final class QueueShardVerticle extends VerticleBase {
         }
 
         @Override
+        public void flush(java.util.Collection<String> domains) {
+            for (String domain : domains) {
+                QueueShardVerticle owner = domainOwner(services.shards(), domain);
+                owner.onLoop(() -> owner.shard.flush(domain));
+            }
+        }
+
+        @Override
         public void withdrawn(List<Delivery> deliveries) {
             byOwner(deliveries).forEach((owner, owned) -> owner.onLoop(() -> owner.shard.withdrawn(owned)));
         }

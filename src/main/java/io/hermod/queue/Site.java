@@ -31,6 +31,8 @@ final class Site {
     String provider;
     int shapingGeneration = -1;
     final Map<String, Lane> lanes = new LinkedHashMap<>();
+    /** Domains whose mail was sent back to the schedule because every source was suspended. */
+    final java.util.Set<String> postponedDomains = new java.util.HashSet<>();
     private final Map<String, SourceRotation> rotations = new HashMap<>();
     private final Map<String, SiteShaping> providerShaping = new HashMap<>();
 

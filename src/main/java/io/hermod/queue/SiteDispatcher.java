@@ -57,6 +57,9 @@ final class SiteDispatcher {
 
         /** Not attempted, and not to be offered again before {@code notBeforeMillis} (no attempt counted). */
         void postponed(List<Delivery> deliveries, long notBeforeMillis);
+
+        /** Makes the deferred mail of {@code domains} due now (a site they wait for was resumed). */
+        void flush(java.util.Collection<String> domains);
     }
 
     private final SiteServices s;
@@ -102,6 +105,7 @@ final class SiteDispatcher {
             String pool = shaping.poolFor(d.envelope.pool(), senderDomain(d.envelope.sender()));
             String source = site.rotation(shaping, pool).next(name -> usable(site, name, now));
             if (source == null) {
+                site.postponedDomains.add(d.domain);
                 back.postponed(List.of(d), resumeTime(site, shaping.pool(pool).keySet(), now));
                 continue;
             }
@@ -564,9 +568,15 @@ final class SiteDispatcher {
                 lane.bounceUntil = 0;
                 lane.override = null;
                 lane.overrideUntil = 0;
+                s.leases().siteAnswered(lane.key); // and its backoff: the operator says it may be tried now
                 reshape(lane, s.shaping().current());
                 pump(lane);
             }
+        }
+        // What the suspension sent back to the schedule goes out now rather than when it would have ended.
+        if (!site.postponedDomains.isEmpty()) {
+            back.flush(List.copyOf(site.postponedDomains));
+            site.postponedDomains.clear();
         }
         return true;
     }
