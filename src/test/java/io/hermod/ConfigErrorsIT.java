@@ -19,6 +19,19 @@ class ConfigErrorsIT {
     @TempDir
     Path dir;
 
+    @org.junit.jupiter.api.Test
+    void badShapingFile_exits2_withOneLineNamingTheFileAndTheKey() throws Exception {
+        Path shaping = dir.resolve("shaping.yaml");
+        Files.writeString(shaping, "providers:\n  gmail:\n    connection_limit: 0\n");
+        Path config = dir.resolve("hermod.yaml");
+        Files.writeString(config, "shaping: {path: \"" + shaping + "\"}\nspool: {path: \"" + dir.resolve("spool") + "\"}\n");
+        HermodProcess hermod = HermodProcess.start(config, Map.of());
+        assertThat(hermod.waitForExit(60)).as(hermod.output()).isEqualTo(2);
+        assertThat(hermod.stderr()).containsExactly("shaping.path: " + shaping
+                + ": providers.gmail.connection_limit: must be between 1 and 100000, got 0");
+        assertThat(dir.resolve("spool")).doesNotExist();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             max_recipients 0        | 'smtp: {max_recipients: 0}'              | ''                               | smtp.max_recipients: must be between 1 and 100000, got 0

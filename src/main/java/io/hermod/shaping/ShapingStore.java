@@ -107,7 +107,7 @@ public final class ShapingStore {
         } catch (IOException e) {
             throw new ShapingException(SETTING + ": cannot read " + file + ": " + e.getMessage());
         }
-        return new Shaping(base, baseOrigins, List.of(builtIn, ShapingFile.parse(text, file.getFileName().toString())));
+        return new Shaping(base, baseOrigins, List.of(builtIn, ShapingFile.parse(text, file.toString())));
     }
 
     private Object stamp() {
