@@ -232,7 +232,8 @@ public final class Hermod implements AutoCloseable {
         try {
             return ShapingStore.load(config.shaping().path(), ShapingStore.Base.of(
                     config.delivery().maxConnectionsPerDestination(), config.delivery().maxMessagesPerConnection(),
-                    config.delivery().maxRecipientsPerTransaction(), config.queue().maxReady()));
+                    config.delivery().maxRecipientsPerTransaction(), config.queue().maxReady(),
+                    config.queue().retry().initial(), config.queue().retry().max(), config.queue().retry().factor()));
         } catch (ShapingException e) {
             throw new ConfigException(ShapingStore.SETTING + ": " + e.getMessage());
         }

@@ -36,6 +36,14 @@ final class QueueShard {
 
         /** Asks the owner of site {@code key} to hand back {@code domain}'s waiting deliveries. */
         void withdraw(String key, String domain);
+
+        /**
+         * The retry schedule for {@code domain}'s mail at {@code destination} (null before its first
+         * lookup): shaping's {@code retry_*} for its site, else {@code queue.retry.*}.
+         */
+        default RetryPolicy retryFor(String domain, Destination destination) {
+            return null;
+        }
     }
 
     private final World world;
@@ -124,8 +132,12 @@ final class QueueShard {
 
     private void attempted(DomainQueue q, Delivery delivery, TransactionResult result, long notBeforeMillis) {
         String remote = result.remote() == null ? null : result.remote().name();
-        Settlement.Plan plan = settlement.settle(delivery.envelope.arrivalMillis(), delivery.states, result.outcomes(),
-                remote, world.now(), notBeforeMillis, ledger.delayReported(delivery.envelope.id()));
+        RetryPolicy retry = world.retryFor(q.domain, q.destination);
+        Settlement.Plan plan = retry == null
+                ? settlement.settle(delivery.envelope.arrivalMillis(), delivery.states, result.outcomes(), remote,
+                        world.now(), notBeforeMillis, ledger.delayReported(delivery.envelope.id()))
+                : settlement.settle(delivery.envelope.arrivalMillis(), delivery.states, result.outcomes(), remote,
+                        world.now(), notBeforeMillis, ledger.delayReported(delivery.envelope.id()), retry);
         apply(q, delivery, plan, result.remote());
     }
 

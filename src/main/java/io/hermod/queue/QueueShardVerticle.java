@@ -37,6 +37,11 @@ final class QueueShardVerticle extends VerticleBase {
     private Context shardContext;
     private long wakeTimer = -1;
     private final Map<String, Egress> egress = new HashMap<>();
+    /** The retry schedule per site key, for the shaping generation it was resolved under. */
+    private final Map<String, CachedRetry> retries = new HashMap<>();
+
+    private record CachedRetry(int generation, RetryPolicy policy) {
+    }
     /** Published once a second for the gauges, which are read on another thread. */
     final AtomicInteger readyGauge = new AtomicInteger();
     final AtomicInteger scheduledGauge = new AtomicInteger();
@@ -112,6 +117,9 @@ final class QueueShardVerticle extends VerticleBase {
         scheduledGauge.set(totals[1]);
         inFlightGauge.set(totals[2]);
         suspendedGauge.set(sites.suspendedLanes());
+        if (retries.size() > 10_000) {
+            retries.clear(); // a cache of sites seen; rebuilt as mail comes back
+        }
     }
 
     @Override
@@ -228,6 +236,27 @@ final class QueueShardVerticle extends VerticleBase {
         public void offer(Destination destination, Delivery delivery) {
             QueueShardVerticle owner = siteOwner(destination.key());
             owner.onLoop(() -> owner.sites.offer(destination, delivery));
+        }
+
+        @Override
+        public RetryPolicy retryFor(String domain, Destination destination) {
+            if (destination == null) {
+                return null;
+            }
+            io.hermod.shaping.ShapingStore store = services.shared().shaping();
+            int generation = store.generation();
+            CachedRetry cached = retries.get(destination.key());
+            if (cached == null || cached.generation != generation) {
+                Site site = new Site(destination);
+                io.hermod.shaping.Shaping shaping = store.current();
+                String provider = shaping.provider(site.ownDomain != null ? site.ownDomain : domain, site.mxHosts);
+                io.hermod.shaping.SiteShaping values = shaping.resolve(site.ownDomain, provider,
+                        io.hermod.shaping.Source.DEFAULT_NAME);
+                cached = new CachedRetry(generation, new RetryPolicy(values.retryInitial(), values.retryMax(),
+                        values.retryFactor()));
+                retries.put(destination.key(), cached);
+            }
+            return cached.policy;
         }
 
         @Override

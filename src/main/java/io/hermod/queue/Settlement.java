@@ -62,6 +62,12 @@ final class Settlement {
      */
     Plan settle(long arrivalMillis, Recipient[] states, List<RecipientOutcome> outcomes, String remote, long now,
                 long notBeforeMillis, boolean delayReported) {
+        return settle(arrivalMillis, states, outcomes, remote, now, notBeforeMillis, delayReported, retry);
+    }
+
+    /** Settles an attempt with the retry schedule of the site it went to (shaping's {@code retry_*}). */
+    Plan settle(long arrivalMillis, Recipient[] states, List<RecipientOutcome> outcomes, String remote, long now,
+                long notBeforeMillis, boolean delayReported, RetryPolicy retry) {
         List<Change> changes = new ArrayList<>();
         List<FailedRecipient> bounced = new ArrayList<>();
         List<Integer> bouncedIndexes = new ArrayList<>();

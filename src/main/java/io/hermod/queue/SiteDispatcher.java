@@ -617,7 +617,7 @@ final class SiteDispatcher {
     private long backOff(Lane lane, Outcome cause) {
         long now = s.clock().millis();
         // Several connections may fail from one outage: the shared backoff escalates only once.
-        lane.pool.siteFailed(now, s.retry().initial(), s.retry().max());
+        lane.pool.siteFailed(now, lane.shaping.retryInitial(), lane.shaping.retryMax());
         long until = lane.pool.backoffUntilMillis();
         if (until > lane.loggedBackoffUntil) {
             lane.loggedBackoffUntil = until;

@@ -20,7 +20,10 @@ public enum ShapingKey {
     CONNECT_TIMEOUT("connect_timeout", "how long to wait for the TCP connection"),
     DATA_TIMEOUT("data_timeout", "how long to wait for the reply to the end of data"),
     ENABLE_TLS("enable_tls", "opportunistic, required or disabled"),
-    MAX_READY("max_ready", "deliveries waiting at the site × source; more are put back in the schedule");
+    MAX_READY("max_ready", "deliveries waiting at the site × source; more are put back in the schedule"),
+    RETRY_INITIAL("retry_initial", "first retry delay after a temporary failure"),
+    RETRY_MAX("retry_max", "longest delay between retries"),
+    RETRY_FACTOR("retry_factor", "each retry waits this many times longer than the last");
 
     private final String yamlName;
     private final String meaning;
@@ -62,6 +65,9 @@ public enum ShapingKey {
             case CONNECT_TIMEOUT -> duration(raw, Duration.ofSeconds(1), Duration.ofMinutes(10));
             case DATA_TIMEOUT -> duration(raw, Duration.ofSeconds(1), Duration.ofHours(1));
             case ENABLE_TLS -> tls(raw);
+            case RETRY_INITIAL -> duration(raw, Duration.ofSeconds(1), Duration.ofDays(1));
+            case RETRY_MAX -> duration(raw, Duration.ofSeconds(1), Duration.ofDays(7));
+            case RETRY_FACTOR -> factor(raw);
         };
     }
 
@@ -92,6 +98,21 @@ public enum ShapingKey {
             throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + n);
         }
         return (int) n;
+    }
+
+    private static Double factor(Object raw) {
+        double f;
+        if (raw instanceof Number n) {
+            f = n.doubleValue();
+        } else if (raw instanceof String s && s.strip().matches("\\d{1,3}(\\.\\d{1,6})?")) {
+            f = Double.parseDouble(s.strip());
+        } else {
+            throw new IllegalArgumentException("not a number: " + quote(raw));
+        }
+        if (f < 1.0 || f > 10.0) {
+            throw new IllegalArgumentException("must be between 1 and 10, got " + raw);
+        }
+        return f;
     }
 
     private static Optional<Rate> rate(Object raw) {

@@ -128,6 +128,13 @@ public final class ShapingStore {
          */
         public static Base of(int maxConnections, int maxMessagesPerConnection, int maxRecipientsPerTransaction,
                               int maxReady) {
+            return of(maxConnections, maxMessagesPerConnection, maxRecipientsPerTransaction, maxReady,
+                    Duration.ofSeconds(60), Duration.ofHours(1), 2.0);
+        }
+
+        /** With hermod.yaml's {@code queue.retry.*} as the retry schedule's base. */
+        public static Base of(int maxConnections, int maxMessagesPerConnection, int maxRecipientsPerTransaction,
+                              int maxReady, Duration retryInitial, Duration retryMax, double retryFactor) {
             EnumMap<ShapingKey, Object> v = new EnumMap<>(ShapingKey.class);
             EnumMap<ShapingKey, String> o = new EnumMap<>(ShapingKey.class);
             put(v, o, ShapingKey.CONNECTION_LIMIT, maxConnections, "hermod.yaml delivery.max_connections_per_destination");
@@ -142,6 +149,9 @@ public final class ShapingStore {
             put(v, o, ShapingKey.DATA_TIMEOUT, Duration.ofMinutes(10), "fixed default");
             put(v, o, ShapingKey.ENABLE_TLS, TlsMode.OPPORTUNISTIC, "fixed default");
             put(v, o, ShapingKey.MAX_READY, maxReady, "hermod.yaml queue.max_ready");
+            put(v, o, ShapingKey.RETRY_INITIAL, retryInitial, "hermod.yaml queue.retry.initial");
+            put(v, o, ShapingKey.RETRY_MAX, retryMax, "hermod.yaml queue.retry.max");
+            put(v, o, ShapingKey.RETRY_FACTOR, retryFactor, "hermod.yaml queue.retry.factor");
             return new Base(Map.copyOf(v), Map.copyOf(o));
         }
 

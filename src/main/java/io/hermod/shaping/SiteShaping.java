@@ -80,6 +80,18 @@ public final class SiteShaping {
         return (Integer) values.get(ShapingKey.MAX_READY);
     }
 
+    public Duration retryInitial() {
+        return (Duration) values.get(ShapingKey.RETRY_INITIAL);
+    }
+
+    public Duration retryMax() {
+        return (Duration) values.get(ShapingKey.RETRY_MAX);
+    }
+
+    public double retryFactor() {
+        return (Double) values.get(ShapingKey.RETRY_FACTOR);
+    }
+
     public Object value(ShapingKey key) {
         return values.get(key);
     }

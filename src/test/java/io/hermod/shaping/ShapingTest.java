@@ -96,6 +96,20 @@ class ShapingTest {
     }
 
     @Test
+    void theRetrySchedule_isAShapingKeyToo() {
+        Shaping s = shaping("domains: {slow.test: {retry_initial: 5m, retry_max: 6h, retry_factor: 1.5}}");
+        SiteShaping slow = s.resolve("slow.test", null, "default");
+        assertThat(slow.retryInitial()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(slow.retryMax()).isEqualTo(Duration.ofHours(6));
+        assertThat(slow.retryFactor()).isEqualTo(1.5);
+        SiteShaping other = s.resolve(null, null, "default");
+        assertThat(other.retryInitial()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(other.origin(ShapingKey.RETRY_FACTOR)).isEqualTo("hermod.yaml queue.retry.factor");
+        assertThatThrownBy(() -> shaping("default: {retry_factor: 0.5}")).hasMessageContaining(
+                "default.retry_factor: must be between 1 and 10");
+    }
+
+    @Test
     void poolsBySenderDomainAndByRequest() {
         Shaping s = shaping("""
                 sources:
