@@ -2,11 +2,14 @@ package io.hermod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hermod.support.ApiClient;
 import io.hermod.support.Await;
 import io.hermod.support.CapturedLog;
 import io.hermod.support.SmtpTestClient;
 import io.hermod.support.TestHermod;
 import io.hermod.support.TestSink;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +67,26 @@ class ShapingSourcesIT {
                                 new ArrayList<>(List.of("f" + i + "@fragile.test")), data), 250);
                     }
                 }
-                Await.until(() -> sink.received().size() == 1021, 120, () -> sink.received().size() + " received");
+                ApiClient api = new ApiClient(hermod.httpPort());
+                assertThat(api.post("/api/v1/messages", new JsonObject().put("sender", "s@example.com")
+                        .put("recipients", new JsonArray().add("api-field@weights.test")).put("pool", "only-b")
+                        .put("message", "Subject: api\r\n\r\nbody\r\n").encode()).status()).isEqualTo(202);
+                assertThat(api.post("/api/v1/messages", new JsonObject().put("sender", "s@example.com")
+                        .put("recipients", new JsonArray().add("api-header@weights.test"))
+                        .put("message", "X-Hermod-Pool: only-b\r\nSubject: api\r\n\r\nbody\r\n").encode())
+                        .status()).isEqualTo(202);
+                ApiClient.Answer unknown = api.post("/api/v1/messages", new JsonObject().put("sender", "s@example.com")
+                        .put("recipients", new JsonArray().add("never@weights.test")).put("pool", "nosuch")
+                        .put("message", "Subject: api\r\n\r\nbody\r\n").encode());
+                assertThat(unknown.status()).isEqualTo(422);
+                assertThat(unknown.json().getString("error")).contains("pool: no pool \"nosuch\"");
+                Await.until(() -> sink.received().size() == 1023, 120, () -> sink.received().size() + " received");
+                for (String viaApi : List.of("api-field@weights.test", "api-header@weights.test")) {
+                    TestSink.Received r = sink.received().stream().filter(m -> m.recipients().get(0).equals(viaApi))
+                            .findFirst().orElseThrow();
+                    assertThat(r.clientAddress()).as(viaApi).isEqualTo("127.0.0.3");
+                    assertThat(r.text()).as(viaApi).doesNotContainIgnoringCase("X-Hermod-Pool");
+                }
 
                 List<TestSink.Received> weighted = sink.received().stream()
                         .filter(r -> r.recipients().get(0).startsWith("w")).toList();

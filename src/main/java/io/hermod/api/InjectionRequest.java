@@ -22,7 +22,9 @@ import java.util.List;
  * @param sender    the reverse-path without brackets, empty for the null sender
  * @param smtpUtf8  some address is not ASCII (RFC 6531), so the message needs SMTPUTF8 on the way out
  */
-record InjectionRequest(String sender, List<String> recipients, boolean smtpUtf8, MessageField messageField) {
+/** @param pool the egress pool asked for ({@code "pool"}), or null */
+record InjectionRequest(String sender, List<String> recipients, boolean smtpUtf8, MessageField messageField,
+                        String pool) {
 
     /** The two ways of handing over the message text. */
     enum MessageField {
@@ -50,12 +52,19 @@ record InjectionRequest(String sender, List<String> recipients, boolean smtpUtf8
             String sender = null;
             List<String> recipients = null;
             MessageField field = null;
+            String pool = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (name) {
                     case "sender" -> sender = string(p, value, "sender");
                     case "recipients" -> recipients = recipients(p, value, maxRecipients);
+                    case "pool" -> {
+                        pool = string(p, value, "pool");
+                        if (!pool.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+                            throw ApiException.badRequest("pool: not a pool name: " + quoted(pool));
+                        }
+                    }
                     case "message", "message_base64" -> {
                         if (value != JsonToken.VALUE_STRING) {
                             throw ApiException.badRequest(name + ": must be a string");
@@ -67,13 +76,13 @@ record InjectionRequest(String sender, List<String> recipients, boolean smtpUtf8
                     }
                     // Like unknown keys in the configuration: a misspelt field is an error, not a silent default.
                     default -> throw ApiException.badRequest(quoted(name)
-                            + ": unknown field (expected sender, recipients, message or message_base64)");
+                            + ": unknown field (expected sender, recipients, message, message_base64 or pool)");
                 }
             }
             if (p.nextToken() != null) {
                 throw ApiException.badRequest("body: unexpected content after the JSON object");
             }
-            return validated(sender, recipients, field, maxRecipients);
+            return validated(sender, recipients, field, maxRecipients, pool);
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("body: not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -82,7 +91,7 @@ record InjectionRequest(String sender, List<String> recipients, boolean smtpUtf8
     }
 
     private static InjectionRequest validated(String sender, List<String> recipients, MessageField field,
-                                              int maxRecipients) {
+                                              int maxRecipients, String pool) {
         if (sender == null) {
             throw ApiException.badRequest("sender: missing (use \"\" for the null sender)");
         }
@@ -108,7 +117,7 @@ record InjectionRequest(String sender, List<String> recipients, boolean smtpUtf8
             }
             utf8 |= !recipient.isAscii();
         }
-        return new InjectionRequest(sender, recipients, utf8, field);
+        return new InjectionRequest(sender, recipients, utf8, field, pool);
     }
 
     private static String string(JsonParser p, JsonToken value, String field) throws IOException {

@@ -1,5 +1,8 @@
 package io.hermod.api;
 
+import io.hermod.smtp.DataDecoder;
+import io.hermod.smtp.HeaderFilter;
+import java.io.OutputStream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -66,6 +69,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     private final Signing signing;
     private final SuppressionCheck suppression;
     private final EventSink events;
+    private final io.hermod.queue.SiteAdmin sites;
     private final String hostname;
     private final long maxMessageSize;
     private final int maxRecipients;
@@ -80,6 +84,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         this.signing = services.signing();
         this.suppression = SuppressionCheck.of(services.config().suppression(), services.spool().suppressions());
         this.events = services.events();
+        this.sites = services.sites();
         this.hostname = services.config().hostname();
         this.maxMessageSize = services.config().smtp().maxMessageSize();
         this.maxRecipients = services.config().smtp().maxRecipients();
@@ -120,6 +125,9 @@ final class MessageInjection implements Handler<RoutingContext> {
 
     private Prepared prepare(Buffer body, InetAddress client) {
         InjectionRequest parsed = InjectionRequest.parse(json, body, maxRecipients);
+        if (parsed.pool() != null && sites != null && !sites.knowsPool(parsed.pool())) {
+            throw new ApiException(422, "pool: no pool \"" + parsed.pool() + "\" in the shaping file");
+        }
         List<String> suppressed = new ArrayList<>();
         InjectionRequest request = withoutSuppressed(parsed, suppressed);
         MessageId id = store.newId();
@@ -129,9 +137,32 @@ final class MessageInjection implements Handler<RoutingContext> {
             chunks.write(header, 0, header.length);
             Supplier<ApiException> tooLarge = () -> new ApiException(413,
                     "message: larger than " + maxMessageSize + " octets (smtp.max_message_size)");
-            CrlfNormaliser message = new CrlfNormaliser(chunks, maxMessageSize, maxHops, tooLarge);
+            // X-Hermod-Pool names the message's egress pool; it is taken out before the message is stored or signed.
+            HeaderFilter poolField = new HeaderFilter(new DataDecoder.Output() {
+                @Override
+                public void write(byte b) {
+                    chunks.write(b);
+                }
+
+                @Override
+                public void write(byte[] source, int offset, int length) {
+                    chunks.write(source, offset, length);
+                }
+            }, HeaderFilter.POOL_FIELD);
+            CrlfNormaliser message = new CrlfNormaliser(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    poolField.write((byte) b);
+                }
+
+                @Override
+                public void write(byte[] source, int offset, int length) {
+                    poolField.write(source, offset, length);
+                }
+            }, maxMessageSize, maxHops, tooLarge);
             MessageFieldReader.copy(json, body, request.messageField(), message, tooLarge);
             message.finish();
+            poolField.finish();
             if (message.size() == 0) {
                 // SMTP cannot express "no message at all"; over HTTP it is a client bug, not mail.
                 throw ApiException.badRequest(request.messageField().key + ": is empty");
@@ -143,7 +174,8 @@ final class MessageInjection implements Handler<RoutingContext> {
             byte[] signatures = chunks.signatures();
             Envelope envelope = new Envelope(id, request.sender(), recipients, clock.millis(), chunks.size(),
                     chunks.chunkCount(), message.eightBit(), request.smtpUtf8(), CLIENT_NAME,
-                    client.getHostAddress()).withPrefix(signatures.length);
+                    client.getHostAddress()).withPrefix(signatures.length)
+                    .withPool(request.pool() != null ? request.pool() : poolField.value());
             return new Prepared(envelope, chunks.takeLastChunk(), signatures, chunks.written(), suppressed);
         } catch (IOException e) {
             chunks.discard();
@@ -202,7 +234,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         }
         // SMTPUTF8 is needed only if an address still in the envelope is not ASCII.
         boolean utf8 = !Mailbox.isAscii(request.sender()) || kept.stream().anyMatch(a -> !Mailbox.isAscii(a));
-        return new InjectionRequest(request.sender(), kept, utf8, request.messageField());
+        return new InjectionRequest(request.sender(), kept, utf8, request.messageField(), request.pool());
     }
 
     /** The HTTP client's IP address; the loopback address if the connection has none (a Unix socket). */

@@ -193,6 +193,11 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
         });
     }
 
+    @Override
+    public boolean knowsPool(String name) {
+        return shaping.current().hasPool(name);
+    }
+
     /** The shaping in force. */
     public ShapingStore shaping() {
         return shaping;

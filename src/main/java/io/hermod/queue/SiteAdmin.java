@@ -29,6 +29,9 @@ public interface SiteAdmin {
      */
     Future<Effective> shapingFor(String domain, String source);
 
+    /** Whether the shaping in force has an egress pool of that name ({@code default} always exists). */
+    boolean knowsPool(String name);
+
     /** The answer of {@link #shapingFor}. */
     record Effective(String domain, String source, String siteKey, String provider, List<String> mxHosts,
                      SiteShaping shaping) {
