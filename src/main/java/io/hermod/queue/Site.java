@@ -30,6 +30,8 @@ final class Site {
     /** The matching provider block's name at the last shaping change, or null. */
     String provider;
     int shapingGeneration = -1;
+    /** The automation rules for this site's replies, taken at the last shaping change. */
+    List<io.hermod.shaping.AutomationRule> rules = List.of();
     final Map<String, Lane> lanes = new LinkedHashMap<>();
     /** Domains whose mail was sent back to the schedule because every source was suspended. */
     final java.util.Set<String> postponedDomains = new java.util.HashSet<>();
@@ -68,6 +70,7 @@ final class Site {
     void reshaped(Shaping shaping, int generation, String firstDomain) {
         shapingGeneration = generation;
         provider = shaping.provider(ownDomain != null ? ownDomain : firstDomain, mxHosts);
+        rules = shaping.rules(provider);
         rotations.clear();
         providerShaping.clear();
     }

@@ -485,7 +485,7 @@ final class SiteDispatcher {
 
     /** Matches the servers' replies against the site's rules; Hermod's own failures never count. */
     private void observeReplies(Lane lane, List<RecipientOutcome> outcomes) {
-        List<AutomationRule> rules = s.shaping().current().rules(lane.site.provider);
+        List<AutomationRule> rules = lane.site.rules;
         if (rules.isEmpty()) {
             return;
         }
