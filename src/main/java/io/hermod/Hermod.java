@@ -1,5 +1,6 @@
 package io.hermod;
 
+import io.hermod.cluster.ClusterLimits;
 import io.hermod.intake.FileReloader;
 import io.hermod.shaping.ShapingException;
 import io.hermod.shaping.ShapingStore;
@@ -110,9 +111,11 @@ public final class Hermod implements AutoCloseable {
                 throw new StartupException("log.events: " + e.getMessage(), e);
             }
             Signing signing = signing(vertx, config, metrics);
+            ClusterLimits cluster = ClusterLimits.of(vertx, config, shaping, metrics);
             ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321(),
-                    new MxResolver(vertx, config.dns()), metrics, events, signing, classifier, shaping),
+                    new MxResolver(vertx, config.dns()), metrics, events, signing, classifier, cluster.limits()),
                     "queue.shards " + config.queue().shards());
+            cluster.attach(queue);
             if (config.shaping().path().isPresent()) {
                 vertx.setPeriodic(KEY_RELOAD.toMillis(), id -> vertx.executeBlocking(() -> shaping.reload(false), false));
             }

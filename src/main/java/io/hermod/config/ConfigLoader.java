@@ -24,6 +24,7 @@ import static io.hermod.config.Keys.HTTP_TOKEN;
 import static io.hermod.config.Keys.LOG_EVENTS;
 import static io.hermod.config.Keys.QUEUE_MAX_READY;
 import static io.hermod.config.Keys.SHAPING_PATH;
+import static io.hermod.config.Keys.CLUSTER_REDIS;
 import static io.hermod.config.Keys.QUEUE_DELAY_WARNING;
 import static io.hermod.config.Keys.QUEUE_MAX_AGE;
 import static io.hermod.config.Keys.QUEUE_RETRY_FACTOR;
@@ -143,7 +144,8 @@ public final class ConfigLoader {
         new DkimConfig(s.get(DKIM_DOMAINS), s.get(DKIM_DEFAULT)),
         new BounceConfig(s.get(BOUNCE_RULES)),
         new SuppressionConfig(s.get(SUPPRESSION_ENABLED), s.get(SUPPRESSION_TTL), s.get(SUPPRESSION_SCOPE)),
-        new ShapingConfig(s.get(SHAPING_PATH)));
+        new ShapingConfig(s.get(SHAPING_PATH)),
+        new ClusterConfig(s.get(CLUSTER_REDIS)));
   }
 
   /** The JDK puts only the path in these exceptions' messages; say what went wrong instead. */

@@ -1,5 +1,6 @@
 package io.hermod.config;
 
+import static io.hermod.config.ValueTypes.redisUrl;
 import static io.hermod.config.ValueTypes.bool;
 import static io.hermod.config.ValueTypes.choice;
 import static io.hermod.config.ValueTypes.cidrs;
@@ -103,6 +104,9 @@ final class Keys {
   // The operator's shaping file, laid over the built-in one in the jar; unset = the built-in one alone.
   static final Key<Optional<Path>> SHAPING_PATH = key("shaping.path", null, optional(readableFile()));
 
+  // Cluster-wide limits: unset = each process keeps its own.
+  static final Key<Optional<String>> CLUSTER_REDIS = key("cluster.redis", null, optional(redisUrl()));
+
   static final Key<Optional<Path>> BOUNCE_RULES = key("bounce.rules", null, optional(readableFile()));
 
   // Opt-in: a list that refuses mail needs an operator who knows it is there.
@@ -122,7 +126,7 @@ final class Keys {
       DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION, DELIVERY_SMTP_PORT,
       DELIVERY_ROUTES, DELIVERY_TLS_REQUIRED_DOMAINS,
       DNS_SERVERS, DNS_TIMEOUT, DNS_MIN_TTL, DNS_MAX_TTL, DNS_NEGATIVE_TTL, LOG_EVENTS, SHUTDOWN_GRACE,
-      DKIM_DOMAINS, DKIM_DEFAULT, BOUNCE_RULES, SHAPING_PATH, SUPPRESSION_ENABLED, SUPPRESSION_TTL, SUPPRESSION_SCOPE);
+      DKIM_DOMAINS, DKIM_DEFAULT, BOUNCE_RULES, SHAPING_PATH, CLUSTER_REDIS, SUPPRESSION_ENABLED, SUPPRESSION_TTL, SUPPRESSION_SCOPE);
 
   private static final Map<String, Key<?>> BY_PATH = index(Key::path);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

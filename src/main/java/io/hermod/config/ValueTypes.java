@@ -126,6 +126,31 @@ final class ValueTypes {
     });
   }
 
+  /**
+   * A Redis URL: {@code redis://[user:password@]host[:port][/db]} or {@code rediss://} for TLS. The
+   * host and port are checked here; Redis itself is asked only once Hermod runs.
+   */
+  static ValueType<String> redisUrl() {
+    return ValueType.scalar("a Redis URL (redis://host:port)", text -> {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(text);
+      } catch (java.net.URISyntaxException e) {
+        throw new BadValue("not a URL: " + BadValue.quote(text));
+      }
+      if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+        throw new BadValue("must start with redis:// or rediss://, got " + BadValue.quote(text));
+      }
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        throw new BadValue("names no host: " + BadValue.quote(text));
+      }
+      if (uri.getPort() == 0 || uri.getPort() > 65535) {
+        throw new BadValue("port must be between 1 and 65535, got " + uri.getPort());
+      }
+      return text;
+    });
+  }
+
   /** host:port with the port at least minPort (0 for listeners, 1 for addresses we connect to). */
   static ValueType<HostAndPort> hostAndPort(int minPort) {
     return ValueType.scalar("host:port", text -> hostAndPort(text, minPort, -1));

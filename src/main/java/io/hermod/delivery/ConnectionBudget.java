@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code hermod_outbound_connections} gauge), and a backoff outlives the pool, which is dropped
  * when idle. The place where cluster-wide leases (Redis) will plug in.
  */
-public final class ConnectionBudget {
+public final class ConnectionBudget implements io.hermod.shaping.Leases {
 
     private final int maxPerDestination;
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
@@ -29,6 +29,11 @@ public final class ConnectionBudget {
         return tryAcquire(destination, maxPerDestination);
     }
 
+    @Override
+    public boolean tryAcquire(String key, int limit, Runnable wake) {
+        return tryAcquire(key, limit);
+    }
+
     /** One more connection under {@code key}, unless {@code limit} are open already. */
     public boolean tryAcquire(String destination, int limit) {
         AtomicInteger count = open.computeIfAbsent(destination, d -> new AtomicInteger());
@@ -43,6 +48,7 @@ public final class ConnectionBudget {
         }
     }
 
+    @Override
     public void release(String destination) {
         AtomicInteger count = open.get(destination);
         if (count != null) {

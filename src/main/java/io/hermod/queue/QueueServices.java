@@ -7,6 +7,7 @@ import io.hermod.delivery.ConnectionBudget;
 import io.hermod.eventlog.EventSink;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.spool.Spool;
+import io.hermod.shaping.Leases;
 import io.hermod.shaping.ShapingStore;
 import io.hermod.shaping.Throttles;
 import java.util.List;
@@ -20,8 +21,18 @@ record QueueServices(HermodConfig config, Spool spool, MessageLedger ledger, Con
                      ClientTimeouts timeouts, NextHop nextHop, BounceReporter bounces, HermodMetrics metrics,
                      EventSink events, Classifier classifier, List<QueueShardVerticle> shards, Shared shared) {
 
-    /** Shaping state every shard shares: the file in force, throttles, provider leases, unbindable sources. */
-    record Shared(ShapingStore shaping, Throttles throttles, ConnectionBudget providerLeases,
-                  ConcurrentHashMap<String, Long> unbindable) {
+    /**
+     * Shaping state every shard shares: the file in force, throttles, leases (null: the process's
+     * own {@code budget}), provider leases, unbindable sources.
+     */
+    record Shared(ShapingStore shaping, Throttles throttles, Leases leases, Leases providerLeases,
+                  ConcurrentHashMap<String, Long> unbindable, SiteAction.Sharing sharing) {
+
+        /** One process, its limits its own. */
+        public static Shared local(ShapingStore shaping) {
+            return new Shared(shaping, new io.hermod.shaping.LocalThrottles(io.hermod.shaping.LocalThrottles.systemClock()),
+                    null, new io.hermod.delivery.ConnectionBudget(Integer.MAX_VALUE), new ConcurrentHashMap<>(),
+                    SiteAction.Sharing.NONE);
+        }
     }
 }

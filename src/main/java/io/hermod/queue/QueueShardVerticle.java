@@ -61,11 +61,12 @@ final class QueueShardVerticle extends VerticleBase {
         DeliveryMeters meters = new DeliveryMeters(s.metrics());
         QueueServices.Shared shared = s.shared();
         SiteServices siteServices = new SiteServices(clock, shared.shaping(), shared.throttles(), s.timeouts(),
-                s.budget(), shared.providerLeases(),
+                s.budget(), shared.leases() != null ? shared.leases() : s.budget(), shared.providerLeases(),
                 (key, destination, source, gate) -> new DestinationPool(key, destination, vertx, egress(source),
                         s.timeouts(), s.budget(), gate, s.config().delivery().maxMessagesPerConnection(), meters),
                 this::body, s.ledger(), retry, (delay, task) -> vertx.setTimer(delay, id -> task.run()),
-                new ShapingTelemetry(s.metrics(), s.events(), clock), shared.unbindable());
+                new ShapingTelemetry(s.metrics(), s.events(), clock), shared.unbindable(), this::onLoop,
+                shared.sharing());
         sites = new SiteDispatcher(siteServices, new Returns());
         Settlement settlement = new Settlement(retry, s.config().queue().maxAge(),
                 s.config().queue().delayWarning().orElse(null), () -> ThreadLocalRandom.current().nextDouble());

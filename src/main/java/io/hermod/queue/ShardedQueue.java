@@ -59,6 +59,23 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
     public static Future<ShardedQueue> deploy(Vertx vertx, HermodConfig config, Spool spool, ClientTimeouts timeouts,
                                               MxResolver resolver, HermodMetrics metrics, EventSink events,
                                               Signing signing, Classifier classifier, ShapingStore shaping) {
+        return deploy(vertx, config, spool, timeouts, resolver, metrics, events, signing, classifier,
+                new Limits(shaping, null, null, null, SiteAction.Sharing.NONE));
+    }
+
+    /**
+     * The shaping in force and, in a cluster, the limits every pod shares: throttles, connection
+     * leases per site × source and per provider × source, and site actions; null for local ones.
+     */
+    public record Limits(ShapingStore shaping, io.hermod.shaping.Throttles throttles, io.hermod.shaping.Leases leases,
+                         io.hermod.shaping.Leases providerLeases, SiteAction.Sharing sharing) {
+    }
+
+    /** As above, with the limits a cluster shares. */
+    public static Future<ShardedQueue> deploy(Vertx vertx, HermodConfig config, Spool spool, ClientTimeouts timeouts,
+                                              MxResolver resolver, HermodMetrics metrics, EventSink events,
+                                              Signing signing, Classifier classifier, Limits limits) {
+        ShapingStore shaping = limits.shaping();
         MessageLedger ledger = MessageLedger.of(spool);
         ConnectionBudget budget = new ConnectionBudget(config.delivery().maxConnectionsPerDestination());
         NextHop nextHop = new NextHop(new StaticRoutes(config.delivery().routes()), resolver,
@@ -70,8 +87,9 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
         Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC(), queue.acceptance, signing);
         QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces,
                 metrics, events, classifier, created, new QueueServices.Shared(shaping,
-                        new LocalThrottles(LocalThrottles.systemClock()), new ConnectionBudget(Integer.MAX_VALUE),
-                        new ConcurrentHashMap<>()));
+                        limits.throttles() != null ? limits.throttles() : new LocalThrottles(LocalThrottles.systemClock()),
+                        limits.leases(), limits.providerLeases() != null ? limits.providerLeases()
+                        : new ConnectionBudget(Integer.MAX_VALUE), new ConcurrentHashMap<>(), limits.sharing()));
         return vertx.deployVerticle(() -> {
             QueueShardVerticle shard = new QueueShardVerticle(services);
             created.add(shard);
@@ -190,6 +208,24 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
             String provider = current.provider(site.ownDomain != null ? site.ownDomain : domain, site.mxHosts);
             return Future.succeededFuture(new Effective(domain, source, site.key, provider, site.mxHosts,
                     current.resolve(site.ownDomain, provider, source)));
+        });
+    }
+
+    /** A site action another pod took: applied by the shard that owns the site. */
+    public void applyShared(SiteAction action) {
+        QueueShardVerticle owner = siteOwner(action.site());
+        owner.onSites(d -> {
+            d.applyShared(action);
+            return null;
+        });
+    }
+
+    /** Another pod resumed a site × source. */
+    public void liftShared(String site, String source) {
+        QueueShardVerticle owner = siteOwner(site);
+        owner.onSites(d -> {
+            d.liftShared(site, source);
+            return null;
         });
     }
 

@@ -103,13 +103,22 @@ final class SiteDispatcher {
         List<Lane> touched = new ArrayList<>(1);
         for (Delivery d : deliveries) {
             String pool = shaping.poolFor(d.envelope.pool(), senderDomain(d.envelope.sender()));
-            String source = site.rotation(shaping, pool).next(name -> usable(site, name, now));
-            if (source == null) {
+            Lane lane = null;
+            for (int tries = 0; tries <= shaping.pool(pool).size() && lane == null; tries++) {
+                String source = site.rotation(shaping, pool).next(name -> usable(site, name, now));
+                if (source == null) {
+                    break;
+                }
+                lane = lane(site, shaping, source);
+                if (lane.suspended(now)) {
+                    lane = null; // a new lane the cluster had already suspended: the rotation passes it over now
+                }
+            }
+            if (lane == null) {
                 site.postponedDomains.add(d.domain);
                 back.postponed(List.of(d), resumeTime(site, shaping.pool(pool).keySet(), now));
                 continue;
             }
-            Lane lane = lane(site, shaping, source);
             if (lane.bouncing(now)) {
                 back.attempted(d, TransactionResult.all(d.pending(), lane.bounceWith, false, null), 0);
                 continue;
@@ -172,6 +181,7 @@ final class SiteDispatcher {
             configure(lane);
             lane.pool.onCapacityFreed(() -> pump(created));
             site.lanes.put(source, lane);
+            applySharedTo(lane);
         } else if (lane.shapingGeneration != site.shapingGeneration) {
             reshape(lane, shaping);
         }
@@ -211,8 +221,13 @@ final class SiteDispatcher {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** The connection limit and rate of a site × source, and of its provider × source. */
+    /**
+     * The connection limit and rate of a site × source, and of its provider × source. A shared
+     * lease that Redis has not answered yet pumps the lane again when it has.
+     */
     private ConnectionGate gate(Lane lane) {
+        Runnable wake = () -> s.onLoop().execute(() -> pump(lane));
+        boolean shared = s.leases() != s.budget();
         return new ConnectionGate() {
             private final List<String> held = new ArrayList<>(2);
 
@@ -228,23 +243,27 @@ final class SiteDispatcher {
                         return false;
                     }
                 }
-                if (!s.leases().tryAcquire(lane.key, lane.shaping.connectionLimit())) {
+                if (!s.leases().tryAcquire(lane.key, lane.shaping.connectionLimit(), wake)) {
                     refund(lane.key + "#connect", rate);
                     s.observer().throttled(label(provider), lane.source, "connection_limit");
                     return false;
                 }
+                String pkey = null;
                 if (provider != null) {
-                    String pkey = "provider:" + provider + "|" + lane.source;
+                    pkey = "provider:" + provider + "|" + lane.source;
                     if (!s.providerLeases().tryAcquire(pkey, site.providerShaping(s.shaping().current(), lane.source)
-                            .connectionLimit())) {
+                            .connectionLimit(), wake)) {
                         s.leases().release(lane.key);
                         refund(lane.key + "#connect", rate);
                         s.observer().throttled(provider, lane.source, "connection_limit");
                         return false;
                     }
-                    synchronized (held) {
-                        held.add(pkey);
-                    }
+                }
+                if (shared) {
+                    s.budget().tryAcquire(lane.key, Integer.MAX_VALUE); // this process's count, for the gauge
+                }
+                synchronized (held) {
+                    held.add(pkey == null ? "" : pkey);
                 }
                 return true;
             }
@@ -252,10 +271,15 @@ final class SiteDispatcher {
             @Override
             public void closed() {
                 s.leases().release(lane.key);
+                if (shared) {
+                    s.budget().release(lane.key);
+                }
+                String pkey;
                 synchronized (held) {
-                    if (!held.isEmpty()) {
-                        s.providerLeases().release(held.remove(held.size() - 1));
-                    }
+                    pkey = held.isEmpty() ? "" : held.remove(held.size() - 1);
+                }
+                if (!pkey.isEmpty()) {
+                    s.providerLeases().release(pkey);
                 }
             }
         };
@@ -510,24 +534,56 @@ final class SiteDispatcher {
         long until = now + rule.duration().toMillis();
         s.observer().automation(lane.site.name(), label(lane.site.provider), lane.source, rule, reply.reply().toString(),
                 until);
-        AutomationRule.Action action = rule.action();
-        if (action instanceof AutomationRule.Suspend) {
-            suspend(lane, until, "automation " + rule.name() + ": " + reply.reply());
-        } else if (action instanceof AutomationRule.Set) {
-            lane.override = rule;
-            lane.overrideUntil = until;
-            reshape(lane, s.shaping().current());
-        } else {
-            EnhancedStatus st = reply.status();
-            EnhancedStatus status = st == null ? new EnhancedStatus(5, 7, 1)
-                    : new EnhancedStatus(5, st.subject(), st.detail());
-            lane.bounceUntil = until;
-            lane.bounceWith = new Outcome.Failed(Failure.POLICY, null, status,
-                    "bounced by shaping rule " + rule.name() + " after " + reply.reply());
-            for (Delivery d : lane.withdrawAll()) {
-                back.attempted(d, TransactionResult.all(d.pending(), lane.bounceWith, false, null), 0);
+        SiteAction action = new SiteAction(lane.site.key, lane.source, rule.action().keyword(), until,
+                rule.action() instanceof AutomationRule.Bounce ? reply.reply().toString()
+                        : "automation " + rule.name() + ": " + reply.reply(), rule.name());
+        shared.put(action.slot(), action);
+        enact(lane, action);
+        s.sharing().publish(action);
+    }
+
+    /** Carries out a suspension or an automation action on the lane, taken here or by another pod. */
+    private void enact(Lane lane, SiteAction action) {
+        switch (action.kind()) {
+            case "suspend" -> suspend(lane, action.untilMillis(), action.why());
+            case "set" -> {
+                AutomationRule rule = ruleNamed(lane.site, action.rule());
+                if (rule != null && rule.action() instanceof AutomationRule.Set) {
+                    lane.override = rule;
+                    lane.overrideUntil = action.untilMillis();
+                    reshape(lane, s.shaping().current());
+                }
+            }
+            case "bounce" -> {
+                EnhancedStatus status = bounceStatus(action.why());
+                lane.bounceUntil = action.untilMillis();
+                lane.bounceWith = new Outcome.Failed(Failure.POLICY, null, status,
+                        "bounced by shaping rule " + action.rule() + " after " + action.why());
+                for (Delivery d : lane.withdrawAll()) {
+                    back.attempted(d, TransactionResult.all(d.pending(), lane.bounceWith, false, null), 0);
+                }
+            }
+            default -> LOG.log(System.Logger.Level.WARNING, "delivery: unknown shared site action " + action.kind());
+        }
+    }
+
+    private static AutomationRule ruleNamed(Site site, String name) {
+        for (AutomationRule r : site.rules) {
+            if (r.name().equals(name)) {
+                return r;
             }
         }
+        return null;
+    }
+
+    private static final java.util.regex.Pattern REPLY_STATUS =
+            java.util.regex.Pattern.compile("^\\d{3} [245]\\.(\\d{1,3})\\.(\\d{1,3})\\b");
+
+    /** The reply's enhanced status made permanent ({@code 4.7.0} bounces as {@code 5.7.0}), else 5.7.1. */
+    private static EnhancedStatus bounceStatus(String reply) {
+        java.util.regex.Matcher m = REPLY_STATUS.matcher(reply);
+        return m.find() ? new EnhancedStatus(5, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))
+                : new EnhancedStatus(5, 7, 1);
     }
 
     /** No delivery starts on the lane until {@code untilMillis}; what waits goes elsewhere or back. */
@@ -537,6 +593,47 @@ final class SiteDispatcher {
         LOG.log(System.Logger.Level.WARNING, "delivery: " + lane.site.name() + " from source " + lane.source
                 + " suspended for " + (untilMillis - s.clock().millis()) / 1000 + " s: " + why);
         replace(lane);
+    }
+
+    // ---- what other pods did (a cluster) ----
+
+    /** Site actions in force, by {@link SiteAction#slot}: taken here or by another pod; applied to lanes as they appear. */
+    private final Map<String, SiteAction> shared = new HashMap<>();
+
+    /** Another pod suspended a site × source or applied a rule to it: the same here, now and for lanes made later. */
+    void applyShared(SiteAction action) {
+        SiteAction known = shared.put(action.slot(), action);
+        if (action.equals(known)) {
+            return;
+        }
+        Site site = sites.get(action.site());
+        Lane lane = site == null ? null : site.lanes.get(action.source());
+        if (lane != null && action.untilMillis() > s.clock().millis()) {
+            enact(lane, action);
+        }
+    }
+
+    /** Another pod resumed a site × source. */
+    void liftShared(String siteKey, String source) {
+        if (shared.remove(siteKey + "|" + source) == null) {
+            return;
+        }
+        Site site = sites.get(siteKey);
+        if (site != null) {
+            resume(site, source);
+        }
+    }
+
+    /** Applies to a new lane what the cluster decided about it before it existed here. */
+    private void applySharedTo(Lane lane) {
+        SiteAction action = shared.get(lane.site.key + "|" + lane.source);
+        if (action != null) {
+            if (action.untilMillis() > s.clock().millis()) {
+                enact(lane, action);
+            } else {
+                shared.remove(action.slot());
+            }
+        }
     }
 
     // ---- operator actions, on this loop ----
@@ -550,7 +647,10 @@ final class SiteDispatcher {
         Shaping shaping = s.shaping().current();
         List<String> sources = source != null ? List.of(source) : new ArrayList<>(shaping.sources().keySet());
         for (String name : sources) {
+            SiteAction action = new SiteAction(key, name, "suspend", untilMillis, why, null);
+            shared.put(action.slot(), action);
             suspend(lane(site, shaping, name), untilMillis, why);
+            s.sharing().publish(action);
         }
         return true;
     }
@@ -563,12 +663,24 @@ final class SiteDispatcher {
         }
         for (Lane lane : site.lanes.values()) {
             if (source == null || lane.source.equals(source)) {
+                shared.remove(lane.site.key + "|" + lane.source);
+                s.sharing().withdraw(key, lane.source);
+            }
+        }
+        resume(site, source);
+        return true;
+    }
+
+    /** Lifts what holds back the site's lanes from {@code source} (every source when null). */
+    private void resume(Site site, String source) {
+        for (Lane lane : site.lanes.values()) {
+            if (source == null || lane.source.equals(source)) {
                 lane.suspendedUntil = 0;
                 lane.suspendedWhy = null;
                 lane.bounceUntil = 0;
                 lane.override = null;
                 lane.overrideUntil = 0;
-                s.leases().siteAnswered(lane.key); // and its backoff: the operator says it may be tried now
+                s.budget().siteAnswered(lane.key); // and its backoff: the operator says it may be tried now
                 reshape(lane, s.shaping().current());
                 pump(lane);
             }
@@ -578,7 +690,6 @@ final class SiteDispatcher {
             back.flush(List.copyOf(site.postponedDomains));
             site.postponedDomains.clear();
         }
-        return true;
     }
 
     /** What the API shows of each site this loop owns. */

@@ -7,6 +7,7 @@ import io.hermod.delivery.ConnectionGate;
 import io.hermod.delivery.Destination;
 import io.hermod.delivery.DestinationPool;
 import io.hermod.shaping.AutomationRule;
+import io.hermod.shaping.Leases;
 import io.hermod.shaping.ShapingStore;
 import io.hermod.shaping.Source;
 import io.hermod.shaping.Throttles;
@@ -20,15 +21,19 @@ import java.util.function.Function;
  * how pools and bodies are made, and whom it tells about shaping.
  *
  * @param timeouts       the process's timeouts, which shaping may shorten but not lengthen
- * @param leases         connections per site × source (its total is {@code hermod_outbound_connections})
- * @param providerLeases connections per provider × source
+ * @param budget         connections open per site × source in this process (its total is
+ *                       {@code hermod_outbound_connections}) and each one's backoff
+ * @param leases         the connection limit per site × source (this process's budget, or shared)
+ * @param providerLeases the connection limit per provider × source
  * @param unbindable     sources whose address could not be bound, to the time they are tried again
+ * @param onLoop         runs a task on the dispatcher's event loop, from any thread
+ * @param sharing        tells the other pods of suspensions and automation actions
  */
 record SiteServices(Clock clock, ShapingStore shaping, Throttles throttles, ClientTimeouts timeouts,
-                    ConnectionBudget leases,
-                    ConnectionBudget providerLeases, PoolFactory pools, Function<Delivery, BodySource> bodies,
+                    ConnectionBudget budget, Leases leases, Leases providerLeases, PoolFactory pools, Function<Delivery, BodySource> bodies,
                     MessageLedger ledger, RetryPolicy retry, Timers timers, ShapingObserver observer,
-                    ConcurrentHashMap<String, Long> unbindable) {
+                    ConcurrentHashMap<String, Long> unbindable, java.util.concurrent.Executor onLoop,
+                    SiteAction.Sharing sharing) {
 
     /** Makes the pool of one site × source: the source's clients and EHLO name. */
     interface PoolFactory {

@@ -1,0 +1,99 @@
+package io.hermod.cluster;
+
+import io.hermod.queue.SiteAction;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Suspensions and automation actions that every pod applies: each one is a field of one Redis
+ * hash ({@code hermod:actions}, field {@code site|source}); every pod reads the hash every
+ * {@link #POLL_MILLIS} and applies what is new, and lifts what was removed (a resume). So an action
+ * taken by one pod holds on all within a second, and a pod that starts later learns of those in
+ * force. Expired fields are removed by whichever pod sees them first.
+ */
+public final class ClusterActions implements SiteAction.Sharing {
+
+    static final long POLL_MILLIS = 500;
+    static final String KEY = "hermod:actions";
+    private static final System.Logger LOG = System.getLogger(ClusterActions.class.getName());
+
+    /** What the pod does with the actions it reads. */
+    public interface Applier {
+        void apply(SiteAction action);
+
+        void lift(String site, String source);
+    }
+
+    private final RedisLink redis;
+    private Applier applier;
+    private final Set<String> seen = new HashSet<>();
+
+    public ClusterActions(Vertx vertx, RedisLink redis) {
+        this.redis = redis;
+        vertx.setPeriodic(POLL_MILLIS, id -> poll());
+    }
+
+    /** Where read actions go; set once the queue is up. */
+    public void applyTo(Applier applier) {
+        this.applier = applier;
+    }
+
+    @Override
+    public void publish(SiteAction action) {
+        JsonObject json = new JsonObject().put("site", action.site()).put("source", action.source())
+                .put("kind", action.kind()).put("until", action.untilMillis()).put("why", action.why())
+                .put("rule", action.rule());
+        redis.call(api -> api.hset(List.of(KEY, action.slot(), json.encode())))
+                .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "cluster: could not share " + action.kind()
+                        + " of " + action.slot() + ": " + e.getMessage()));
+    }
+
+    @Override
+    public void withdraw(String site, String source) {
+        redis.call(api -> api.hdel(List.of(KEY, site + "|" + source)));
+    }
+
+    private void poll() {
+        Applier a = applier;
+        if (a == null || !redis.up()) {
+            return;
+        }
+        redis.call(api -> api.hgetall(KEY)).onSuccess(all -> {
+            long now = System.currentTimeMillis();
+            Set<String> present = new HashSet<>();
+            for (String field : all.getKeys()) {
+                SiteAction action = parse(all.get(field));
+                if (action == null || action.untilMillis() <= now) {
+                    redis.call(api -> api.hdel(List.of(KEY, field)));
+                    continue;
+                }
+                present.add(field);
+                a.apply(action);
+            }
+            synchronized (seen) {
+                for (String gone : seen) {
+                    if (!present.contains(gone)) {
+                        int bar = gone.lastIndexOf('|');
+                        a.lift(gone.substring(0, bar), gone.substring(bar + 1));
+                    }
+                }
+                seen.clear();
+                seen.addAll(present);
+            }
+        });
+    }
+
+    private static SiteAction parse(Response value) {
+        try {
+            JsonObject j = new JsonObject(value.toString());
+            return new SiteAction(j.getString("site"), j.getString("source"), j.getString("kind"), j.getLong("until"),
+                    j.getString("why"), j.getString("rule"));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
