@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RedisLink implements AutoCloseable {
 
     static final long CALL_TIMEOUT_MILLIS = 500;
+    static final long START_WAIT_MILLIS = 5_000;
     /** A pod that has not beaten for this long no longer counts as live. */
     static final long MEMBER_TTL_MILLIS = 10_000;
     static final long HEARTBEAT_MILLIS = 2_000;
@@ -51,9 +52,18 @@ public final class RedisLink implements AutoCloseable {
         this.api = RedisAPI.api(client);
     }
 
-    /** Connects (without waiting for Redis: a Redis that is down at start is the fallback, not a failure). */
+    /**
+     * Connects, waiting up to {@link #START_WAIT_MILLIS} for a first answer (a fresh JVM's first
+     * connection is slow); a Redis that is down at start means the fallback, not a failed start.
+     */
     public static RedisLink start(Vertx vertx, String url, String pod) {
         RedisLink link = new RedisLink(vertx, url, pod);
+        try {
+            link.api.ping(List.of()).toCompletionStage().toCompletableFuture()
+                    .get(START_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // the first beat below reports it
+        }
         link.beat();
         link.heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> link.beat());
         return link;

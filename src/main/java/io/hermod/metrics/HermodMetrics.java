@@ -42,6 +42,7 @@ public final class HermodMetrics {
     private final Timer transaction;
     private final Timer dnsLookup;
     private final Counter spoolFailures;
+    private final java.util.List<Object> suppliers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> shapingCounters =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -180,6 +181,9 @@ public final class HermodMetrics {
 
     /** A counter that reads its value from {@code count} (for totals kept elsewhere, such as DNS queries). */
     public void counter(String name, String description, java.util.function.Supplier<Number> count) {
+        // A function counter holds its object weakly: a lambda nobody else holds would be collected
+        // and the counter would read NaN from then on. The registry's owner keeps them here.
+        suppliers.add(count);
         io.micrometer.core.instrument.FunctionCounter.builder(name, count, s -> s.get().doubleValue())
                 .description(description).register(registry);
     }
