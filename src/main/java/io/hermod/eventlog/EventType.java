@@ -4,5 +4,11 @@ package io.hermod.eventlog;
 public enum EventType {
     Reception, Delivery, TransientFailure, Bounce, Expiration, AdminAction,
     /** A recipient refused at intake (RCPT or HTTP injection) because it is on the suppression list. */
-    Suppressed
+    Suppressed,
+    /** A bounce that came back later by mail (RFC 3464), matched to the message and recipient it reports on. */
+    OOB,
+    /** A complaint or other feedback report (RFC 5965 ARF) naming the recipient it is about. */
+    Feedback,
+    /** Mail to an inbound domain that is no report Hermod can read or match; its headers are in {@code detail}. */
+    Unparsed
 }

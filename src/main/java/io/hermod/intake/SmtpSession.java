@@ -12,6 +12,7 @@ import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
 import io.hermod.smtp.Sasl;
 import io.hermod.spool.Envelope;
+import io.hermod.spool.MessageId;
 import io.hermod.spool.MessageStore;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.SpoolException;
@@ -22,7 +23,9 @@ import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One inbound SMTP connection: bytes in, replies out, accepted messages into the spool and the
@@ -42,6 +45,7 @@ public final class SmtpSession {
     static final int MAX_AUTH_LINE = 12288;
     /** A TLS handshake that takes longer than this (or than the idle timeout) is abandoned. */
     static final long HANDSHAKE_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final System.Logger LOG = System.getLogger(SmtpSession.class.getName());
 
     private final IntakePolicy policy;
     private final IntakeObserver observer;
@@ -422,13 +426,21 @@ public final class SmtpSession {
         if (AddressSyntax.isGeneralAddressLiteral(path.mailbox().domain())) {
             return Replies.ADDRESS_LITERAL_UNSUPPORTED;
         }
+        String address = path.mailbox().toString();
+        if (policy.inbound().consumes(path.mailbox().domain().toLowerCase(Locale.ROOT))) {
+            // Like an MX for its own domains: anyone may send here, nothing is relayed or suppressed.
+            if (transaction.recipientCount() >= policy.maxRecipients()) {
+                return Replies.TOO_MANY_RECIPIENTS;
+            }
+            transaction.addInbound(address);
+            return null;
+        }
         if (!security.mayRelay()) {
             return Replies.RELAY_DENIED;
         }
-        if (transaction.recipients().size() >= policy.maxRecipients()) {
+        if (transaction.recipientCount() >= policy.maxRecipients()) {
             return Replies.TOO_MANY_RECIPIENTS;
         }
-        String address = path.mailbox().toString();
         // Point gets on the event loop: the suppression family is small and normally in the memtable or
         // block cache (about 8 us per check with 200,000 entries), less than a trip to a worker and back.
         Optional<Suppression> suppressed;
@@ -462,10 +474,18 @@ public final class SmtpSession {
         var id = store.newId();
         String protocol = security.protocol(extended, transaction.smtpUtf8);
         byte[] header = ReceivedHeader.build(clientName, client, policy.hostname(), protocol, id.toString(),
-                transaction.recipients(), ZonedDateTime.now(clock));
-        body = new MessageBody(store, id, policy.maxMessageSize() + header.length, chunkSize,
+                transaction.allRecipients(), ZonedDateTime.now(clock));
+        // X-Hermod-Ref, only on mail that leaves: a feedback report quotes it back. Part of the stored
+        // message like Received:, so the DKIM signer sees it and the signature covers it.
+        byte[] trace = transaction.recipients().isEmpty() ? new byte[0]
+                : policy.trace().field(id, transaction.sender, transaction.recipients());
+        body = new MessageBody(store, id, policy.maxMessageSize() + header.length + trace.length, chunkSize,
                 channel.executor(), this::updateFlow, policy.signing().start());
         body.write(header, 0, header.length);
+        body.write(trace, 0, trace.length);
+        if (!transaction.inbound().isEmpty()) {
+            body.copyTo(new InboundCopy(policy.inbound().maxSize()));
+        }
         decoder = new DataDecoder(body);
         state = SessionState.DATA;
         reply(Replies.START_DATA);
@@ -485,18 +505,75 @@ public final class SmtpSession {
             updateFlow();
             return;
         }
-        List<Recipient> recipients = new ArrayList<>(t.recipients().size());
-        for (String address : t.recipients()) {
-            recipients.add(Recipient.pending(address));
+        if (!t.inbound().isEmpty()) {
+            endOfInboundData(t, b);
+            return;
         }
         byte[] signatures = b.signatures();
-        Envelope envelope = new Envelope(b.id(), t.sender, recipients, clock.millis(), b.size(), b.chunkCount(),
-                t.eightBit, t.smtpUtf8, clientName, client.getHostAddress()).withPrefix(signatures.length);
+        Envelope envelope = envelope(t, b, signatures.length);
         byte[] last = b.takeLastChunk();
         state = SessionState.COMMITTING;
         updateFlow();
         acceptance.accept(envelope, b.chunksWritten(), last, signatures, channel.executor())
                 .whenComplete((v, failure) -> committed(envelope, failure)); // completes on channel.executor()
+    }
+
+    private Envelope envelope(Transaction t, MessageBody b, int prefixLength) {
+        List<Recipient> recipients = new ArrayList<>(t.recipients().size());
+        for (String address : t.recipients()) {
+            recipients.add(Recipient.pending(address));
+        }
+        return new Envelope(b.id(), t.sender, recipients, clock.millis(), b.size(), b.chunkCount(),
+                t.eightBit, t.smtpUtf8, clientName, client.getHostAddress()).withPrefix(prefixLength);
+    }
+
+    /**
+     * A message with recipients at inbound domains: their part is consumed first, then the rest (if
+     * any) is committed and queued as usual; one 250 once both are done. Consumed first so that a
+     * failure of either leaves at worst a report read twice when the client sends again, never
+     * relayed mail sent twice. A message for inbound domains only is not spooled at all.
+     */
+    private void endOfInboundData(Transaction t, MessageBody b) {
+        InboundCopy copy = b.copy();
+        CompletableFuture<Void> consumed = policy.inbound().consume(new InboundMail.Message(b.id(), t.sender,
+                t.inbound(), client.getHostAddress(), copy.bytes(), copy.truncated()));
+        state = SessionState.COMMITTING;
+        updateFlow();
+        if (t.recipients().isEmpty()) {
+            store.discard(b.id(), b.chunkCount());
+            consumed.whenCompleteAsync((v, failure) -> consumedOnly(b.id(), failure), channel.executor());
+            return;
+        }
+        byte[] signatures = b.signatures();
+        Envelope envelope = envelope(t, b, signatures.length);
+        byte[] last = b.takeLastChunk();
+        CompletableFuture<Void> chunks = b.chunksWritten();
+        consumed.whenCompleteAsync((v, failure) -> {
+            if (failure != null) {
+                chunks.whenComplete((w, e) -> store.discard(envelope.id(), envelope.chunkCount()));
+                committed(envelope, failure);
+                return;
+            }
+            acceptance.accept(envelope, chunks, last, signatures, channel.executor())
+                    .whenComplete((w, e) -> committed(envelope, e));
+        }, channel.executor());
+    }
+
+    private void consumedOnly(MessageId id, Throwable failure) {
+        if (failure == null) {
+            observer.consumed();
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "intake: report " + id + " could not be consumed: " + failure);
+            observer.refused("consume_error");
+        }
+        if (!connectionOpen) {
+            return;
+        }
+        state = SessionState.READY;
+        reply(failure == null ? Reply.of(250, "2.0.0", "Ok: consumed as " + id) : Replies.SPOOL_FAILED);
+        closeIfIdleAndDraining();
+        process();
+        updateFlow();
     }
 
     private void committed(Envelope envelope, Throwable failure) {

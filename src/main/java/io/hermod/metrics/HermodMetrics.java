@@ -42,6 +42,7 @@ public final class HermodMetrics {
     private final Timer transaction;
     private final Timer dnsLookup;
     private final Counter spoolFailures;
+    private final ConcurrentHashMap<String, Counter> feedbackReports = new ConcurrentHashMap<>();
 
     public HermodMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -91,10 +92,28 @@ public final class HermodMetrics {
         for (String result : new String[] {"signed", "unsigned", "failed"}) {
             dkimMessages.computeIfAbsent(result, this::dkimMessagesCounter);
         }
+        for (String type : FEEDBACK_TYPES) {
+            feedbackReports.computeIfAbsent(type, this::feedbackReportsCounter);
+        }
         for (BounceCategory category : BounceCategory.values()) {
             deliveryFailures[0][category.ordinal()] = deliveryFailuresCounter(category, "bounce");
             deliveryFailures[1][category.ordinal()] = deliveryFailuresCounter(category, "deferral");
         }
+    }
+
+    /** The {@code type} label values of {@code hermod_feedback_reports_total}. */
+    private static final String[] FEEDBACK_TYPES = {"oob", "feedback", "unparsed"};
+
+    private Counter feedbackReportsCounter(String type) {
+        return Counter.builder("hermod.feedback.reports")
+                .description("Messages consumed at inbound.domains: bounces matched (oob), feedback reports (feedback),"
+                        + " the rest (unparsed)")
+                .tag("type", type).register(registry);
+    }
+
+    /** One message to an inbound domain consumed, as {@code type}: oob, feedback or unparsed. */
+    public void feedbackReport(String type) {
+        feedbackReports.computeIfAbsent(type, this::feedbackReportsCounter).increment();
     }
 
     private Counter deliveryFailuresCounter(BounceCategory category, String kind) {

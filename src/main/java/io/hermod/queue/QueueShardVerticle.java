@@ -1,6 +1,7 @@
 package io.hermod.queue;
 
 import io.hermod.bounce.SuppressionPolicy;
+import io.hermod.feedback.ReturnPaths;
 import io.hermod.delivery.BodySource;
 import io.hermod.delivery.ClientStep;
 import io.hermod.delivery.Destination;
@@ -65,7 +66,8 @@ final class QueueShardVerticle extends VerticleBase {
                 destination -> new DestinationPool(destination, vertx, destination.tlsRequired() ? verifying : client,
                         s.config().hostname(), s.timeouts(), s.budget(),
                         s.config().delivery().maxMessagesPerConnection(), meters),
-                this::body, s.ledger(), s.config().delivery().maxRecipientsPerTransaction(), retry, new Returns());
+                this::body, s.ledger(), s.config().delivery().maxRecipientsPerTransaction(), retry, new Returns(),
+                ReturnPaths.of(s.config().feedback()));
         Settlement settlement = new Settlement(retry, s.config().queue().maxAge(),
                 s.config().queue().delayWarning().orElse(null), () -> ThreadLocalRandom.current().nextDouble());
         SettlementEffects effects = new SettlementEffects(s.ledger(), s.bounces(),

@@ -9,6 +9,7 @@ import io.hermod.delivery.Failure;
 import io.hermod.delivery.OutboundConnection;
 import io.hermod.delivery.Outcome;
 import io.hermod.delivery.RecipientOutcome;
+import io.hermod.delivery.ReturnPath;
 import io.hermod.delivery.TransactionResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -51,12 +52,19 @@ final class SiteDispatcher {
     private final int maxRecipients;
     private final RetryPolicy retry;
     private final Returns back;
+    private final ReturnPath returnPath;
     private final Map<String, Site> sites = new HashMap<>();
     private int inFlight;
     private Promise<Void> drained;
 
     SiteDispatcher(Clock clock, Function<Destination, DestinationPool> pools, Function<Delivery, BodySource> bodies,
                    MessageLedger ledger, int maxRecipients, RetryPolicy retry, Returns back) {
+        this(clock, pools, bodies, ledger, maxRecipients, retry, back, ReturnPath.ENVELOPE);
+    }
+
+    SiteDispatcher(Clock clock, Function<Destination, DestinationPool> pools, Function<Delivery, BodySource> bodies,
+                   MessageLedger ledger, int maxRecipients, RetryPolicy retry, Returns back, ReturnPath returnPath) {
+        this.returnPath = returnPath;
         this.clock = clock;
         this.pools = pools;
         this.bodies = bodies;
@@ -145,7 +153,7 @@ final class SiteDispatcher {
         site.inFlight++;
         inFlight++;
         delivery.inFlight = true;
-        connection.send(delivery.envelope, delivery.pending(), bodies.apply(delivery), maxRecipients).onComplete(ar -> {
+        connection.send(delivery.envelope, delivery.pending(), bodies.apply(delivery), maxRecipients, returnPath).onComplete(ar -> {
             site.inFlight--;
             inFlight--;
             delivery.inFlight = false;
