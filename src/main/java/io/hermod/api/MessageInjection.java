@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import io.hermod.eventlog.EventSink;
 import io.hermod.intake.IntakeTelemetry;
 import io.hermod.intake.ReceivedHeader;
+import io.hermod.feedback.References;
 import io.hermod.intake.SuppressionCheck;
 import io.hermod.smtp.Mailbox;
 import io.hermod.spool.Suppression;
@@ -65,6 +66,8 @@ final class MessageInjection implements Handler<RoutingContext> {
     private final Acceptance acceptance;
     private final Signing signing;
     private final SuppressionCheck suppression;
+    /** {@code X-Hermod-Ref} (see io.hermod.feedback.References); null when {@code feedback.secret} is unset. */
+    private final References references;
     private final EventSink events;
     private final String hostname;
     private final long maxMessageSize;
@@ -79,6 +82,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         this.acceptance = new Acceptance(services.spool(), services.queue());
         this.signing = services.signing();
         this.suppression = SuppressionCheck.of(services.config().suppression(), services.spool().suppressions());
+        this.references = services.config().feedback().secret().map(References::new).orElse(null);
         this.events = services.events();
         this.hostname = services.config().hostname();
         this.maxMessageSize = services.config().smtp().maxMessageSize();
@@ -127,6 +131,10 @@ final class MessageInjection implements Handler<RoutingContext> {
         SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE, signing.start());
         try {
             chunks.write(header, 0, header.length);
+            if (references != null) {
+                byte[] trace = references.headerField(id, request.sender(), request.recipients());
+                chunks.write(trace, 0, trace.length);
+            }
             Supplier<ApiException> tooLarge = () -> new ApiException(413,
                     "message: larger than " + maxMessageSize + " octets (smtp.max_message_size)");
             CrlfNormaliser message = new CrlfNormaliser(chunks, maxMessageSize, maxHops, tooLarge);
