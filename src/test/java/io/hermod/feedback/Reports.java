@@ -6,17 +6,17 @@ import java.nio.charset.StandardCharsets;
  * Reports as mailbox providers send them (structure, field order and wording after real samples,
  * addresses and ids replaced), with a placeholder for the return path and the X-Hermod-Ref header.
  */
-final class Reports {
+public final class Reports {
 
     private Reports() {
     }
 
-    static byte[] crlf(String text) {
+    public static byte[] crlf(String text) {
         return text.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Gmail: an alternative text part inside multipart/related, then the status, then the message. */
-    static String gmailDsn(String to, String refHeader) {
+    public static String gmailDsn(String to, String refHeader) {
         return """
                 Return-Path: <>
                 Received: by 2002:a05:6a10:1234 with SMTP id abc; Mon, 30 Nov 2026 10:00:02 -0800 (PST)
@@ -87,7 +87,7 @@ final class Reports {
     }
 
     /** Exchange Online / Outlook.com: an NDR with text and HTML, the status, the original message. */
-    static String microsoftDsn(String to, String refHeader) {
+    public static String microsoftDsn(String to, String refHeader) {
         return """
                 From: Microsoft Outlook
                 	<MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@outlook.com>
@@ -146,7 +146,7 @@ final class Reports {
     }
 
     /** Yahoo's asynchronous bounce: plain text, no multipart/report (not RFC 3464). */
-    static String yahooPlainBounce(String to) {
+    public static String yahooPlainBounce(String to) {
         return """
                 From: MAILER-DAEMON@yahoo.com
                 To: %s
@@ -164,7 +164,7 @@ final class Reports {
     }
 
     /** Yahoo's complaint feedback loop (ARF): the recipient redacted, the original message included. */
-    static String yahooArf(String to, String refHeader) {
+    public static String yahooArf(String to, String refHeader) {
         return """
                 From: feedback@arf.mail.yahoo.com
                 To: %s
@@ -211,7 +211,7 @@ final class Reports {
     }
 
     /** Microsoft's JMRP in ARF form: the original headers only, and the recipient given. */
-    static String microsoftArf(String to, String refHeader, String recipient) {
+    public static String microsoftArf(String to, String refHeader, String recipient) {
         return """
                 From: staff@hotmail.com
                 To: %s
