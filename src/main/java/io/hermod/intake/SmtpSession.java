@@ -566,14 +566,7 @@ public final class SmtpSession {
             LOG.log(System.Logger.Level.WARNING, "intake: report " + id + " could not be consumed: " + failure);
             observer.refused("consume_error");
         }
-        if (!connectionOpen) {
-            return;
-        }
-        state = SessionState.READY;
-        reply(failure == null ? Reply.of(250, "2.0.0", "Ok: consumed as " + id) : Replies.SPOOL_FAILED);
-        closeIfIdleAndDraining();
-        process();
-        updateFlow();
+        answerEndOfData(failure == null ? Reply.of(250, "2.0.0", "Ok: consumed as " + id) : Replies.SPOOL_FAILED);
     }
 
     private void committed(Envelope envelope, Throwable failure) {
@@ -582,11 +575,16 @@ public final class SmtpSession {
         } else {
             observer.refused("spool_error");
         }
+        answerEndOfData(failure == null ? Reply.of(250, "2.0.0", "Ok: queued as " + envelope.id()) : Replies.SPOOL_FAILED);
+    }
+
+    /** The one reply to a message whose commit (or consumption) is over; input resumes. */
+    private void answerEndOfData(Reply reply) {
         if (!connectionOpen) {
             return;
         }
         state = SessionState.READY;
-        reply(failure == null ? Reply.of(250, "2.0.0", "Ok: queued as " + envelope.id()) : Replies.SPOOL_FAILED);
+        reply(reply);
         closeIfIdleAndDraining();
         // Answer what arrived during the commit before reading more, so a resume that delivers new
         // bytes at once cannot re-enter receive() with this input still unprocessed.

@@ -77,7 +77,7 @@ public final class HermodMetrics {
         // Every label value of the fixed sets exists from the start at zero, so that rate() sees the
         // first increment and dashboards show 0 rather than "no data".
         for (String result : new String[] {"accepted", "too_large", "line_too_long", "nul_octet", "too_many_hops",
-                "spool_error"}) {
+                "spool_error", "consumed", "consume_error"}) {
             intakeMessages.computeIfAbsent(result, this::intakeMessagesCounter);
         }
         for (String result : new String[] {"delivered", "deferred", "failed", "expired"}) {
