@@ -8,6 +8,7 @@ import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayInputStream;
@@ -143,7 +144,7 @@ public final class ReportParser {
 
     /** The {@code X-Hermod-Ref} values in the header section of a returned message or its headers. */
     private static List<String> references(BodyPart part) throws MessagingException, IOException {
-        try (InputStream in = part.getInputStream()) {
+        try (InputStream in = decoded(part)) {
             String[] values = new InternetHeaders(in).getHeader(References.HEADER);
             List<String> out = new ArrayList<>();
             if (values != null) {
@@ -162,8 +163,24 @@ public final class ReportParser {
 
     /** A part's decoded body as text (reports are ASCII, or UTF-8 for the global forms). */
     private static String text(BodyPart part) throws MessagingException, IOException {
-        try (InputStream in = part.getInputStream()) {
+        try (InputStream in = decoded(part)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A part's body with its Content-Transfer-Encoding undone. Angus Mail ignores the encoding of
+     * every {@code message/*} part (RFC 2046 forbids it for message/rfc822), but some servers
+     * base64-encode a {@code message/delivery-status}; so it is undone here, whatever the type.
+     */
+    private static InputStream decoded(BodyPart part) throws MessagingException, IOException {
+        if (!(part instanceof MimeBodyPart m) || m.getEncoding() == null) {
+            return part.getInputStream();
+        }
+        try {
+            return MimeUtility.decode(m.getRawInputStream(), m.getEncoding());
+        } catch (MessagingException e) {
+            return m.getRawInputStream(); // an encoding nobody knows: take the bytes as they are
         }
     }
 

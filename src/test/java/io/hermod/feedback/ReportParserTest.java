@@ -4,6 +4,8 @@ import static io.hermod.feedback.Reports.crlf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReportParserTest {
@@ -42,6 +44,23 @@ class ReportParserTest {
     }
 
     @Test
+    void base64EncodedStatusPart_isDecoded() {
+        String status = "Reporting-MTA: dns; mx.b64.test\r\n\r\nFinal-Recipient: rfc822; z@b64.test\r\n"
+                + "Action: failed\r\nStatus: 5.2.1\r\n";
+        String message = "Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: message/delivery-status\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + Base64.getMimeEncoder().encodeToString(status.getBytes(StandardCharsets.US_ASCII))
+                + "\r\n--b--\r\n";
+
+        Report report = ReportParser.parse(message.getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(report).isInstanceOfSatisfying(Report.Delivery.class, d -> {
+            assertThat(d.reportingMta()).isEqualTo("mx.b64.test");
+            assertThat(d.recipients()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo("5.2.1"));
+        });
+    }
+
+    @Test
     void yahooPlainTextBounce_isUnrecognised() {
         Report report = ReportParser.parse(crlf(Reports.yahooPlainBounce("b-x@bounces.origin.test")));
 
@@ -54,7 +73,7 @@ class ReportParserTest {
         Report report = ReportParser.parse(crlf(Reports.yahooArf("fbl@fbl.origin.test", REF)));
 
         assertThat(report).isEqualTo(new Report.Feedback("abuse", "Yahoo!-Mail-Feedback/2.0", "redacted@yahoo.com",
-                "news@origin.test", "192.0.2.25", java.util.List.of("1AAAAREF")));
+                "news@origin.test", "192.0.2.25", List.of("1AAAAREF")));
     }
 
     @Test
