@@ -27,7 +27,10 @@ import java.util.regex.Pattern;
  * {@code X-Hermod-Ref} of the returned headers), classifies each failed recipient with the bounce
  * {@link Classifier}, and asks the {@link SuppressionPolicy} what to suppress. A report with no
  * reference of ours, or one whose reference does not verify (a forged bounce), matches nothing: it
- * becomes an Unparsed event and changes nothing else. Pure: no I/O.
+ * becomes an Unparsed event and changes nothing else. A recipient is suppressed only when the
+ * reference vouches for it (it names the recipient, or its tag matches): an address a report names
+ * for a message sent to several, with no tag, is logged but suppresses nothing, since any of those
+ * recipients holds a valid reference and could name anyone. Pure: no I/O.
  */
 final class ReportMatcher {
 
@@ -78,6 +81,11 @@ final class ReportMatcher {
                           String problem) {
         static Origin problem(String why) {
             return new Origin(null, Optional.empty(), Optional.empty(), "", why);
+        }
+
+        /** Whether the reference names the recipient (whole, or by a tag a matched address has). */
+        boolean vouchesFor() {
+            return recipient.isPresent() || tag.isPresent();
         }
     }
 
@@ -132,7 +140,7 @@ final class ReportMatcher {
                     reply == null ? 0 : reply.code(), reply == null || reply.status() == null ? null
                     : reply.status().toString(), emptyToNull(status.diagnosticCode()), 0, 0,
                     emptyToNull(status.action()), category == null ? null : category.label()));
-            if ("failed".equals(status.action()) && reply != null && reply.isPermanent()) {
+            if ("failed".equals(status.action()) && reply != null && reply.isPermanent() && origin.vouchesFor()) {
                 suppression.afterBounce("@" + origin.senderDomain, recipient, category, now).ifPresent(added::add);
             }
         }
@@ -176,7 +184,7 @@ final class ReportMatcher {
                 report.userAgent().isEmpty() ? null : "reported by " + report.userAgent(), 0, 0,
                 report.feedbackType(), null);
         List<Suppression> added = new ArrayList<>();
-        if (!NOT_COMPLAINTS.contains(report.feedbackType())) {
+        if (!NOT_COMPLAINTS.contains(report.feedbackType()) && origin.vouchesFor()) {
             suppression.entry("@" + origin.senderDomain, recipient, COMPLAINT, now).ifPresent(added::add);
         }
         return new Matched("feedback", List.of(event), added);
