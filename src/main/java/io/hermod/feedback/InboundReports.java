@@ -82,12 +82,21 @@ public final class InboundReports implements InboundMail {
                 }, worker);
     }
 
-    /** Parses and matches; what it yields, whatever the input. */
+    /** Parses and matches; what it yields, whatever the input (a bug in matching included: Unparsed, logged). */
     Matched read(Message message) {
-        Matched matched = matcher.match(message, ReportParser.parse(message.bytes()), clock.millis());
+        Matched matched;
+        try {
+            matched = matcher.match(message, ReportParser.parse(message.bytes()), clock.millis());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "feedback: message " + message.id() + " could not be matched", e);
+            matched = ReportMatcher.unparsed(message, "could not be matched: " + e, clock.millis());
+        }
         if ("unparsed".equals(matched.type())) {
-            LOG.log(System.Logger.Level.INFO, "feedback: message " + message.id() + " from " + message.clientAddress()
-                    + " to " + message.recipients() + " kept as Unparsed: " + matched.events().get(0).text());
+            String why = matched.events().get(0).text();
+            // Forgeries are worth an operator's eye; other junk is in the event log only.
+            LOG.log(why.startsWith("forged") ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
+                    "feedback: message " + message.id() + " from " + message.clientAddress() + " to "
+                            + message.recipients() + " kept as Unparsed: " + why);
         }
         return matched;
     }

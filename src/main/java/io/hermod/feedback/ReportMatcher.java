@@ -190,7 +190,7 @@ final class ReportMatcher {
         return new Matched("feedback", List.of(event), added);
     }
 
-    private static Matched unparsed(InboundMail.Message message, String reason, long now) {
+    static Matched unparsed(InboundMail.Message message, String reason, long now) {
         String text = reason + (message.truncated() ? " (message over inbound.max_size, read in part)" : "");
         Event event = new Event(EventType.Unparsed, now, null, message.sender(), String.join(",", message.recipients()),
                 null, message.clientAddress(), 0, null, text, 0, 0,
