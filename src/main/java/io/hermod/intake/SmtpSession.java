@@ -540,7 +540,8 @@ public final class SmtpSession {
         state = SessionState.COMMITTING;
         updateFlow();
         if (t.recipients().isEmpty()) {
-            store.discard(b.id(), b.chunkCount());
+            int chunkCount = b.chunkCount();
+            b.chunksWritten().whenComplete((w, e) -> store.discard(b.id(), chunkCount));
             consumed.whenCompleteAsync((v, failure) -> consumedOnly(b.id(), failure), channel.executor());
             return;
         }
