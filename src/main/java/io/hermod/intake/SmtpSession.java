@@ -552,7 +552,7 @@ public final class SmtpSession {
         consumed.whenCompleteAsync((v, failure) -> {
             if (failure != null) {
                 chunks.whenComplete((w, e) -> store.discard(envelope.id(), envelope.chunkCount()));
-                committed(envelope, failure);
+                consumedOnly(envelope.id(), failure); // nothing was committed: the same 451
                 return;
             }
             acceptance.accept(envelope, chunks, last, signatures, channel.executor())
