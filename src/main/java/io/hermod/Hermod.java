@@ -3,6 +3,8 @@ package io.hermod;
 import io.hermod.api.ApiServices;
 import io.hermod.api.HttpApi;
 import io.hermod.bounce.Classifier;
+import io.hermod.bounce.SuppressionPolicy;
+import io.hermod.config.FeedbackConfig;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.HostAndPort;
 import io.hermod.config.ConfigException;
@@ -14,6 +16,8 @@ import io.hermod.dkim.KeyedSigning;
 import io.hermod.dkim.Signing;
 import io.hermod.dns.MxResolver;
 import io.hermod.eventlog.EventLog;
+import io.hermod.feedback.InboundReports;
+import io.hermod.feedback.References;
 import io.hermod.intake.ConnectionLimits;
 import io.hermod.intake.IntakeCredentials;
 import io.hermod.intake.IntakeObserver;
@@ -25,15 +29,11 @@ import io.hermod.intake.ListenerRole;
 import io.hermod.intake.SuppressionCheck;
 import io.hermod.intake.InboundMail;
 import io.hermod.intake.TraceHeader;
-import io.hermod.feedback.InboundReports;
-import io.hermod.feedback.References;
-import io.hermod.bounce.SuppressionPolicy;
-import io.hermod.config.FeedbackConfig;
-import io.hermod.spool.Suppressions;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
 import io.hermod.spool.Spool;
+import io.hermod.spool.Suppressions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -62,7 +62,7 @@ public final class Hermod implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Hermod.class.getName());
     /** How often the DKIM key files and {@code bounce.rules} are checked for a change. */
     static final java.time.Duration KEY_RELOAD = java.time.Duration.ofSeconds(5);
-    /** How often expired suppression entries are removed (with {@code suppression.ttl} set). */
+    /** How often expired suppression entries are removed from the spool. */
     static final java.time.Duration SUPPRESSION_PURGE = java.time.Duration.ofHours(1);
 
     private final HermodConfig config;
@@ -126,7 +126,8 @@ public final class Hermod implements AutoCloseable {
                     config.smtp().maxConnectionsPerIp());
             metrics.gauge("hermod.inbound.connections", "Open SMTP client connections", limits::open);
             List<IntakeVerticle> intake = deployIntake(vertx, config, spool, queue, limits,
-                    new IntakeTelemetry(metrics, events), signing, feedback(vertx, config, spool, events, metrics, classifier));
+                    new IntakeTelemetry(metrics, events), signing,
+                    feedback(vertx, config, spool, events, metrics, classifier));
             Hermod hermod = new Hermod(config, vertx, registryName, spool, events, queue, intake);
             HttpApi api = new HttpApi(vertx, new ApiServices(config, spool, queue, queue, events,
                     PrometheusScrapingHandler.create(registryName), hermod::isReady, signing));
@@ -196,7 +197,7 @@ public final class Hermod implements AutoCloseable {
      * upkeep, an hourly purge of expired entries (off the event loop) and the entries gauge.
      */
     private static Feedback feedback(Vertx vertx, HermodConfig config, Spool spool, EventLog events,
-                                         HermodMetrics metrics, Classifier classifier) {
+                                     HermodMetrics metrics, Classifier classifier) {
         FeedbackConfig feedback = config.feedback();
         References references = feedback.secret().map(References::new).orElse(null);
         Suppressions suppressions = spool.suppressions();
