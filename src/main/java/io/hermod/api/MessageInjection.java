@@ -10,8 +10,10 @@ import io.hermod.feedback.References;
 import io.hermod.intake.SuppressionCheck;
 import io.hermod.smtp.Mailbox;
 import io.hermod.spool.Suppression;
+import io.hermod.spool.Suppressions;
 import io.vertx.core.json.JsonArray;
 import java.util.Optional;
+import java.util.Set;
 import io.hermod.dkim.Signing;
 import io.hermod.queue.Acceptance;
 import io.hermod.spool.Envelope;
@@ -68,6 +70,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     private final SuppressionCheck suppression;
     /** {@code X-Hermod-Ref} (see io.hermod.feedback.References); null when {@code feedback.secret} is unset. */
     private final References references;
+    private final Set<String> inboundDomains;
     private final EventSink events;
     private final String hostname;
     private final long maxMessageSize;
@@ -83,6 +86,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         this.signing = services.signing();
         this.suppression = SuppressionCheck.of(services.config().suppression(), services.spool().suppressions());
         this.references = services.config().feedback().secret().map(References::new).orElse(null);
+        this.inboundDomains = Set.copyOf(services.config().feedback().inboundDomains());
         this.events = services.events();
         this.hostname = services.config().hostname();
         this.maxMessageSize = services.config().smtp().maxMessageSize();
@@ -125,6 +129,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     private Prepared prepare(Buffer body, InetAddress client) {
         InjectionRequest parsed = InjectionRequest.parse(json, body, maxRecipients);
         List<String> suppressed = new ArrayList<>();
+        refuseInbound(parsed);
         InjectionRequest request = withoutSuppressed(parsed, suppressed);
         MessageId id = store.newId();
         byte[] header = ReceivedHeader.forHttp(client, hostname, id.toString(), ZonedDateTime.now(clock));
@@ -190,6 +195,20 @@ final class MessageInjection implements Handler<RoutingContext> {
      * The request without its suppressed recipients, which go into {@code suppressed} and the event
      * log; a request with none left is refused (422) before anything is written.
      */
+    /**
+     * Mail for {@code inbound.domains} is consumed, never relayed; over HTTP there is nothing to
+     * consume it (reports arrive by SMTP), so such a recipient is refused rather than relayed.
+     */
+    private void refuseInbound(InjectionRequest request) {
+        for (int i = 0; i < request.recipients().size(); i++) {
+            String address = request.recipients().get(i);
+            if (inboundDomains.contains(Suppressions.domainOf(address))) {
+                throw ApiException.badRequest("recipients[" + i + "]: " + address
+                        + " is at an inbound domain (inbound.domains): its mail is consumed, not relayed");
+            }
+        }
+    }
+
     private InjectionRequest withoutSuppressed(InjectionRequest request, List<String> suppressed) {
         List<String> kept = new ArrayList<>(request.recipients().size());
         long now = clock.millis();
