@@ -496,7 +496,7 @@ public final class SmtpSession {
         MessageBody b = body;
         transaction = null;
         body = null;
-        DataRefusal refusal = DataRefusal.of(b, decoder, policy.maxHops());
+        DataRefusal refusal = DataRefusal.of(b, decoder, policy.maxHops(), !t.recipients().isEmpty());
         if (refusal != null) {
             store.discard(b.id(), b.chunkCount());
             state = SessionState.READY;

@@ -134,6 +134,29 @@ class SmtpSessionInboundTest {
     }
 
     @Test
+    void longLinesAndNul_refuseRelayedMail_butNotAReportConsumedHere() {
+        String longLine = "x".repeat(1200);
+        SessionHarness inbound = harness("198.51.100.7", 1 << 20);
+        inbound.send("MAIL FROM:<>\r\n");
+        inbound.send("RCPT TO:<fbl@bounces.example.com>\r\n");
+        inbound.send("DATA\r\n");
+        inbound.send("Subject: x\r\n\r\n" + longLine + "\r\nnul\u0000here\r\n.\r\n");
+        pending.get(0).complete(null);
+
+        assertThat(inbound.newLines()).singleElement().asString().startsWith("250 2.0.0 Ok: consumed as ");
+
+        SessionHarness mixed = harness("192.0.2.10", 1 << 20);
+        mixed.send("MAIL FROM:<alice@example.com>\r\n");
+        mixed.send("RCPT TO:<bob@example.org>\r\n");
+        mixed.send("RCPT TO:<fbl@bounces.example.com>\r\n");
+        mixed.send("DATA\r\n");
+
+        assertThat(mixed.send("Subject: x\r\n\r\n" + longLine + "\r\n.\r\n")).singleElement().asString()
+                .startsWith("550 5.6.0");
+        assertThat(consumed).hasSize(1); // the refused mixed message was not consumed either
+    }
+
+    @Test
     void inboundRecipients_countTowardsMaxRecipients() {
         SessionHarness h = harness("198.51.100.7", 1 << 20); // max_recipients 3 in the harness
         h.send("MAIL FROM:<>\r\n");
