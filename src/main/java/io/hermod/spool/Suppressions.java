@@ -27,6 +27,8 @@ import org.rocksdb.RocksIterator;
 public final class Suppressions {
 
     private static final byte VERSION = 1;
+    /** Deletes per durable write while purging. */
+    private static final int PURGE_BATCH = 1000;
 
     private final RocksDB db;
     private final ColumnFamilyHandle family;
@@ -142,8 +144,6 @@ public final class Suppressions {
         }
         return purged + delete(expired);
     }
-
-    private static final int PURGE_BATCH = 1000;
 
     /** Deletes {@code keys} in one durable write and empties the list; returns how many. */
     private int delete(List<byte[]> keys) {
