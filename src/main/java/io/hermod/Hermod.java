@@ -7,6 +7,8 @@ import io.hermod.shaping.ShapingStore;
 import io.hermod.api.ApiServices;
 import io.hermod.api.HttpApi;
 import io.hermod.bounce.Classifier;
+import io.hermod.bounce.SuppressionPolicy;
+import io.hermod.config.FeedbackConfig;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.HostAndPort;
 import io.hermod.config.ConfigException;
@@ -18,6 +20,8 @@ import io.hermod.dkim.KeyedSigning;
 import io.hermod.dkim.Signing;
 import io.hermod.dns.MxResolver;
 import io.hermod.eventlog.EventLog;
+import io.hermod.feedback.InboundReports;
+import io.hermod.feedback.References;
 import io.hermod.intake.ConnectionLimits;
 import io.hermod.intake.IntakeCredentials;
 import io.hermod.intake.IntakeObserver;
@@ -27,10 +31,13 @@ import io.hermod.intake.IntakeVerticle;
 import io.hermod.intake.Listener;
 import io.hermod.intake.ListenerRole;
 import io.hermod.intake.SuppressionCheck;
+import io.hermod.intake.InboundMail;
+import io.hermod.intake.TraceHeader;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
 import io.hermod.spool.Spool;
+import io.hermod.spool.Suppressions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,6 +66,8 @@ public final class Hermod implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Hermod.class.getName());
     /** How often the DKIM key files and {@code bounce.rules} are checked for a change. */
     static final java.time.Duration KEY_RELOAD = java.time.Duration.ofSeconds(5);
+    /** How often expired suppression entries are removed from the spool. */
+    static final java.time.Duration SUPPRESSION_PURGE = java.time.Duration.ofHours(1);
 
     private final HermodConfig config;
     private final Vertx vertx;
@@ -128,7 +137,8 @@ public final class Hermod implements AutoCloseable {
                     config.smtp().maxConnectionsPerIp());
             metrics.gauge("hermod.inbound.connections", "Open SMTP client connections", limits::open);
             List<IntakeVerticle> intake = deployIntake(vertx, config, spool, queue, limits,
-                    new IntakeTelemetry(metrics, events), signing);
+                    new IntakeTelemetry(metrics, events), signing,
+                    feedback(vertx, config, spool, events, metrics, classifier));
             Hermod hermod = new Hermod(config, vertx, registryName, spool, events, queue, intake);
             hermod.shaping = shaping;
             HttpApi api = new HttpApi(vertx, new ApiServices(config, spool, queue, queue, events,
@@ -163,9 +173,10 @@ public final class Hermod implements AutoCloseable {
      */
     private static List<IntakeVerticle> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue,
                                                      ConnectionLimits limits, IntakeObserver observer,
-                                                     Signing signing) {
+                                                     Signing signing, Feedback feedback) {
         IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp()).withSigning(signing)
-                .withSuppression(SuppressionCheck.of(config.suppression(), spool.suppressions()));
+                .withSuppression(SuppressionCheck.of(config.suppression(), spool.suppressions()))
+                .withFeedback(feedback.inbound(), feedback.trace());
         List<Listener> listeners = Listener.configured(config.smtp(), config.submission());
         IntakeCredentials credentials = IntakeCredentials.load(vertx, config.tls(), config.auth());
         List<IntakeVerticle> instances = new CopyOnWriteArrayList<>();
@@ -190,6 +201,41 @@ public final class Hermod implements AutoCloseable {
             }
         }
         return instances;
+    }
+
+    /**
+     * What comes back ({@code inbound.*}, {@code feedback.secret}): the consumer of mail to the
+     * inbound domains and the {@code X-Hermod-Ref} header for intake; and the suppression list's
+     * upkeep, an hourly purge of expired entries (off the event loop) and the entries gauge.
+     */
+    private static Feedback feedback(Vertx vertx, HermodConfig config, Spool spool, EventLog events,
+                                     HermodMetrics metrics, Classifier classifier) {
+        FeedbackConfig feedback = config.feedback();
+        References references = feedback.secret().map(References::new).orElse(null);
+        Suppressions suppressions = spool.suppressions();
+        metrics.gauge("hermod.suppression.entries", "Entries on the suppression list (RocksDB's estimate,"
+                + " expired entries not yet purged included)", suppressions::estimatedEntries);
+        vertx.setPeriodic(SUPPRESSION_PURGE.toMillis(), id -> vertx.executeBlocking(
+                () -> suppressions.purgeExpired(System.currentTimeMillis()), false)
+                .onSuccess(n -> {
+                    if (n > 0) {
+                        LOG.log(System.Logger.Level.INFO, "suppression: purged " + n + " expired entries");
+                    }
+                })
+                .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "suppression: purge failed: " + e)));
+        InboundMail inbound = feedback.inboundDomains().isEmpty() ? InboundMail.NONE
+                : new InboundReports(feedback, references, classifier, new SuppressionPolicy(config.suppression()),
+                        suppressions::add, events, metrics,
+                        task -> vertx.executeBlocking(() -> {
+                            task.run();
+                            return null;
+                        }, false), java.time.Clock.systemUTC());
+        TraceHeader trace = references == null ? TraceHeader.NONE : references::headerField;
+        return new Feedback(inbound, trace);
+    }
+
+    /** What intake needs from the feedback package. */
+    private record Feedback(InboundMail inbound, TraceHeader trace) {
     }
 
     /**

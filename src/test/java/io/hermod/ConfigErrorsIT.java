@@ -40,6 +40,7 @@ class ConfigErrorsIT {
             bad listen address      | 'smtp: {listen: "127.0.0.1:99999"}'      | ''                               | smtp.listen
             env override            | ''                                       | HERMOD_SMTP_MAX_RECIPIENTS=0     | smtp.max_recipients (from HERMOD_SMTP_MAX_RECIPIENTS): must be between 1 and 100000, got 0
             unknown env variable    | ''                                       | HERMOD_SMTP_LISTN=127.0.0.1:25   | HERMOD_SMTP_LISTN: unknown configuration variable
+            return path, no secret  | 'inbound: {domains: [b.example.com]}'    | HERMOD_DELIVERY_RETURN_PATH=b.example.com | delivery.return_path (from HERMOD_DELIVERY_RETURN_PATH): needs feedback.secret (it authenticates the bounces that come back)
             """)
     void badConfiguration_exits2_withOneLineNamingTheKey(String name, String yaml, String env, String expected)
             throws Exception {

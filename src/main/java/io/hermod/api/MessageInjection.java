@@ -9,11 +9,14 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import io.hermod.eventlog.EventSink;
 import io.hermod.intake.IntakeTelemetry;
 import io.hermod.intake.ReceivedHeader;
+import io.hermod.feedback.References;
 import io.hermod.intake.SuppressionCheck;
 import io.hermod.smtp.Mailbox;
 import io.hermod.spool.Suppression;
+import io.hermod.spool.Suppressions;
 import io.vertx.core.json.JsonArray;
 import java.util.Optional;
+import java.util.Set;
 import io.hermod.dkim.Signing;
 import io.hermod.queue.Acceptance;
 import io.hermod.spool.Envelope;
@@ -68,6 +71,9 @@ final class MessageInjection implements Handler<RoutingContext> {
     private final Acceptance acceptance;
     private final Signing signing;
     private final SuppressionCheck suppression;
+    /** {@code X-Hermod-Ref} (see io.hermod.feedback.References); null when {@code feedback.secret} is unset. */
+    private final References references;
+    private final Set<String> inboundDomains;
     private final EventSink events;
     private final io.hermod.queue.SiteAdmin sites;
     private final String hostname;
@@ -83,6 +89,8 @@ final class MessageInjection implements Handler<RoutingContext> {
         this.acceptance = new Acceptance(services.spool(), services.queue());
         this.signing = services.signing();
         this.suppression = SuppressionCheck.of(services.config().suppression(), services.spool().suppressions());
+        this.references = services.config().feedback().secret().map(References::new).orElse(null);
+        this.inboundDomains = Set.copyOf(services.config().feedback().inboundDomains());
         this.events = services.events();
         this.sites = services.sites();
         this.hostname = services.config().hostname();
@@ -129,12 +137,17 @@ final class MessageInjection implements Handler<RoutingContext> {
             throw new ApiException(422, "pool: no pool \"" + parsed.pool() + "\" in the shaping file");
         }
         List<String> suppressed = new ArrayList<>();
+        refuseInbound(parsed);
         InjectionRequest request = withoutSuppressed(parsed, suppressed);
         MessageId id = store.newId();
         byte[] header = ReceivedHeader.forHttp(client, hostname, id.toString(), ZonedDateTime.now(clock));
         SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE, signing.start());
         try {
             chunks.write(header, 0, header.length);
+            if (references != null) {
+                byte[] trace = references.headerField(id, request.sender(), request.recipients());
+                chunks.write(trace, 0, trace.length);
+            }
             Supplier<ApiException> tooLarge = () -> new ApiException(413,
                     "message: larger than " + maxMessageSize + " octets (smtp.max_message_size)");
             // X-Hermod-Pool names the message's egress pool; it is taken out before the message is stored or signed.
@@ -214,6 +227,20 @@ final class MessageInjection implements Handler<RoutingContext> {
      * The request without its suppressed recipients, which go into {@code suppressed} and the event
      * log; a request with none left is refused (422) before anything is written.
      */
+    /**
+     * Mail for {@code inbound.domains} is consumed, never relayed; over HTTP there is nothing to
+     * consume it (reports arrive by SMTP), so such a recipient is refused rather than relayed.
+     */
+    private void refuseInbound(InjectionRequest request) {
+        for (int i = 0; i < request.recipients().size(); i++) {
+            String address = request.recipients().get(i);
+            if (inboundDomains.contains(Suppressions.domainOf(address))) {
+                throw ApiException.badRequest("recipients[" + i + "]: " + address
+                        + " is at an inbound domain (inbound.domains): its mail is consumed, not relayed");
+            }
+        }
+    }
+
     private InjectionRequest withoutSuppressed(InjectionRequest request, List<String> suppressed) {
         List<String> kept = new ArrayList<>(request.recipients().size());
         long now = clock.millis();

@@ -16,12 +16,15 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Bulk transfer of the suppression list as JSON lines, one entry per line in the form of
- * {@link SuppressionRoutes#json}: {@code GET /api/v1/suppressions/export} streams every entry in
- * force, a page at a time, and {@code POST /api/v1/suppressions/import} adds every line of its body
- * in one durable write, or none when a line is bad (400 naming the line). On import only
+ * {@link SuppressionRoutes#json}, or as CSV ({@link SuppressionCsv}): {@code GET
+ * /api/v1/suppressions/export} streams every entry in force, a page at a time, and {@code POST
+ * /api/v1/suppressions/import} adds every line of its body in one durable write, or none when a
+ * line is bad (400 naming the line). CSV is chosen by {@code ?format=csv}, or by
+ * {@code Accept: text/csv} on export and {@code Content-Type: text/csv} on import. On import only
  * {@code address} is required: {@code scope} defaults to global, {@code reason} to manual,
  * {@code added} to now, {@code expires} to never. What export writes, import reads back unchanged.
  */
@@ -44,12 +47,26 @@ final class SuppressionTransfer {
     }
 
     void export(RoutingContext ctx) {
+        boolean csv = csv(ctx, ctx.request().getHeader("accept"));
         ctx.response().setChunked(true)
-                .putHeader("content-type", "application/x-ndjson").putHeader("cache-control", "no-store");
-        exportFrom(ctx, null, System.currentTimeMillis());
+                .putHeader("content-type", csv ? "text/csv; charset=utf-8; header=present" : "application/x-ndjson")
+                .putHeader("cache-control", "no-store");
+        if (csv) {
+            ctx.response().write(SuppressionCsv.HEADER + "\r\n");
+        }
+        exportFrom(ctx, null, System.currentTimeMillis(), csv);
     }
 
-    private void exportFrom(RoutingContext ctx, Suppression after, long now) {
+    /** CSV when {@code ?format=csv}, or when {@code format} is absent and the media type is text/csv. */
+    private static boolean csv(RoutingContext ctx, String mediaType) {
+        String format = ctx.request().getParam("format");
+        if (format != null) {
+            return format.equalsIgnoreCase("csv");
+        }
+        return mediaType != null && mediaType.toLowerCase(Locale.ROOT).contains("text/csv");
+    }
+
+    private void exportFrom(RoutingContext ctx, Suppression after, long now, boolean csv) {
         vertx.executeBlocking(() -> after == null ? list.page(null, null, EXPORT_PAGE, now)
                 : list.page(after.scope(), after.address(), EXPORT_PAGE, now), false).onComplete(result -> {
                     HttpServerResponse response = ctx.response();
@@ -67,13 +84,17 @@ final class SuppressionTransfer {
                     }
                     Buffer chunk = Buffer.buffer();
                     for (Suppression entry : page) {
-                        chunk.appendString(SuppressionRoutes.json(entry).encode()).appendByte((byte) '\n');
+                        if (csv) {
+                            chunk.appendString(SuppressionCsv.record(entry));
+                        } else {
+                            chunk.appendString(SuppressionRoutes.json(entry).encode()).appendByte((byte) '\n');
+                        }
                     }
                     response.write(chunk).onSuccess(v -> {
                         if (page.size() < EXPORT_PAGE) {
                             response.end();
                         } else if (!response.closed()) {
-                            exportFrom(ctx, page.get(page.size() - 1), now);
+                            exportFrom(ctx, page.get(page.size() - 1), now, csv);
                         }
                     });
                 });
@@ -83,7 +104,9 @@ final class SuppressionTransfer {
         Buffer body = ctx.body().buffer();
         List<Suppression> entries;
         try {
-            entries = parse(body == null ? "" : body.toString(StandardCharsets.UTF_8), System.currentTimeMillis());
+            String text = body == null ? "" : body.toString(StandardCharsets.UTF_8);
+            entries = csv(ctx, ctx.request().getHeader("content-type"))
+                    ? SuppressionCsv.parse(text, System.currentTimeMillis()) : parse(text, System.currentTimeMillis());
         } catch (ApiException e) {
             JsonResponse.failure(ctx, e, LOG);
             return;
@@ -120,7 +143,8 @@ final class SuppressionTransfer {
         return entries;
     }
 
-    private static Suppression entry(JsonObject line, long nowMillis) {
+    /** An entry from the JSON-lines form of one entry (what a CSV record is read into too). */
+    static Suppression entry(JsonObject line, long nowMillis) {
         String address = SuppressionRoutes.address(line.getString("address"));
         String scope = line.getString("scope", "global");
         scope = scope.equals("global") ? Suppression.GLOBAL : SuppressionRoutes.domain(scope);

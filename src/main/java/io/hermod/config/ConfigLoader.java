@@ -48,6 +48,10 @@ import static io.hermod.config.Keys.TLS_KEY;
 import static io.hermod.config.Keys.SUPPRESSION_ENABLED;
 import static io.hermod.config.Keys.SUPPRESSION_SCOPE;
 import static io.hermod.config.Keys.SUPPRESSION_TTL;
+import static io.hermod.config.Keys.DELIVERY_RETURN_PATH;
+import static io.hermod.config.Keys.FEEDBACK_SECRET;
+import static io.hermod.config.Keys.INBOUND_DOMAINS;
+import static io.hermod.config.Keys.INBOUND_MAX_SIZE;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -144,6 +148,8 @@ public final class ConfigLoader {
         new DkimConfig(s.get(DKIM_DOMAINS), s.get(DKIM_DEFAULT)),
         new BounceConfig(s.get(BOUNCE_RULES)),
         new SuppressionConfig(s.get(SUPPRESSION_ENABLED), s.get(SUPPRESSION_TTL), s.get(SUPPRESSION_SCOPE)),
+        new FeedbackConfig(s.get(INBOUND_DOMAINS), s.get(INBOUND_MAX_SIZE), s.get(DELIVERY_RETURN_PATH),
+            s.get(FEEDBACK_SECRET)),
         new ShapingConfig(s.get(SHAPING_PATH)),
         new ClusterConfig(s.get(CLUSTER_REDIS)));
   }

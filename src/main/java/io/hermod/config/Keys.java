@@ -116,6 +116,13 @@ final class Keys {
   static final Key<SuppressionConfig.Scope> SUPPRESSION_SCOPE = key("suppression.scope", "sender_domain",
       choice(Map.of("sender_domain", SuppressionConfig.Scope.SENDER_DOMAIN, "global", SuppressionConfig.Scope.GLOBAL)));
 
+  // Off by default. Mail to these domains is consumed (bounces, feedback reports), never relayed.
+  static final Key<List<String>> INBOUND_DOMAINS = key("inbound.domains", "", domains());
+  static final Key<Long> INBOUND_MAX_SIZE = key("inbound.max_size", "1048576", size(16 * 1024, 50L << 20));
+  static final Key<Optional<String>> DELIVERY_RETURN_PATH =
+      key("delivery.return_path", "off", offOr(domain().map(Optional::of), Optional.empty()));
+  static final Key<Optional<String>> FEEDBACK_SECRET = key("feedback.secret", null, optional(secret()));
+
   static final List<Key<?>> ALL = List.of(HOSTNAME,
       SMTP_LISTEN, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS, SMTP_RELAY_NETWORKS, SMTP_IDLE_TIMEOUT,
       SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_IP, SMTP_MAX_ERRORS, SMTP_MAX_HOPS,
@@ -126,7 +133,8 @@ final class Keys {
       DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION, DELIVERY_SMTP_PORT,
       DELIVERY_ROUTES, DELIVERY_TLS_REQUIRED_DOMAINS,
       DNS_SERVERS, DNS_TIMEOUT, DNS_MIN_TTL, DNS_MAX_TTL, DNS_NEGATIVE_TTL, LOG_EVENTS, SHUTDOWN_GRACE,
-      DKIM_DOMAINS, DKIM_DEFAULT, BOUNCE_RULES, SHAPING_PATH, CLUSTER_REDIS, SUPPRESSION_ENABLED, SUPPRESSION_TTL, SUPPRESSION_SCOPE);
+      DKIM_DOMAINS, DKIM_DEFAULT, BOUNCE_RULES, SHAPING_PATH, CLUSTER_REDIS, SUPPRESSION_ENABLED, SUPPRESSION_TTL,
+      SUPPRESSION_SCOPE, INBOUND_DOMAINS, INBOUND_MAX_SIZE, DELIVERY_RETURN_PATH, FEEDBACK_SECRET);
 
   private static final Map<String, Key<?>> BY_PATH = index(Key::path);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);
@@ -165,6 +173,7 @@ final class Keys {
           + Durations.format(maxAge) + "), got " + Durations.format(warning.get()));
     }
     checkTlsAndAuth(settings);
+    checkReturnPath(settings);
     Duration minTtl = settings.get(DNS_MIN_TTL);
     Duration maxTtl = settings.get(DNS_MAX_TTL);
     if (maxTtl.compareTo(minTtl) < 0) {
@@ -199,6 +208,39 @@ final class Keys {
         throw settings.error(listener, "needs auth.users (clients must authenticate on this port)");
       }
     }
+  }
+
+  /**
+   * A return path needs the secret that authenticates it, and must be a domain whose mail Hermod
+   * consumes, or the bounces sent to it would be relayed (or refused) instead of read.
+   */
+  private static void checkReturnPath(Settings settings) {
+    Optional<String> returnPath = settings.get(DELIVERY_RETURN_PATH);
+    if (returnPath.isEmpty()) {
+      return;
+    }
+    if (settings.get(FEEDBACK_SECRET).isEmpty()) {
+      throw settings.error(DELIVERY_RETURN_PATH, "needs feedback.secret (it authenticates the bounces that come back)");
+    }
+    if (!settings.get(INBOUND_DOMAINS).contains(returnPath.get())) {
+      throw settings.error(DELIVERY_RETURN_PATH, "must be one of inbound.domains " + settings.get(INBOUND_DOMAINS)
+          + ", got " + returnPath.get());
+    }
+  }
+
+  /** The HMAC key of feedback references: a token of at least 16 characters. */
+  private static ValueType<String> secret() {
+    return token().map(text -> {
+      if (text.length() < 16) {
+        throw new BadValue("must be at least 16 characters, got " + text.length());
+      }
+      return text;
+    });
+  }
+
+  /** One domain name, lower-cased. */
+  private static ValueType<String> domain() {
+    return ValueType.scalar("a domain name", ValueTypes::domain);
   }
 
   private static ValueType<List<HostAndPort>> listeners() {

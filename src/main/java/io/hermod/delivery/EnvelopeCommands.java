@@ -10,8 +10,8 @@ final class EnvelopeCommands {
     private EnvelopeCommands() {
     }
 
-    static String mailFrom(Envelope envelope, Capabilities caps) {
-        StringBuilder sb = new StringBuilder(64).append("MAIL FROM:<").append(envelope.sender()).append('>');
+    static String mailFrom(Envelope envelope, String reversePath, Capabilities caps) {
+        StringBuilder sb = new StringBuilder(64).append("MAIL FROM:<").append(reversePath).append('>');
         if (caps.size()) {
             sb.append(" SIZE=").append(envelope.bodySize());
         }

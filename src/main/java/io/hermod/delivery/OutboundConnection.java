@@ -212,13 +212,19 @@ public final class OutboundConnection {
      */
     public Future<TransactionResult> send(Envelope envelope, List<Integer> indexes, BodySource body,
                                           int maxRecipients) {
+        return send(envelope, indexes, body, maxRecipients, ReturnPath.ENVELOPE);
+    }
+
+    /** As {@link #send(Envelope, List, BodySource, int)}, with MAIL FROM chosen by {@code returnPath}. */
+    public Future<TransactionResult> send(Envelope envelope, List<Integer> indexes, BodySource body,
+                                          int maxRecipients, ReturnPath returnPath) {
         transactions++;
         if (refusal != null) {
             return refused(indexes);
         }
         long start = System.nanoTime();
         Future<Void> ready = needsReset ? reset() : Future.succeededFuture();
-        return ready.compose(v -> new Transaction(this, envelope, indexes, body, maxRecipients).run())
+        return ready.compose(v -> new Transaction(this, envelope, indexes, body, maxRecipients, returnPath).run())
                 .otherwise(e -> brokenTransaction(indexes, e))
                 .onComplete(r -> {
                     idleSinceNanos = System.nanoTime();

@@ -25,11 +25,12 @@ final class Transaction {
     private final List<Integer> overflow;
     private final BodySource body;
     private final Reply[] rcptReplies;
+    private final String reversePath;
     /** A 421: the server is closing the channel, the destination is backed off. */
     private Outcome.Answered closing;
 
     Transaction(OutboundConnection connection, Envelope envelope, List<Integer> indexes, BodySource body,
-                int maxRecipients) {
+                int maxRecipients, ReturnPath returnPath) {
         this.connection = connection;
         this.envelope = envelope;
         int sent = Math.min(indexes.size(), maxRecipients);
@@ -37,6 +38,7 @@ final class Transaction {
         this.overflow = indexes.subList(sent, indexes.size());
         this.body = body;
         this.rcptReplies = new Reply[sent];
+        this.reversePath = envelope.isNullSender() ? "" : returnPath.reversePath(envelope, this.indexes);
     }
 
     Future<TransactionResult> run() {
@@ -58,7 +60,7 @@ final class Transaction {
 
     private Future<TransactionResult> pipelined() {
         StringBuilder commands = new StringBuilder(64 + 48 * indexes.size());
-        commands.append(EnvelopeCommands.mailFrom(envelope, connection.capabilities()));
+        commands.append(EnvelopeCommands.mailFrom(envelope, reversePath, connection.capabilities()));
         Future<Reply> mail = connection.expect(ClientStep.MAIL);
         List<Future<Reply>> rcpts = new ArrayList<>(indexes.size());
         for (int index : indexes) {
@@ -103,7 +105,7 @@ final class Transaction {
     }
 
     private Future<TransactionResult> stepByStep() {
-        return connection.command(EnvelopeCommands.mailFrom(envelope, connection.capabilities()).trim(), ClientStep.MAIL)
+        return connection.command(EnvelopeCommands.mailFrom(envelope, reversePath, connection.capabilities()).trim(), ClientStep.MAIL)
                 .compose(mail -> {
                     if (!mail.isPositive()) {
                         return Future.succeededFuture(afterMailRefused(mail));

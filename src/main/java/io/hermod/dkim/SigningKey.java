@@ -39,10 +39,13 @@ public record SigningKey(String domain, String selector, Algorithm algorithm, Pr
     List<String> headers, Set<String> overSigned, Optional<Duration> expiry,
     Canonicalization headerCanonicalization, Canonicalization bodyCanonicalization, Path file) {
 
-  /** The header list of issue 16: what receivers and list tools look at. */
+  /**
+   * The header list of issue 16: what receivers and list tools look at; and Hermod's own
+   * {@code X-Hermod-Ref}, so a feedback report's reference is one the sender's domain signed.
+   */
   public static final List<String> DEFAULT_HEADERS = List.of("From", "Reply-To", "Subject", "Date", "To",
       "Cc", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "In-Reply-To",
-      "References", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "Feedback-ID");
+      "References", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "Feedback-ID", "X-Hermod-Ref");
   /** Over-signed by default: the fields a replayer would most like to add. */
   public static final Set<String> DEFAULT_OVER_SIGNED = names(List.of("From", "Subject", "To",
       "List-Unsubscribe", "List-Unsubscribe-Post"));

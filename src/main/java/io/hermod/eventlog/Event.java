@@ -12,7 +12,7 @@ package io.hermod.eventlog;
  * @param attempt            delivery attempt number, 1 for the first; 0 for Reception and AdminAction
  * @param queueTimeMillis    time since the message was accepted
  * @param detail             for AdminAction: what was done ("suspend example.com"); else null
- * @param category           for TransientFailure, Bounce and Expiration: the bounce category
+ * @param category           for TransientFailure, Bounce, Expiration and OOB: the bounce category
  *                           ("invalid-recipient", see {@code io.hermod.bounce.BounceCategory}); else null
  */
 public record Event(EventType type, long timeMillis, String messageId, String sender, String recipient,

@@ -82,13 +82,21 @@ final class EventJson {
         if (e.attempt() != 0) {
             number(ATTEMPT, e.attempt());
         }
-        // An operator action or a suppressed recipient has no message that queued; every other outcome has a queue time.
-        if ((type != EventType.AdminAction && type != EventType.Suppressed) || e.queueTimeMillis() != 0) {
+        // An operator action, a suppressed recipient or a report that came back has no queue time of its own.
+        if (queued(type) || e.queueTimeMillis() != 0) {
             number(QUEUE_TIME, e.queueTimeMillis());
         }
         string(DETAIL, e.detail());
         string(CATEGORY, e.category());
         endLine();
+    }
+
+    /** Whether events of this type are about a message that sat in the queue (and so have a queue time). */
+    private static boolean queued(EventType type) {
+        return switch (type == null ? EventType.Reception : type) {
+            case AdminAction, Suppressed, OOB, Feedback, Unparsed -> false;
+            default -> true;
+        };
     }
 
     /** Appends the line that says {@code dropped} events were lost since the last such line. */

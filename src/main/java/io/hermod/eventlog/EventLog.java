@@ -101,6 +101,7 @@ public final class EventLog implements EventSink, AutoCloseable {
     }
 
     /** Blocks until every event appended before this call is written (or dropped). */
+    @Override
     public void flush() {
         if (closed.get()) {
             join();

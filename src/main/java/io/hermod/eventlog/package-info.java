@@ -1,6 +1,7 @@
 /**
  * Event log: one JSON object per line for every recipient outcome (Reception, Delivery,
- * TransientFailure, Bounce, Expiration) and every operator action (AdminAction), written to the
+ * TransientFailure, Bounce, Expiration, Suppressed), every report that came back by mail (OOB,
+ * Feedback, Unparsed; see {@code io.hermod.feedback}) and every operator action (AdminAction), written to the
  * file set by {@code log.events} (default {@code data/events.log}) for operators to grep and ship.
  * Lines use stable snake_case names: {@code type}, {@code time} (UTC, always with milliseconds),
  * {@code id}, {@code sender} ({@code ""} is the null sender), {@code recipient}, {@code host},

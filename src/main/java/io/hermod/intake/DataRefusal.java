@@ -23,15 +23,20 @@ enum DataRefusal {
         this.reply = reply;
     }
 
-    /** The refusal of a message whose DATA has ended, or null when it may be committed. */
-    static DataRefusal of(MessageBody body, DataDecoder decoder, int maxHops) {
+    /**
+     * The refusal of a message whose DATA has ended, or null when it may be committed. Long lines
+     * and NUL octets matter only to mail that is relayed (a next hop may cut or misread them); a
+     * message consumed here (all its recipients at inbound domains) is read as it is: a remote
+     * MTA's bounce that quotes such a line is still a bounce.
+     */
+    static DataRefusal of(MessageBody body, DataDecoder decoder, int maxHops, boolean relayed) {
         if (body.overLimit()) {
             return TOO_LARGE;
         }
-        if (decoder.sawLineTooLong()) {
+        if (relayed && decoder.sawLineTooLong()) {
             return LINE_TOO_LONG;
         }
-        if (decoder.content().sawNul()) {
+        if (relayed && decoder.content().sawNul()) {
             return NUL_OCTET;
         }
         return decoder.content().tooManyHops(maxHops) ? TOO_MANY_HOPS : null;

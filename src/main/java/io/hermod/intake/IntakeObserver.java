@@ -28,6 +28,10 @@ public interface IntakeObserver {
     /** The message was refused at the end of DATA: a {@link DataRefusal} result, or spool_error. */
     void refused(String result);
 
+    /** A message for inbound domains only was consumed (read as a report), not spooled. */
+    default void consumed() {
+    }
+
     /** A recipient was refused at RCPT because {@code entry} suppresses it. */
     default void suppressed(long timeMillis, String sender, String recipient, Suppression entry) {
     }

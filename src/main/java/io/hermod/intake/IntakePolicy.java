@@ -10,29 +10,36 @@ import java.util.List;
 /**
  * The limits and relay rule an intake session enforces, taken from {@code smtp.*} and
  * {@code hostname}, with the listener's role, whether it offers STARTTLS, and how accepted mail is
- * signed ({@code dkim.*}) and which recipients are refused as suppressed ({@code suppression.*}).
+ * signed ({@code dkim.*}), which recipients are refused as suppressed ({@code suppression.*}), and
+ * which are consumed rather than relayed ({@code inbound.*}) with the trace header relayed mail gets.
  */
 public record IntakePolicy(String hostname, long maxMessageSize, int maxRecipients, List<Cidr> relayNetworks,
                            Duration idleTimeout, int maxErrors, int maxHops, ListenerRole role, boolean starttls,
-                           Signing signing, SuppressionCheck suppression) {
+                           Signing signing, SuppressionCheck suppression, InboundMail inbound, TraceHeader trace) {
 
     /** A relay listener without TLS. */
     public IntakePolicy(String hostname, long maxMessageSize, int maxRecipients, List<Cidr> relayNetworks,
                         Duration idleTimeout, int maxErrors, int maxHops) {
         this(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors, maxHops,
-                ListenerRole.RELAY, false, Signing.NONE, SuppressionCheck.NONE);
+                ListenerRole.RELAY, false, Signing.NONE, SuppressionCheck.NONE, InboundMail.NONE, TraceHeader.NONE);
     }
 
     /** This policy, signing accepted mail with {@code signing}. */
     public IntakePolicy withSigning(Signing signing) {
         return new IntakePolicy(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors,
-                maxHops, role, starttls, signing, suppression);
+                maxHops, role, starttls, signing, suppression, inbound, trace);
     }
 
     /** This policy, refusing at RCPT the recipients {@code suppression} finds. */
     public IntakePolicy withSuppression(SuppressionCheck suppression) {
         return new IntakePolicy(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors,
-                maxHops, role, starttls, signing, suppression);
+                maxHops, role, starttls, signing, suppression, inbound, trace);
+    }
+
+    /** This policy, consuming mail to {@code inbound}'s domains and adding {@code trace} to relayed mail. */
+    public IntakePolicy withFeedback(InboundMail inbound, TraceHeader trace) {
+        return new IntakePolicy(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors,
+                maxHops, role, starttls, signing, suppression, inbound, trace);
     }
 
     public static IntakePolicy of(String hostname, SmtpConfig smtp) {
@@ -43,7 +50,7 @@ public record IntakePolicy(String hostname, long maxMessageSize, int maxRecipien
     /** This policy for a listener of {@code role}; STARTTLS is offered when a certificate is configured. */
     public IntakePolicy forListener(ListenerRole role, boolean tlsConfigured) {
         return new IntakePolicy(hostname, maxMessageSize, maxRecipients, relayNetworks, idleTimeout, maxErrors,
-                maxHops, role, tlsConfigured && !role.implicitTls(), signing, suppression);
+                maxHops, role, tlsConfigured && !role.implicitTls(), signing, suppression, inbound, trace);
     }
 
     boolean mayRelay(InetAddress client) {

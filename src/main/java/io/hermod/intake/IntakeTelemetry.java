@@ -49,6 +49,11 @@ public final class IntakeTelemetry implements IntakeObserver {
     }
 
     @Override
+    public void consumed() {
+        metrics.intakeMessage("consumed");
+    }
+
+    @Override
     public void refused(String result) {
         metrics.intakeMessage(result);
     }

@@ -25,6 +25,8 @@ final class MessageBody implements DataDecoder.Output {
     private final Signing.Message signature;
     private long size;
     private int inFlight;
+    /** Set when the message also goes to inbound domains: what they consume. */
+    private InboundCopy copy;
 
     /**
      * @param flowChanged run on {@code sessionThread} whenever {@link #saturated()} may have changed
@@ -51,11 +53,23 @@ final class MessageBody implements DataDecoder.Output {
         return chunks.id();
     }
 
+    /** From now on, also copies what is written into {@code copy}. */
+    void copyTo(InboundCopy copy) {
+        this.copy = copy;
+    }
+
+    InboundCopy copy() {
+        return copy;
+    }
+
     @Override
     public void write(byte b) {
         if (++size <= limit) {
             chunks.append(b);
             signature.update(b);
+            if (copy != null) {
+                copy.write(new byte[] {b}, 0, 1);
+            }
         }
     }
 
@@ -65,6 +79,9 @@ final class MessageBody implements DataDecoder.Output {
         size += count;
         chunks.append(source, offset, (int) keep);
         signature.update(source, offset, (int) keep);
+        if (copy != null) {
+            copy.write(source, offset, (int) keep);
+        }
     }
 
     /** Whether enough chunk writes are in flight that the session should stop reading. */

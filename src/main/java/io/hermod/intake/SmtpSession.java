@@ -13,6 +13,7 @@ import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
 import io.hermod.smtp.Sasl;
 import io.hermod.spool.Envelope;
+import io.hermod.spool.MessageId;
 import io.hermod.spool.MessageStore;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.SpoolException;
@@ -23,7 +24,9 @@ import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One inbound SMTP connection: bytes in, replies out, accepted messages into the spool and the
@@ -43,6 +46,7 @@ public final class SmtpSession {
     static final int MAX_AUTH_LINE = 12288;
     /** A TLS handshake that takes longer than this (or than the idle timeout) is abandoned. */
     static final long HANDSHAKE_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final System.Logger LOG = System.getLogger(SmtpSession.class.getName());
 
     private final IntakePolicy policy;
     private final IntakeObserver observer;
@@ -424,13 +428,21 @@ public final class SmtpSession {
         if (AddressSyntax.isGeneralAddressLiteral(path.mailbox().domain())) {
             return Replies.ADDRESS_LITERAL_UNSUPPORTED;
         }
+        String address = path.mailbox().toString();
+        if (policy.inbound().consumes(path.mailbox().domain().toLowerCase(Locale.ROOT))) {
+            // Like an MX for its own domains: anyone may send here, nothing is relayed or suppressed.
+            if (transaction.recipientCount() >= policy.maxRecipients()) {
+                return Replies.TOO_MANY_RECIPIENTS;
+            }
+            transaction.addInbound(address);
+            return null;
+        }
         if (!security.mayRelay()) {
             return Replies.RELAY_DENIED;
         }
-        if (transaction.recipients().size() >= policy.maxRecipients()) {
+        if (transaction.recipientCount() >= policy.maxRecipients()) {
             return Replies.TOO_MANY_RECIPIENTS;
         }
-        String address = path.mailbox().toString();
         // Point gets on the event loop: the suppression family is small and normally in the memtable or
         // block cache (about 8 us per check with 200,000 entries), less than a trip to a worker and back.
         Optional<Suppression> suppressed;
@@ -464,10 +476,18 @@ public final class SmtpSession {
         var id = store.newId();
         String protocol = security.protocol(extended, transaction.smtpUtf8);
         byte[] header = ReceivedHeader.build(clientName, client, policy.hostname(), protocol, id.toString(),
-                transaction.recipients(), ZonedDateTime.now(clock));
-        body = new MessageBody(store, id, policy.maxMessageSize() + header.length, chunkSize,
+                transaction.allRecipients(), ZonedDateTime.now(clock));
+        // X-Hermod-Ref, only on mail that leaves: a feedback report quotes it back. Part of the stored
+        // message like Received:, so the DKIM signer sees it and the signature covers it.
+        byte[] trace = transaction.recipients().isEmpty() ? new byte[0]
+                : policy.trace().field(id, transaction.sender, transaction.recipients());
+        body = new MessageBody(store, id, policy.maxMessageSize() + header.length + trace.length, chunkSize,
                 channel.executor(), this::updateFlow, policy.signing().start());
         body.write(header, 0, header.length);
+        body.write(trace, 0, trace.length);
+        if (!transaction.inbound().isEmpty()) {
+            body.copyTo(new InboundCopy(policy.inbound().maxSize()));
+        }
         // X-Hermod-Pool names the message's egress pool; it is taken out before the message is stored or signed.
         poolField = new HeaderFilter(body, HeaderFilter.POOL_FIELD);
         decoder = new DataDecoder(poolField);
@@ -481,7 +501,7 @@ public final class SmtpSession {
         transaction = null;
         body = null;
         poolField.finish();
-        DataRefusal refusal = DataRefusal.of(b, decoder, policy.maxHops());
+        DataRefusal refusal = DataRefusal.of(b, decoder, policy.maxHops(), !t.recipients().isEmpty());
         if (refusal != null) {
             store.discard(b.id(), b.chunkCount());
             state = SessionState.READY;
@@ -490,19 +510,70 @@ public final class SmtpSession {
             updateFlow();
             return;
         }
-        List<Recipient> recipients = new ArrayList<>(t.recipients().size());
-        for (String address : t.recipients()) {
-            recipients.add(Recipient.pending(address));
+        if (!t.inbound().isEmpty()) {
+            endOfInboundData(t, b);
+            return;
         }
         byte[] signatures = b.signatures();
-        Envelope envelope = new Envelope(b.id(), t.sender, recipients, clock.millis(), b.size(), b.chunkCount(),
-                t.eightBit, t.smtpUtf8, clientName, client.getHostAddress()).withPrefix(signatures.length)
-                .withPool(poolField.value());
+        Envelope envelope = envelope(t, b, signatures.length);
         byte[] last = b.takeLastChunk();
         state = SessionState.COMMITTING;
         updateFlow();
         acceptance.accept(envelope, b.chunksWritten(), last, signatures, channel.executor())
                 .whenComplete((v, failure) -> committed(envelope, failure)); // completes on channel.executor()
+    }
+
+    private Envelope envelope(Transaction t, MessageBody b, int prefixLength) {
+        List<Recipient> recipients = new ArrayList<>(t.recipients().size());
+        for (String address : t.recipients()) {
+            recipients.add(Recipient.pending(address));
+        }
+        return new Envelope(b.id(), t.sender, recipients, clock.millis(), b.size(), b.chunkCount(),
+                t.eightBit, t.smtpUtf8, clientName, client.getHostAddress()).withPrefix(prefixLength)
+                .withPool(poolField.value());
+    }
+
+    /**
+     * A message with recipients at inbound domains: their part is consumed first, then the rest (if
+     * any) is committed and queued as usual; one 250 once both are done. Consumed first so that a
+     * failure of either leaves at worst a report read twice when the client sends again, never
+     * relayed mail sent twice. A message for inbound domains only is not spooled at all.
+     */
+    private void endOfInboundData(Transaction t, MessageBody b) {
+        InboundCopy copy = b.copy();
+        CompletableFuture<Void> consumed = policy.inbound().consume(new InboundMail.Message(b.id(), t.sender,
+                t.inbound(), client.getHostAddress(), copy.bytes(), copy.truncated()));
+        state = SessionState.COMMITTING;
+        updateFlow();
+        if (t.recipients().isEmpty()) {
+            int chunkCount = b.chunkCount();
+            b.chunksWritten().whenComplete((w, e) -> store.discard(b.id(), chunkCount));
+            consumed.whenCompleteAsync((v, failure) -> consumedOnly(b.id(), failure), channel.executor());
+            return;
+        }
+        byte[] signatures = b.signatures();
+        Envelope envelope = envelope(t, b, signatures.length);
+        byte[] last = b.takeLastChunk();
+        CompletableFuture<Void> chunks = b.chunksWritten();
+        consumed.whenCompleteAsync((v, failure) -> {
+            if (failure != null) {
+                chunks.whenComplete((w, e) -> store.discard(envelope.id(), envelope.chunkCount()));
+                consumedOnly(envelope.id(), failure); // nothing was committed: the same 451
+                return;
+            }
+            acceptance.accept(envelope, chunks, last, signatures, channel.executor())
+                    .whenComplete((w, e) -> committed(envelope, e));
+        }, channel.executor());
+    }
+
+    private void consumedOnly(MessageId id, Throwable failure) {
+        if (failure == null) {
+            observer.consumed();
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "intake: report " + id + " could not be consumed: " + failure);
+            observer.refused("consume_error");
+        }
+        answerEndOfData(failure == null ? Reply.of(250, "2.0.0", "Ok: consumed as " + id) : Replies.SPOOL_FAILED);
     }
 
     private void committed(Envelope envelope, Throwable failure) {
@@ -511,11 +582,16 @@ public final class SmtpSession {
         } else {
             observer.refused("spool_error");
         }
+        answerEndOfData(failure == null ? Reply.of(250, "2.0.0", "Ok: queued as " + envelope.id()) : Replies.SPOOL_FAILED);
+    }
+
+    /** The one reply to a message whose commit (or consumption) is over; input resumes. */
+    private void answerEndOfData(Reply reply) {
         if (!connectionOpen) {
             return;
         }
         state = SessionState.READY;
-        reply(failure == null ? Reply.of(250, "2.0.0", "Ok: queued as " + envelope.id()) : Replies.SPOOL_FAILED);
+        reply(reply);
         closeIfIdleAndDraining();
         // Answer what arrived during the commit before reading more, so a resume that delivers new
         // bytes at once cannot re-enter receive() with this input still unprocessed.

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The open mail transaction: sender and parameters fixed by MAIL, recipients added by RCPT. Owned
- * by one session and discarded by RSET, HELO/EHLO and the end of DATA.
+ * The open mail transaction: sender and parameters fixed by MAIL, recipients added by RCPT (those
+ * to be relayed, and those at an inbound domain, consumed). Owned by one session and discarded by
+ * RSET, HELO/EHLO and the end of DATA.
  */
 final class Transaction {
 
@@ -13,6 +14,7 @@ final class Transaction {
     final boolean eightBit;
     final boolean smtpUtf8;
     private final List<String> recipients = new ArrayList<>();
+    private final List<String> inbound = new ArrayList<>();
     private int rejected;
 
     Transaction(String sender, boolean eightBit, boolean smtpUtf8) {
@@ -25,6 +27,10 @@ final class Transaction {
         recipients.add(address);
     }
 
+    void addInbound(String address) {
+        inbound.add(address);
+    }
+
     void recipientRejected() {
         rejected++;
     }
@@ -33,7 +39,27 @@ final class Transaction {
         return recipients;
     }
 
+    /** The recipients at inbound domains. */
+    List<String> inbound() {
+        return inbound;
+    }
+
+    /** Relayed and inbound recipients together. */
+    int recipientCount() {
+        return recipients.size() + inbound.size();
+    }
+
+    /** Every recipient, relayed first. */
+    List<String> allRecipients() {
+        if (inbound.isEmpty()) {
+            return recipients;
+        }
+        List<String> all = new ArrayList<>(recipients);
+        all.addAll(inbound);
+        return all;
+    }
+
     boolean anyRecipientTried() {
-        return !recipients.isEmpty() || rejected > 0;
+        return recipientCount() > 0 || rejected > 0;
     }
 }

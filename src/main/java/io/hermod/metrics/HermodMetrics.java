@@ -45,6 +45,7 @@ public final class HermodMetrics {
     private final java.util.List<Object> suppliers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> shapingCounters =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> feedbackReports = new ConcurrentHashMap<>();
 
     public HermodMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -79,7 +80,7 @@ public final class HermodMetrics {
         // Every label value of the fixed sets exists from the start at zero, so that rate() sees the
         // first increment and dashboards show 0 rather than "no data".
         for (String result : new String[] {"accepted", "too_large", "line_too_long", "nul_octet", "too_many_hops",
-                "spool_error"}) {
+                "spool_error", "consumed", "consume_error"}) {
             intakeMessages.computeIfAbsent(result, this::intakeMessagesCounter);
         }
         for (String result : new String[] {"delivered", "deferred", "failed", "expired"}) {
@@ -101,6 +102,9 @@ public final class HermodMetrics {
         for (String limit : new String[] {"message_rate", "connection_rate", "connection_limit"}) {
             shapingCounter("hermod.shaping.throttled", "Deliveries and connections held back by a shaping limit",
                     io.micrometer.core.instrument.Tags.of("provider", "none", "source", "default", "limit", limit));
+        }
+        for (String type : FEEDBACK_TYPES) {
+            feedbackReports.computeIfAbsent(type, this::feedbackReportsCounter);
         }
         for (BounceCategory category : BounceCategory.values()) {
             deliveryFailures[0][category.ordinal()] = deliveryFailuresCounter(category, "bounce");
@@ -127,6 +131,21 @@ public final class HermodMetrics {
     private Counter shapingCounter(String name, String description, io.micrometer.core.instrument.Tags tags) {
         return shapingCounters.computeIfAbsent(name + tags, k -> Counter.builder(name).description(description)
                 .tags(tags).register(registry));
+    }
+
+    /** The {@code type} label values of {@code hermod_feedback_reports_total}. */
+    private static final String[] FEEDBACK_TYPES = {"oob", "feedback", "unparsed"};
+
+    private Counter feedbackReportsCounter(String type) {
+        return Counter.builder("hermod.feedback.reports")
+                .description("Messages consumed at inbound.domains: bounces matched (oob), feedback reports (feedback),"
+                        + " the rest (unparsed)")
+                .tag("type", type).register(registry);
+    }
+
+    /** One message to an inbound domain consumed, as {@code type}: oob, feedback or unparsed. */
+    public void feedbackReport(String type) {
+        feedbackReports.computeIfAbsent(type, this::feedbackReportsCounter).increment();
     }
 
     private Counter deliveryFailuresCounter(BounceCategory category, String kind) {

@@ -1,6 +1,7 @@
 package io.hermod.queue;
 
 import io.hermod.bounce.SuppressionPolicy;
+import io.hermod.feedback.ReturnPaths;
 import io.hermod.delivery.BodySource;
 import io.hermod.delivery.ClientStep;
 import io.hermod.delivery.Destination;
@@ -66,7 +67,7 @@ final class QueueShardVerticle extends VerticleBase {
                         s.timeouts(), s.budget(), gate, s.config().delivery().maxMessagesPerConnection(), meters),
                 this::body, s.ledger(), retry, (delay, task) -> vertx.setTimer(delay, id -> task.run()),
                 new ShapingTelemetry(s.metrics(), s.events(), clock), shared.unbindable(), this::onLoop,
-                shared.sharing());
+                shared.sharing(), ReturnPaths.of(s.config().feedback()));
         sites = new SiteDispatcher(siteServices, new Returns());
         Settlement settlement = new Settlement(retry, s.config().queue().maxAge(),
                 s.config().queue().delayWarning().orElse(null), () -> ThreadLocalRandom.current().nextDouble());

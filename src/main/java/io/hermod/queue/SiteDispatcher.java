@@ -423,7 +423,7 @@ final class SiteDispatcher {
         inFlight++;
         delivery.inFlight = true;
         connection.send(delivery.envelope, delivery.pending(), s.bodies().apply(delivery),
-                lane.shaping.maxRecipientsPerTransaction()).onComplete(ar -> {
+                lane.shaping.maxRecipientsPerTransaction(), s.returnPath()).onComplete(ar -> {
             lane.inFlight--;
             inFlight--;
             delivery.inFlight = false;

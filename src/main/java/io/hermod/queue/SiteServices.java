@@ -6,6 +6,7 @@ import io.hermod.delivery.ConnectionBudget;
 import io.hermod.delivery.ConnectionGate;
 import io.hermod.delivery.Destination;
 import io.hermod.delivery.DestinationPool;
+import io.hermod.delivery.ReturnPath;
 import io.hermod.shaping.AutomationRule;
 import io.hermod.shaping.Leases;
 import io.hermod.shaping.ShapingStore;
@@ -28,12 +29,13 @@ import java.util.function.Function;
  * @param unbindable     sources whose address could not be bound, to the time they are tried again
  * @param onLoop         runs a task on the dispatcher's event loop, from any thread
  * @param sharing        tells the other pods of suspensions and automation actions
+ * @param returnPath     the MAIL FROM of each transaction (the sender, or a VERP address)
  */
 record SiteServices(Clock clock, ShapingStore shaping, Throttles throttles, ClientTimeouts timeouts,
                     ConnectionBudget budget, Leases leases, Leases providerLeases, PoolFactory pools, Function<Delivery, BodySource> bodies,
                     MessageLedger ledger, RetryPolicy retry, Timers timers, ShapingObserver observer,
                     ConcurrentHashMap<String, Long> unbindable, java.util.concurrent.Executor onLoop,
-                    SiteAction.Sharing sharing) {
+                    SiteAction.Sharing sharing, ReturnPath returnPath) {
 
     /** Makes the pool of one site × source: the source's clients and EHLO name. */
     interface PoolFactory {

@@ -21,11 +21,14 @@ import org.rocksdb.RocksIterator;
  * <p>Writes go through the spool's group-commit writer and are durable when their future
  * completes. Reads are RocksDB point gets and iterators, blocking; the list is small (tens of bytes
  * an entry), so a get is normally served from the memtable or the block cache. Expired entries
- * read as absent and are overwritten by the next add; nothing purges them yet.
+ * read as absent and are overwritten by the next add; {@link #purgeExpired} removes them (Hermod
+ * runs it periodically off the event loop).
  */
 public final class Suppressions {
 
     private static final byte VERSION = 1;
+    /** Deletes per durable write while purging. */
+    private static final int PURGE_BATCH = 1000;
 
     private final RocksDB db;
     private final ColumnFamilyHandle family;
@@ -120,6 +123,51 @@ public final class Suppressions {
             }
         }
         return out;
+    }
+
+    /**
+     * Removes every entry that has expired by {@code nowMillis}, in durable batches of at most
+     * {@value #PURGE_BATCH} deletes; returns how many. Blocking: a scan of the family.
+     */
+    public int purgeExpired(long nowMillis) {
+        int purged = 0;
+        List<byte[]> expired = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(family)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                if (!decode(it.key(), it.value()).inForce(nowMillis)) {
+                    expired.add(it.key());
+                }
+                if (expired.size() == PURGE_BATCH) {
+                    purged += delete(expired);
+                }
+            }
+        }
+        return purged + delete(expired);
+    }
+
+    /** Deletes {@code keys} in one durable write and empties the list; returns how many. */
+    private int delete(List<byte[]> keys) {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        List<byte[]> batchKeys = List.copyOf(keys);
+        long bytes = batchKeys.stream().mapToLong(k -> k.length).sum();
+        keys.clear();
+        writer.submit(batch -> {
+            for (byte[] key : batchKeys) {
+                batch.writes().delete(family, key);
+            }
+        }, bytes, true).join();
+        return batchKeys.size();
+    }
+
+    /** RocksDB's estimate of the entries stored (expired ones not yet purged included); cheap. */
+    public long estimatedEntries() {
+        try {
+            return db.getLongProperty(family, "rocksdb.estimate-num-keys");
+        } catch (RocksDBException e) {
+            return 0;
+        }
     }
 
     /** The domain of an address, lower-cased; "" for the null sender or an address without one. */

@@ -116,6 +116,47 @@ class SuppressionRoutesTest {
     }
 
     @Test
+    void csvExport_thenCsvImport_bringsBackTheSameEntries() throws Exception {
+        api.spool.suppressions().add(new Suppression("", "a@example.net", "invalid-recipient", 1_000, 0))
+                .get(10, TimeUnit.SECONDS);
+        api.spool.suppressions().add(new Suppression("example.com", "\"b,c\"@example.net", "complaint, twice", 2_000,
+                4_102_444_800_000L)).get(10, TimeUnit.SECONDS);
+        HttpResponse<String> export = api.get("/api/v1/suppressions/export?format=csv");
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(export.body()).isEqualTo("address,scope,reason,added,expires\r\n"
+                + "a@example.net,global,invalid-recipient,1970-01-01T00:00:01Z,\r\n"
+                + "\"\"\"b,c\"\"@example.net\",example.com,\"complaint, twice\",1970-01-01T00:00:02Z,2100-01-01T00:00:00Z\r\n");
+        assertThat(api.get("/api/v1/suppressions/export", "accept", "text/csv").body()).isEqualTo(export.body());
+
+        api.send("DELETE", "/api/v1/suppressions/a@example.net", null);
+        api.send("DELETE", "/api/v1/suppressions/%22b%2Cc%22@example.net?scope=example.com", null);
+        HttpResponse<String> imported = api.send("POST", "/api/v1/suppressions/import", export.body(),
+                "content-type", "text/csv");
+
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+        assertThat(api.spool.suppressions().page(null, null, 10, 3_000)).containsExactly(
+                new Suppression("", "a@example.net", "invalid-recipient", 1_000, 0),
+                new Suppression("example.com", "\"b,c\"@example.net", "complaint, twice", 2_000, 4_102_444_800_000L));
+    }
+
+    @Test
+    void csvImport_ofBareAddresses_takesTheDefaults_andABadRecordNamesItsLine() throws Exception {
+        HttpResponse<String> ok = api.send("POST", "/api/v1/suppressions/import?format=csv",
+                "x@example.net\ny@example.net\n");
+        HttpResponse<String> bad = api.send("POST", "/api/v1/suppressions/import?format=csv",
+                "address,reason\nz@example.net,manual\nnot an address,manual\n");
+        HttpResponse<String> unclosed = api.send("POST", "/api/v1/suppressions/import?format=csv", "\"x@example.net\n");
+
+        assertThat(new JsonObject(ok.body()).getInteger("imported")).isEqualTo(2);
+        assertThat(api.spool.suppressions().find("", "y@example.net", 3_000)).isPresent();
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(bad.body()).getString("error")).startsWith("line 3: ");
+        assertThat(api.spool.suppressions().find("", "z@example.net", 3_000)).isEmpty();
+        assertThat(new JsonObject(unclosed.body()).getString("error")).isEqualTo("line 1: a quoted field is not closed");
+    }
+
+    @Test
     void export_ofMoreThanOnePage_hasEveryEntryOnce() throws Exception {
         List<Suppression> many = new ArrayList<>();
         for (int i = 0; i < 2_345; i++) {

@@ -52,6 +52,16 @@ class MessageSignerTest {
   }
 
   @Test
+  void hermodsReferenceHeader_isSignedByDefault() {
+    byte[] message = ("Received: x\r\nX-Hermod-Ref: 1AbC\r\nFrom: a@news.example.test\r\n\r\nbody\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    String field = new String(sign(List.of(ed25519), message, 7), StandardCharsets.US_ASCII);
+
+    assertThat(field.replace("\r\n ", "").replaceAll("(?s).*[; ]h=([^;]*);.*", "$1").replace(" ", ""))
+        .isEqualTo("From:From:Subject:To:List-Unsubscribe:List-Unsubscribe-Post:X-Hermod-Ref");
+  }
+
+  @Test
   void fromDomain_isExposedOnceTheHeaderEnds() {
     MessageSigner signer = new MessageSigner(List.of(), CLOCK);
     signer.update(MESSAGE, 0, 20);

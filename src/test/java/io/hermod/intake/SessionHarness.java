@@ -44,6 +44,8 @@ final class SessionHarness {
         io.hermod.dkim.Signing signing = io.hermod.dkim.Signing.NONE;
         SuppressionCheck suppression = SuppressionCheck.NONE;
         IntakeObserver observer = IntakeObserver.NONE;
+        InboundMail inbound = InboundMail.NONE;
+        TraceHeader trace = TraceHeader.NONE;
     }
 
     final Options options;
@@ -65,7 +67,8 @@ final class SessionHarness {
         this.channel = new RecordingChannel(executor);
         IntakePolicy policy = new IntakePolicy(HOSTNAME, options.maxMessageSize, options.maxRecipients,
                 List.of(Cidr.parse(options.relayNetwork)), options.idleTimeout, options.maxErrors, options.maxHops)
-                .withSigning(options.signing).withSuppression(options.suppression);
+                .withSigning(options.signing).withSuppression(options.suppression)
+                .withFeedback(options.inbound, options.trace);
         this.session = new SmtpSession(policy, store, queue, channel, address(options.client),
                 Clock.fixed(NOW, ZoneOffset.UTC), options.chunkSize, options.observer);
         session.start();

@@ -63,6 +63,27 @@ class SuppressionsTest {
     }
 
     @Test
+    void purgeExpired_removesOnlyExpiredEntries_forGood() throws Exception {
+        try (Spool spool = Spool.open(dir)) {
+            Suppressions list = spool.suppressions();
+            List<Suppression> entries = new ArrayList<>();
+            for (int i = 0; i < 2_500; i++) { // more than one purge batch
+                entries.add(new Suppression("", "old" + i + "@dest.test", "complaint", NOW, NOW + 10));
+            }
+            entries.add(new Suppression("", "kept@dest.test", "complaint", NOW, NOW + 1_000));
+            entries.add(new Suppression("example.com", "forever@dest.test", Suppression.MANUAL, NOW, 0));
+            await(list.addAll(entries));
+
+            assertThat(list.purgeExpired(NOW + 500)).isEqualTo(2_500);
+
+            assertThat(list.page(null, null, 10, NOW)).extracting(Suppression::address)
+                    .containsExactly("kept@dest.test", "forever@dest.test");
+            assertThat(list.purgeExpired(NOW + 500)).isZero();
+            assertThat(list.estimatedEntries()).isPositive();
+        }
+    }
+
+    @Test
     void find_matchesGlobalEntry_orTheSendersDomain_only() throws Exception {
         try (Spool spool = Spool.open(dir)) {
             Suppressions list = spool.suppressions();
