@@ -79,9 +79,10 @@ class ShapingAutomationIT {
                 assertThat(laneA.getString("suspended_until")).isNotNull();
                 assertThat(laneA.getString("suspended_why")).contains("yahoo-tss04", "TSS04");
                 assertThat(lane(site, "ip-b").getString("suspended_until")).isNull();
-                String metrics = api.get("/metrics").body();
-                assertThat(metrics).contains("hermod_shaping_automation_total{action=\"suspend\",provider=\"yahoo\",source=\"ip-a\"} 1.0");
-                assertThat(metrics).contains("hermod_shaping_suspended 1.0");
+                // The gauge is published once a second; the counter at once.
+                Await.until(() -> metrics(api).contains("hermod_shaping_suspended 1.0"), 10, () -> metrics(api));
+                assertThat(metrics(api)).contains(
+                        "hermod_shaping_automation_total{action=\"suspend\",provider=\"yahoo\",source=\"ip-a\"} 1.0");
 
                 // The message that drew the 421 would draw it again: the operator deletes it, then resumes.
                 assertThat(api.send("DELETE", "/api/v1/messages/" + deferred, null).status()).isEqualTo(200);
@@ -95,6 +96,14 @@ class ShapingAutomationIT {
             } finally {
                 hermod.close();
             }
+        }
+    }
+
+    private static String metrics(ApiClient api) {
+        try {
+            return api.get("/metrics").body();
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -774,6 +774,7 @@ final class SiteDispatcher {
             site.lanes.values().removeIf(lane -> lane.isIdle(now));
         }
         sites.values().removeIf(site -> site.lanes.isEmpty());
+        shared.values().removeIf(action -> action.untilMillis() <= now);
     }
 
     /**
