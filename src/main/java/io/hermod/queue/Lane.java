@@ -1,6 +1,11 @@
 package io.hermod.queue;
 
+import io.hermod.delivery.ClientStep;
+import io.hermod.delivery.ClientTimeouts;
 import io.hermod.delivery.DestinationPool;
+import io.hermod.delivery.TlsPolicy;
+import io.hermod.shaping.Shaping;
+import java.time.Duration;
 import io.hermod.delivery.Outcome;
 import io.hermod.shaping.AutomationRule;
 import io.hermod.shaping.AutomationState;
@@ -65,6 +70,43 @@ final class Lane {
         }
         startedAtLastMeasure = started;
         lastMeasureMillis = nowMillis;
+    }
+
+    /** The values for this lane: the site's resolution, with an automation override on top while it lasts. */
+    SiteShaping resolve(Shaping shaping, long nowMillis) {
+        SiteShaping resolved = shaping.resolve(site.ownDomain, site.provider, source);
+        if (override != null && overrideUntil > nowMillis) {
+            resolved = resolved.with(((AutomationRule.Set) override.action()).values(), "automation " + override.name());
+        }
+        return resolved;
+    }
+
+    /**
+     * Gives the pool the values in force: deliveries per connection, TLS, and the connect and
+     * end-of-data timeouts, unless the process runs with shorter ones ({@code base}: tests cap every step).
+     */
+    void configurePool(ClientTimeouts base) {
+        SiteShaping v = shaping;
+        ClientTimeouts timeouts = base.with(ClientStep.CONNECT, min(base.of(ClientStep.CONNECT), v.connectTimeout()))
+                .with(ClientStep.END_OF_DATA, min(base.of(ClientStep.END_OF_DATA), v.dataTimeout()));
+        TlsPolicy.Mode tls = switch (v.enableTls()) {
+            case OPPORTUNISTIC -> TlsPolicy.Mode.OPPORTUNISTIC;
+            case REQUIRED -> TlsPolicy.Mode.REQUIRED;
+            case DISABLED -> TlsPolicy.Mode.NONE;
+        };
+        pool.configure(v.maxDeliveriesPerConnection(), timeouts, tls, site.name());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** What the API shows of this lane. */
+    SiteView.LaneView view(long now) {
+        return new SiteView.LaneView(source, shaping.describe(), pool.openConnections(), ready, inFlight, messageRate,
+                suspended(now) ? suspendedUntil : 0, suspended(now) ? suspendedWhy : null,
+                override != null && overrideUntil > now ? override.name() : null, bouncing(now) ? bounceUntil : 0,
+                pool.backoffUntilMillis() > now ? pool.backoffUntilMillis() : 0);
     }
 
     boolean suspended(long nowMillis) {

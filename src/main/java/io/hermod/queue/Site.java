@@ -80,6 +80,15 @@ final class Site {
         return providerShaping.computeIfAbsent(source, s -> shaping.resolve(null, provider, s));
     }
 
+    /** What the API shows of this site. */
+    SiteView view(long now) {
+        List<SiteView.LaneView> views = new java.util.ArrayList<>(lanes.size());
+        for (Lane lane : lanes.values()) {
+            views.add(lane.view(now));
+        }
+        return new SiteView(key, name(), provider, mxHosts, ownDomain, views);
+    }
+
     SourceRotation rotation(Shaping shaping, String pool) {
         return rotations.computeIfAbsent(pool, p -> new SourceRotation(shaping.pool(p)));
     }

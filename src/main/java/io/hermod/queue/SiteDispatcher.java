@@ -1,22 +1,17 @@
 package io.hermod.queue;
 
 import io.hermod.delivery.ClientStep;
-import io.hermod.delivery.ClientTimeouts;
-import io.hermod.delivery.ConnectionGate;
 import io.hermod.delivery.DeliveryException;
 import io.hermod.delivery.Destination;
 import io.hermod.delivery.Failure;
 import io.hermod.delivery.OutboundConnection;
 import io.hermod.delivery.Outcome;
 import io.hermod.delivery.RecipientOutcome;
-import io.hermod.delivery.TlsPolicy;
 import io.hermod.delivery.TransactionResult;
-import io.hermod.shaping.AutomationRule;
 import io.hermod.shaping.Rate;
 import io.hermod.shaping.Shaping;
 import io.hermod.shaping.SiteShaping;
 import io.hermod.shaping.Source;
-import io.hermod.smtp.EnhancedStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -64,6 +59,8 @@ final class SiteDispatcher {
 
     private final SiteServices s;
     private final Returns back;
+    private final LaneLimits limits;
+    private final LaneAutomation automation;
     private final Map<String, Site> sites = new HashMap<>();
     private int inFlight;
     private Promise<Void> drained;
@@ -71,6 +68,62 @@ final class SiteDispatcher {
     SiteDispatcher(SiteServices services, Returns back) {
         this.s = services;
         this.back = back;
+        this.limits = new LaneLimits(services, this::throttled);
+        this.automation = new LaneAutomation(services, new LaneAutomation.Effects() {
+            @Override
+            public void suspend(Lane lane, long untilMillis, String why) {
+                SiteDispatcher.this.suspend(lane, untilMillis, why);
+            }
+
+            @Override
+            public void reshape(Lane lane) {
+                SiteDispatcher.this.reshape(lane, s.shaping().current());
+            }
+
+            @Override
+            public void bounceWaiting(Lane lane) {
+                for (Delivery d : lane.withdrawAll()) {
+                    back.attempted(d, TransactionResult.all(d.pending(), lane.bounceWith, false, null), 0);
+                }
+            }
+
+            @Override
+            public Lane lane(String siteKey, String source) {
+                Site site = sites.get(siteKey);
+                return site == null ? null : site.lanes.get(source);
+            }
+
+            @Override
+            public void resume(String siteKey, String source) {
+                Site site = sites.get(siteKey);
+                if (site != null) {
+                    SiteDispatcher.this.resume(site, source);
+                }
+            }
+        });
+    }
+
+    /** Another pod suspended a site × source or applied a rule to it. */
+    void applyShared(SiteAction action) {
+        automation.applyShared(action);
+    }
+
+    /** Another pod resumed a site × source. */
+    void liftShared(String siteKey, String source) {
+        automation.liftShared(siteKey, source);
+    }
+
+    /** No delivery starts on the lane until {@code untilMillis}; what waits goes elsewhere or back. */
+    private void suspend(Lane lane, long untilMillis, String why) {
+        lane.suspendedUntil = Math.max(lane.suspendedUntil, untilMillis);
+        lane.suspendedWhy = why;
+        LOG.log(System.Logger.Level.WARNING, "delivery: " + lane.site.name() + " from source " + lane.source
+                + " suspended for " + (untilMillis - s.clock().millis()) / 1000 + " s: " + why);
+        replace(lane);
+    }
+
+    private static String label(String provider) {
+        return provider == null ? "none" : provider;
     }
 
     /** The shard (of {@code shards}) that owns the site with this key. */
@@ -177,11 +230,12 @@ final class SiteDispatcher {
             lane.shaping = resolve(shaping, site, lane, s.clock().millis());
             lane.shapingGeneration = site.shapingGeneration;
             Source src = shaping.source(source) != null ? shaping.source(source) : Source.unbound();
-            lane.pool = s.pools().create(lane.key, site.destination, src, gate(lane));
+            lane.pool = s.pools().create(lane.key, site.destination, src,
+                    limits.gate(lane, () -> s.onLoop().execute(() -> pump(created))));
             configure(lane);
             lane.pool.onCapacityFreed(() -> pump(created));
             site.lanes.put(source, lane);
-            applySharedTo(lane);
+            automation.applyTo(lane);
         } else if (lane.shapingGeneration != site.shapingGeneration) {
             reshape(lane, shaping);
         }
@@ -189,110 +243,17 @@ final class SiteDispatcher {
     }
 
     private SiteShaping resolve(Shaping shaping, Site site, Lane lane, long now) {
-        SiteShaping resolved = shaping.resolve(site.ownDomain, site.provider, lane.source);
-        if (lane.override != null && lane.overrideUntil > now) {
-            resolved = resolved.with(((AutomationRule.Set) lane.override.action()).values(),
-                    "automation " + lane.override.name());
-        }
-        return resolved;
+        return lane.resolve(shaping, now);
     }
 
     private void reshape(Lane lane, Shaping shaping) {
-        lane.shaping = resolve(shaping, lane.site, lane, s.clock().millis());
+        lane.shaping = lane.resolve(shaping, s.clock().millis());
         lane.shapingGeneration = lane.site.shapingGeneration;
         configure(lane);
     }
 
     private void configure(Lane lane) {
-        SiteShaping v = lane.shaping;
-        // The shaping values, unless the process runs with shorter ones (tests cap every step).
-        ClientTimeouts base = s.timeouts();
-        ClientTimeouts timeouts = base.with(ClientStep.CONNECT, min(base.of(ClientStep.CONNECT), v.connectTimeout()))
-                .with(ClientStep.END_OF_DATA, min(base.of(ClientStep.END_OF_DATA), v.dataTimeout()));
-        TlsPolicy.Mode tls = switch (v.enableTls()) {
-            case OPPORTUNISTIC -> TlsPolicy.Mode.OPPORTUNISTIC;
-            case REQUIRED -> TlsPolicy.Mode.REQUIRED;
-            case DISABLED -> TlsPolicy.Mode.NONE;
-        };
-        lane.pool.configure(v.maxDeliveriesPerConnection(), timeouts, tls, lane.site.name());
-    }
-
-    private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /**
-     * The connection limit and rate of a site × source, and of its provider × source. A shared
-     * lease that Redis has not answered yet pumps the lane again when it has.
-     */
-    private ConnectionGate gate(Lane lane) {
-        Runnable wake = () -> s.onLoop().execute(() -> pump(lane));
-        boolean shared = s.leases() != s.budget();
-        return new ConnectionGate() {
-            private final List<String> held = new ArrayList<>(2);
-
-            @Override
-            public boolean tryOpen() {
-                Site site = lane.site;
-                String provider = site.provider;
-                Rate rate = lane.shaping.maxConnectionRate();
-                if (rate != null) {
-                    long wait = s.throttles().acquire(lane.key + "#connect", rate);
-                    if (wait > 0) {
-                        throttled(lane, "connection_rate", wait);
-                        return false;
-                    }
-                }
-                if (!s.leases().tryAcquire(lane.key, lane.shaping.connectionLimit(), wake)) {
-                    refund(lane.key + "#connect", rate);
-                    s.observer().throttled(label(provider), lane.source, "connection_limit");
-                    return false;
-                }
-                String pkey = null;
-                if (provider != null) {
-                    pkey = "provider:" + provider + "|" + lane.source;
-                    if (!s.providerLeases().tryAcquire(pkey, site.providerShaping(s.shaping().current(), lane.source)
-                            .connectionLimit(), wake)) {
-                        s.leases().release(lane.key);
-                        refund(lane.key + "#connect", rate);
-                        s.observer().throttled(provider, lane.source, "connection_limit");
-                        return false;
-                    }
-                }
-                if (shared) {
-                    s.budget().tryAcquire(lane.key, Integer.MAX_VALUE); // this process's count, for the gauge
-                }
-                synchronized (held) {
-                    held.add(pkey == null ? "" : pkey);
-                }
-                return true;
-            }
-
-            @Override
-            public void closed() {
-                s.leases().release(lane.key);
-                if (shared) {
-                    s.budget().release(lane.key);
-                }
-                String pkey;
-                synchronized (held) {
-                    pkey = held.isEmpty() ? "" : held.remove(held.size() - 1);
-                }
-                if (!pkey.isEmpty()) {
-                    s.providerLeases().release(pkey);
-                }
-            }
-        };
-    }
-
-    private void refund(String key, Rate rate) {
-        if (rate != null) {
-            s.throttles().refund(key, rate);
-        }
-    }
-
-    private static String label(String provider) {
-        return provider == null ? "none" : provider;
+        lane.configurePool(s.timeouts());
     }
 
     /** Hands back the waiting (not in-flight) deliveries of {@code domain} at site {@code key}. */
@@ -346,7 +307,7 @@ final class SiteDispatcher {
             lane.pool.release(connection, true);
             return false;
         }
-        long wait = takeMessageToken(lane);
+        long wait = limits.takeMessageToken(lane);
         if (wait > 0) {
             lane.pool.release(connection, true);
             throttled(lane, "message_rate", wait);
@@ -354,7 +315,7 @@ final class SiteDispatcher {
         }
         Delivery next = nextLive(lane);
         if (next == null) {
-            refundMessageToken(lane);
+            limits.refundMessageToken(lane);
             lane.pool.release(connection, true);
             return false;
         }
@@ -362,42 +323,10 @@ final class SiteDispatcher {
         return true;
     }
 
-    /** 0 when the site × source (and its provider × source) may send a message now, else nanoseconds to wait. */
-    private long takeMessageToken(Lane lane) {
-        Rate rate = lane.shaping.maxMessageRate();
-        if (rate != null) {
-            long wait = s.throttles().acquire(lane.key, rate);
-            if (wait > 0) {
-                return wait;
-            }
-        }
-        Site site = lane.site;
-        if (site.provider != null) {
-            Rate providerRate = site.providerShaping(s.shaping().current(), lane.source).maxMessageRate();
-            if (providerRate != null) {
-                long wait = s.throttles().acquire("provider:" + site.provider + "|" + lane.source, providerRate);
-                if (wait > 0) {
-                    refund(lane.key, rate);
-                    return wait;
-                }
-            }
-        }
-        return 0;
-    }
-
-    private void refundMessageToken(Lane lane) {
-        refund(lane.key, lane.shaping.maxMessageRate());
-        Site site = lane.site;
-        if (site.provider != null) {
-            refund("provider:" + site.provider + "|" + lane.source,
-                    site.providerShaping(s.shaping().current(), lane.source).maxMessageRate());
-        }
-    }
-
-    /** Counts a throttle wait and pumps the lane again when it is over. */
+    /** Counts a throttle wait and pumps the lane again when it is over (a lease wakes it itself: no wait given). */
     private void throttled(Lane lane, String limit, long waitNanos) {
         s.observer().throttled(label(lane.site.provider), lane.source, limit);
-        if (lane.pumpTimer < 0) {
+        if (waitNanos > 0 && lane.pumpTimer < 0) {
             lane.pumpTimer = s.timers().after(Math.max(1, (waitNanos + 999_999) / 1_000_000), () -> {
                 lane.pumpTimer = -1;
                 pump(lane);
@@ -437,7 +366,7 @@ final class SiteDispatcher {
             } else {
                 back.attempted(delivery, result, 0);
             }
-            observeReplies(lane, result.outcomes());
+            automation.observeReplies(lane, result.outcomes());
             pump(lane);
             if (drained != null && inFlight == 0) {
                 drained.tryComplete();
@@ -472,7 +401,7 @@ final class SiteDispatcher {
             return;
         }
         Outcome outcome = DeliveryException.outcomeOf(cause, ClientStep.CONNECT);
-        observeReplies(lane, List.of(new RecipientOutcome(-1, outcome)));
+        automation.observeReplies(lane, List.of(new RecipientOutcome(-1, outcome)));
         returnWaiting(lane, outcome, backOff(lane, outcome));
     }
 
@@ -505,137 +434,6 @@ final class SiteDispatcher {
         }
     }
 
-    // ---- automation ----
-
-    /** Matches the servers' replies against the site's rules; Hermod's own failures never count. */
-    private void observeReplies(Lane lane, List<RecipientOutcome> outcomes) {
-        List<AutomationRule> rules = lane.site.rules;
-        if (rules.isEmpty()) {
-            return;
-        }
-        String last = null;
-        for (RecipientOutcome o : outcomes) {
-            if (!(o.outcome() instanceof Outcome.Answered answered) || answered.reply().isPositive()) {
-                continue;
-            }
-            String text = answered.reply().toString();
-            if (text.equals(last)) {
-                continue; // one reply for a whole transaction counts once
-            }
-            last = text;
-            long now = s.clock().millis();
-            for (AutomationRule rule : lane.automation.observe(rules, text, now)) {
-                apply(lane, rule, answered, now);
-            }
-        }
-    }
-
-    private void apply(Lane lane, AutomationRule rule, Outcome.Answered reply, long now) {
-        long until = now + rule.duration().toMillis();
-        s.observer().automation(lane.site.name(), label(lane.site.provider), lane.source, rule, reply.reply().toString(),
-                until);
-        SiteAction action = new SiteAction(lane.site.key, lane.source, rule.action().keyword(), until,
-                rule.action() instanceof AutomationRule.Bounce ? reply.reply().toString()
-                        : "automation " + rule.name() + ": " + reply.reply(), rule.name());
-        shared.put(action.slot(), action);
-        enact(lane, action);
-        s.sharing().publish(action);
-    }
-
-    /** Carries out a suspension or an automation action on the lane, taken here or by another pod. */
-    private void enact(Lane lane, SiteAction action) {
-        switch (action.kind()) {
-            case "suspend" -> suspend(lane, action.untilMillis(), action.why());
-            case "set" -> {
-                AutomationRule rule = ruleNamed(lane.site, action.rule());
-                if (rule != null && rule.action() instanceof AutomationRule.Set) {
-                    lane.override = rule;
-                    lane.overrideUntil = action.untilMillis();
-                    reshape(lane, s.shaping().current());
-                }
-            }
-            case "bounce" -> {
-                EnhancedStatus status = bounceStatus(action.why());
-                lane.bounceUntil = action.untilMillis();
-                lane.bounceWith = new Outcome.Failed(Failure.POLICY, null, status,
-                        "bounced by shaping rule " + action.rule() + " after " + action.why());
-                for (Delivery d : lane.withdrawAll()) {
-                    back.attempted(d, TransactionResult.all(d.pending(), lane.bounceWith, false, null), 0);
-                }
-            }
-            default -> LOG.log(System.Logger.Level.WARNING, "delivery: unknown shared site action " + action.kind());
-        }
-    }
-
-    private static AutomationRule ruleNamed(Site site, String name) {
-        for (AutomationRule r : site.rules) {
-            if (r.name().equals(name)) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private static final java.util.regex.Pattern REPLY_STATUS =
-            java.util.regex.Pattern.compile("^\\d{3} [245]\\.(\\d{1,3})\\.(\\d{1,3})\\b");
-
-    /** The reply's enhanced status made permanent ({@code 4.7.0} bounces as {@code 5.7.0}), else 5.7.1. */
-    private static EnhancedStatus bounceStatus(String reply) {
-        java.util.regex.Matcher m = REPLY_STATUS.matcher(reply);
-        return m.find() ? new EnhancedStatus(5, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))
-                : new EnhancedStatus(5, 7, 1);
-    }
-
-    /** No delivery starts on the lane until {@code untilMillis}; what waits goes elsewhere or back. */
-    private void suspend(Lane lane, long untilMillis, String why) {
-        lane.suspendedUntil = Math.max(lane.suspendedUntil, untilMillis);
-        lane.suspendedWhy = why;
-        LOG.log(System.Logger.Level.WARNING, "delivery: " + lane.site.name() + " from source " + lane.source
-                + " suspended for " + (untilMillis - s.clock().millis()) / 1000 + " s: " + why);
-        replace(lane);
-    }
-
-    // ---- what other pods did (a cluster) ----
-
-    /** Site actions in force, by {@link SiteAction#slot}: taken here or by another pod; applied to lanes as they appear. */
-    private final Map<String, SiteAction> shared = new HashMap<>();
-
-    /** Another pod suspended a site × source or applied a rule to it: the same here, now and for lanes made later. */
-    void applyShared(SiteAction action) {
-        SiteAction known = shared.put(action.slot(), action);
-        if (action.equals(known)) {
-            return;
-        }
-        Site site = sites.get(action.site());
-        Lane lane = site == null ? null : site.lanes.get(action.source());
-        if (lane != null && action.untilMillis() > s.clock().millis()) {
-            enact(lane, action);
-        }
-    }
-
-    /** Another pod resumed a site × source. */
-    void liftShared(String siteKey, String source) {
-        if (shared.remove(siteKey + "|" + source) == null) {
-            return;
-        }
-        Site site = sites.get(siteKey);
-        if (site != null) {
-            resume(site, source);
-        }
-    }
-
-    /** Applies to a new lane what the cluster decided about it before it existed here. */
-    private void applySharedTo(Lane lane) {
-        SiteAction action = shared.get(lane.site.key + "|" + lane.source);
-        if (action != null) {
-            if (action.untilMillis() > s.clock().millis()) {
-                enact(lane, action);
-            } else {
-                shared.remove(action.slot());
-            }
-        }
-    }
-
     // ---- operator actions, on this loop ----
 
     /** Suspends site {@code key} from {@code source} (every source when null); false when no such site. */
@@ -647,10 +445,8 @@ final class SiteDispatcher {
         Shaping shaping = s.shaping().current();
         List<String> sources = source != null ? List.of(source) : new ArrayList<>(shaping.sources().keySet());
         for (String name : sources) {
-            SiteAction action = new SiteAction(key, name, "suspend", untilMillis, why, null);
-            shared.put(action.slot(), action);
+            automation.record(new SiteAction(key, name, "suspend", untilMillis, why, null));
             suspend(lane(site, shaping, name), untilMillis, why);
-            s.sharing().publish(action);
         }
         return true;
     }
@@ -663,8 +459,7 @@ final class SiteDispatcher {
         }
         for (Lane lane : site.lanes.values()) {
             if (source == null || lane.source.equals(source)) {
-                shared.remove(lane.site.key + "|" + lane.source);
-                s.sharing().withdraw(key, lane.source);
+                automation.forget(key, lane.source);
             }
         }
         resume(site, source);
@@ -697,16 +492,7 @@ final class SiteDispatcher {
         long now = s.clock().millis();
         List<SiteView> out = new ArrayList<>(sites.size());
         for (Site site : sites.values()) {
-            List<SiteView.LaneView> lanes = new ArrayList<>();
-            for (Lane lane : site.lanes.values()) {
-                lanes.add(new SiteView.LaneView(lane.source, lane.shaping.describe(), lane.pool.openConnections(),
-                        lane.ready(), lane.inFlight, lane.messageRate, lane.suspended(now) ? lane.suspendedUntil : 0,
-                        lane.suspended(now) ? lane.suspendedWhy : null,
-                        lane.override != null && lane.overrideUntil > now ? lane.override.name() : null,
-                        lane.bouncing(now) ? lane.bounceUntil : 0, lane.pool.backoffUntilMillis() > now
-                        ? lane.pool.backoffUntilMillis() : 0));
-            }
-            out.add(new SiteView(site.key, site.name(), site.provider, site.mxHosts, site.ownDomain, lanes));
+            out.add(site.view(now));
         }
         return out;
     }
@@ -774,7 +560,7 @@ final class SiteDispatcher {
             site.lanes.values().removeIf(lane -> lane.isIdle(now));
         }
         sites.values().removeIf(site -> site.lanes.isEmpty());
-        shared.values().removeIf(action -> action.untilMillis() <= now);
+        automation.prune(now);
     }
 
     /**
