@@ -75,6 +75,7 @@ class ShapingAutomationIT {
 
                 JsonObject site = yahooSite(api);
                 assertThat(site.getString("provider")).isEqualTo("yahoo");
+                assertThat(site.getJsonArray("domains").getList()).containsExactly("yahoo.test");
                 JsonObject laneA = lane(site, "ip-a");
                 assertThat(laneA.getString("suspended_until")).isNotNull();
                 assertThat(laneA.getString("suspended_why")).contains("yahoo-tss04", "TSS04");

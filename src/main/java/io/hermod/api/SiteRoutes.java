@@ -18,7 +18,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/sites} (each site: MX hosts, provider, and per source the shaping in force,
+ * {@code GET /api/v1/sites} (each site: MX hosts, provider, the domains it carried lately, and per source the shaping in force,
  * connections, waiting mail, message rate, suspension and why), {@code POST
  * /api/v1/sites/{site}/suspend|resume} ({@code ?source=S}, {@code ?duration=1h}), and {@code GET
  * /api/v1/shaping?domain=D&source=S} (the values mail to D from S gets, each with the block it came
@@ -77,6 +77,7 @@ final class SiteRoutes {
                         .put("provider", v.provider())
                         .put("mx_hosts", new JsonArray(v.mxHosts()))
                         .put("domain", v.ownDomain())
+                        .put("domains", new JsonArray(v.domains()))
                         .put("sources", sources));
             }
             JsonResponse.send(ctx, 200, new JsonObject().put("sites", sites));

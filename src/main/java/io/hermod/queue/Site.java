@@ -33,6 +33,9 @@ final class Site {
     /** The automation rules for this site's replies, taken at the last shaping change. */
     List<io.hermod.shaping.AutomationRule> rules = List.of();
     final Map<String, Lane> lanes = new LinkedHashMap<>();
+    /** The domains whose mail came here lately (the first {@link #MAX_DOMAINS_SHOWN}), for the API. */
+    final java.util.Set<String> domains = new java.util.LinkedHashSet<>();
+    static final int MAX_DOMAINS_SHOWN = 100;
     /** Domains whose mail was sent back to the schedule because every source was suspended. */
     final java.util.Set<String> postponedDomains = new java.util.HashSet<>();
     private final Map<String, SourceRotation> rotations = new HashMap<>();
@@ -86,7 +89,7 @@ final class Site {
         for (Lane lane : lanes.values()) {
             views.add(lane.view(now));
         }
-        return new SiteView(key, name(), provider, mxHosts, ownDomain, views);
+        return new SiteView(key, name(), provider, mxHosts, ownDomain, List.copyOf(domains), views);
     }
 
     SourceRotation rotation(Shaping shaping, String pool) {

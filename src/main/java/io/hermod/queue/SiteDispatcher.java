@@ -155,6 +155,9 @@ final class SiteDispatcher {
         long now = s.clock().millis();
         List<Lane> touched = new ArrayList<>(1);
         for (Delivery d : deliveries) {
+            if (site.domains.size() < Site.MAX_DOMAINS_SHOWN) {
+                site.domains.add(d.domain);
+            }
             String pool = shaping.poolFor(d.envelope.pool(), senderDomain(d.envelope.sender()));
             Lane lane = null;
             for (int tries = 0; tries <= shaping.pool(pool).size() && lane == null; tries++) {
