@@ -48,6 +48,8 @@ public final class Cli {
                         .addSubcommand(new QueueCommand.Delete(io))
                         .addSubcommand(new QueueCommand.Bounce(io)))
                 .addSubcommand(new TopCommand(io))
+                .addSubcommand(new BenchCommand(io))
+                .addSubcommand(new SinkCommand(io))
                 .addSubcommand(new PasswdCommand(io))
                 .addSubcommand(new CommandLine(new DkimCommand()).addSubcommand(new DkimCommand.KeyGen(io)));
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
