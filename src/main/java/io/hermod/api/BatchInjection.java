@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -127,6 +128,12 @@ final class BatchInjection implements Handler<RoutingContext> {
             return new Answer(200, result.toJson(), null);
         } catch (ApiException e) {
             return new Answer(e.status(), new JsonObject().put("error", e.getMessage()), null);
+        } catch (CompletionException e) {
+            // Storing a deferred request failed (disk full, I/O error): nothing was accepted.
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            LOG.log(System.Logger.Level.WARNING, "inject: storing a deferred batch failed: " + cause.getMessage());
+            return new Answer(503, new JsonObject().put("error", "spool: the batch could not be stored: "
+                    + cause.getMessage()), null);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "api: POST /api/v1/inject failed", e);
             return new Answer(500, new JsonObject().put("error", "internal error"), null);
