@@ -6,6 +6,7 @@ import io.hermod.eventlog.Event;
 import io.hermod.eventlog.EventType;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
+import io.hermod.spool.Suppression;
 import io.hermod.support.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -199,6 +200,24 @@ class BatchInjectionTest {
         HttpResponse<String> r = api.post("/api/v1/inject", request);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(ApiHarness.json(r).getString("error")).contains(reason);
+    }
+
+    @Test
+    void suppressedRecipient_getsNoMessage_andIsNamedInTheAnswer() throws Exception {
+        api = ApiHarness.start(dir, "suppression:\n  enabled: true\n", false);
+        api.spool.suppressions().add(new Suppression(Suppression.GLOBAL, "gone@example.net", "invalid-recipient", 1, 0)).join();
+
+        HttpResponse<String> r = api.post("/api/v1/inject", builtRequest(List.of(
+                recipient("gone@example.net", null, "G", "1"), recipient("here@example.net", null, "H", "2"))));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject answer = ApiHarness.json(r);
+        assertThat(answer.getInteger("success_count")).isEqualTo(1);
+        assertThat(answer.getJsonArray("failed_recipients")).containsExactly("gone@example.net");
+        assertThat(answer.getJsonArray("errors").getJsonObject(0).getString("reason"))
+                .isEqualTo("suppressed (invalid-recipient)");
+        assertThat(stored()).extracting(e -> e.recipients().get(0).address()).containsExactly("here@example.net");
+        assertThat(api.events.ofType(EventType.Suppressed)).hasSize(1);
     }
 
     @Test
