@@ -270,7 +270,7 @@ record BatchRequest(String sender, List<BatchRecipient> recipients, Map<String, 
         return nl < 0 ? message : message.substring(0, nl);
     }
 
-    /** A mailbox of the request's sender, checked by the rules of {@code MAIL FROM}. */
+    /** The envelope sender needs no SMTPUTF8 (the null sender needs none). */
     boolean senderIsAscii() {
         return sender.isEmpty() || Mailbox.isAscii(sender);
     }

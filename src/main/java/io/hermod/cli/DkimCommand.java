@@ -5,16 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Unmatched;
 
 /** {@code hermod dkim keygen ...}: the key generator of {@link KeyGenCommand}, which parses its own options. */
-@Command(name = "dkim", description = "DKIM keys.", subcommands = {})
+@Command(name = "dkim", description = "DKIM keys.")
 final class DkimCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -219,7 +219,7 @@ final class SmtpLoad {
                 stats.reply("data", code);
                 if (code != 354) {
                     // Pipelined DATA after no accepted recipient gets 5xx/554: nothing to send.
-                    abandonAfterData();
+                    abandon();
                     return;
                 }
                 long start = System.nanoTime();
@@ -242,10 +242,6 @@ final class SmtpLoad {
                 stats.failed.increment();
                 socket.write("RSET\r\n");
                 expect(code -> next());
-            }
-
-            private void abandonAfterData() {
-                abandon();
             }
 
             private Buffer message() {

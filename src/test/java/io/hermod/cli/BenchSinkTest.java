@@ -61,6 +61,19 @@ class BenchSinkTest {
         assertThat(summary.exitCode()).as(summary.toString()).isZero();
         assertThat(summary.out()).containsPattern("messages\\s+40\n").containsPattern("recipients\\s+40\n");
 
+        int limitedPort = freePort();
+        CompletableFuture<CliRun> limited = CompletableFuture.supplyAsync(() -> CliRun.run("sink", "--listen",
+                "127.0.0.1:" + limitedPort, "--max-connections", "1", "--delay", "20ms", "--quiet", "--count", "20",
+                "--duration", "60s"));
+        Thread.sleep(1000);
+        CliRun oneConnection = CliRun.run("bench", "--target", "127.0.0.1:" + limitedPort, "--messages", "20",
+                "--concurrency", "2", "--json");
+        JsonObject o = new JsonObject(oneConnection.out());
+        assertThat(o.getLong("accepted")).as(oneConnection.toString()).isEqualTo(20);
+        assertThat(o.getLong("errors")).isEqualTo(1); // the second connection's 421 greeting
+        assertThat(limited.get(60, TimeUnit.SECONDS).out()).containsPattern("refused connections\\s+1\n")
+                .containsPattern("messages\\s+20\n");
+
         int tempfailPort = freePort();
         CompletableFuture<CliRun> failing = CompletableFuture.supplyAsync(() -> CliRun.run("sink", "--listen",
                 "127.0.0.1:" + tempfailPort, "--tempfail-rate", "1", "--quiet", "--duration", "5s"));
