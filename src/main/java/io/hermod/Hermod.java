@@ -81,6 +81,7 @@ public final class Hermod implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
     private HttpServer http;
     private ShapingStore shaping;
+    private HttpApi api;
     private volatile boolean ready;
 
     private Hermod(HermodConfig config, Vertx vertx, String registryName, Spool spool, EventLog events,
@@ -144,7 +145,9 @@ public final class Hermod implements AutoCloseable {
             HttpApi api = new HttpApi(vertx, new ApiServices(config, spool, queue, queue, events,
                     PrometheusScrapingHandler.create(registryName), hermod::isReady, signing, queue));
             HostAndPort httpListen = config.http().listen();
+            hermod.api = api;
             hermod.http = await(api.listen(httpListen.host(), httpListen.port()), "http.listen " + httpListen);
+            api.resumeInjections();
             if (config.http().token().isEmpty() && !isLoopback(httpListen.host())) {
                 LOG.log(System.Logger.Level.WARNING, "http.listen " + httpListen + " is reachable beyond this host and"
                         + " http.token is unset: anyone who reaches it can inject, suspend and delete mail");
@@ -424,6 +427,9 @@ public final class Hermod implements AutoCloseable {
         }
         ready = false;
         try {
+            if (api != null) {
+                api.close(); // batch expansion needs the event loops to queue what it commits
+            }
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "shutdown: Vert.x did not close cleanly: " + e);

@@ -13,7 +13,8 @@ final class ApiEvents {
 
     static Event reception(Envelope envelope, Recipient recipient, long nowMillis) {
         return new Event(EventType.Reception, nowMillis, envelope.id().toString(), envelope.sender(),
-                recipient.address(), null, null, 0, null, null, 0, 0, null);
+                recipient.address(), null, null, 0, null, null, 0, 0, null, null, envelope.tags().tenant(),
+                envelope.tags().campaign(), envelope.tags().pool());
     }
 
     /**

@@ -37,10 +37,22 @@ public final class HttpApi {
 
     private final Vertx vertx;
     private final ApiServices services;
+    private final BatchInjection batches;
 
     public HttpApi(Vertx vertx, ApiServices services) {
         this.vertx = vertx;
         this.services = services;
+        this.batches = new BatchInjection(vertx, services, Clock.systemDefaultZone());
+    }
+
+    /** Expands the deferred batch injections an earlier run left unfinished; once, after the spool's recovery. */
+    public void resumeInjections() {
+        batches.resume();
+    }
+
+    /** Stops batch expansion (what is unfinished resumes at the next start); before Vert.x closes. */
+    public void close() {
+        batches.close();
     }
 
     public Router router() {
@@ -61,6 +73,12 @@ public final class HttpApi {
         router.post("/api/v1/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(bodyLimit).setPreallocateBodyBuffer(true))
                 .handler(new MessageInjection(vertx, services, Clock.systemDefaultZone()))
+                .failureHandler(tooLarge("request body larger than " + bodyLimit
+                        + " octets (smtp.max_message_size x 1.4 + 64 KiB)"));
+        router.post("/api/v1/inject").handler(new InjectionAdmission(BatchInjection.THREADS));
+        router.post("/api/v1/inject")
+                .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+                .handler(batches)
                 .failureHandler(tooLarge("request body larger than " + bodyLimit
                         + " octets (smtp.max_message_size x 1.4 + 64 KiB)"));
         // The other calls take no body, but each reads its request to the end before it acts, so

@@ -109,15 +109,19 @@ record InjectionRequest(String sender, List<String> recipients, boolean smtpUtf8
             utf8 = !mailbox("sender", sender).isAscii();
         }
         for (int i = 0; i < recipients.size(); i++) {
-            Mailbox recipient = mailbox("recipients[" + i + "]", recipients.get(i));
-            if (AddressSyntax.isGeneralAddressLiteral(recipient.domain())) {
-                // As RCPT TO answers 553 5.1.3: no next hop can be found for such an address.
-                throw ApiException.badRequest("recipients[" + i + "]: general address literals are not supported: "
-                        + quoted(recipients.get(i)));
-            }
-            utf8 |= !recipient.isAscii();
+            utf8 |= !recipient("recipients[" + i + "]", recipients.get(i)).isAscii();
         }
         return new InjectionRequest(sender, recipients, utf8, field, pool);
+    }
+
+    /** A recipient address as {@code RCPT TO} would take it; throws {@link ApiException} (400) naming {@code field}. */
+    static Mailbox recipient(String field, String text) {
+        Mailbox recipient = mailbox(field, text);
+        if (AddressSyntax.isGeneralAddressLiteral(recipient.domain())) {
+            // As RCPT TO answers 553 5.1.3: no next hop can be found for such an address.
+            throw ApiException.badRequest(field + ": general address literals are not supported: " + quoted(text));
+        }
+        return recipient;
     }
 
     private static String string(JsonParser p, JsonToken value, String field) throws IOException {
@@ -147,7 +151,7 @@ record InjectionRequest(String sender, List<String> recipients, boolean smtpUtf8
      * parser unchanged, so a source route, brackets or ESMTP parameters smuggled into the string are
      * refused rather than stripped.
      */
-    private static Mailbox mailbox(String field, String text) {
+    static Mailbox mailbox(String field, String text) {
         String reason;
         try {
             PathArgument path = PathArgument.parseForwardPath("TO:<" + text + ">");
@@ -161,7 +165,7 @@ record InjectionRequest(String sender, List<String> recipients, boolean smtpUtf8
         throw ApiException.badRequest(field + ": not a valid mailbox (" + reason + "): " + quoted(text));
     }
 
-    private static String quoted(String text) {
+    static String quoted(String text) {
         return "\"" + (text.length() > QUOTED_MAX ? text.substring(0, QUOTED_MAX) + "..." : text) + "\"";
     }
 }

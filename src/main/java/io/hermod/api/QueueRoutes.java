@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * {@code GET /api/v1/queues} (per domain: ready, scheduled, in flight, suspended, oldest age; and
- * totals) and {@code POST /api/v1/queues/{domain}/suspend|resume|flush}. Each action is written to
+ * totals) and {@code POST /api/v1/queues/{domain}/suspend|resume|flush|bounce}. Each action is written to
  * the event log as an AdminAction once the queue has carried it out.
  */
 final class QueueRoutes {
@@ -42,6 +42,8 @@ final class QueueRoutes {
                 .handler(ctx -> act(ctx, "resume", d -> admin.resume(d).map(v -> new JsonObject())));
         router.post("/api/v1/queues/:domain/flush").handler(wholeRequest)
                 .handler(ctx -> act(ctx, "flush", d -> admin.flush(d).map(n -> new JsonObject().put("flushed", n))));
+        router.post("/api/v1/queues/:domain/bounce").handler(wholeRequest)
+                .handler(ctx -> act(ctx, "bounce", d -> admin.bounce(d).map(n -> new JsonObject().put("bounced", n))));
     }
 
     private void snapshot(RoutingContext ctx) {

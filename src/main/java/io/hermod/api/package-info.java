@@ -6,7 +6,10 @@
  * <p>{@code POST /api/v1/messages} is a second intake with SMTP's contract: the same address rules,
  * limits and line-ending normalisation, a Received header, the body chunked into the spool, and
  * {@code 202} only after the group commit is durable. The queue then gets the envelope exactly as
- * from SMTP. {@code /api/v1/queues} reports and steers the per-domain queues through
+ * from SMTP. {@code POST /api/v1/inject} renders one template for many recipients
+ * ({@link io.hermod.api.BatchInjection}): one message each, through the same acceptance path
+ * (DKIM signing included), checked whole before anything is stored; a deferred batch is stored in
+ * the spool first and expanded in the background. {@code /api/v1/queues} reports and steers the per-domain queues through
  * {@code QueueAdmin}; {@code /api/v1/messages/{id}} looks up (spool read, on a worker) and deletes
  * (through the queue) one message. Every answer is JSON; every refusal is
  * {@code {"error": reason}} with a reason that names the field at fault.

@@ -3,6 +3,7 @@ package io.hermod.config;
 import static io.hermod.config.Keys.AUTH_USERS;
 import static io.hermod.config.Keys.DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION;
 import static io.hermod.config.Keys.HTTP_IDLE_TIMEOUT;
+import static io.hermod.config.Keys.HTTP_INJECT_MAX_RECIPIENTS;
 import static io.hermod.config.Keys.HTTP_MAX_CONNECTIONS;
 import static io.hermod.config.Keys.SMTP_MAX_HOPS;
 import static io.hermod.config.Keys.DELIVERY_MAX_CONNECTIONS_PER_DESTINATION;
@@ -131,7 +132,8 @@ public final class ConfigLoader {
         new SmtpConfig(s.get(SMTP_LISTEN), s.get(SMTP_MAX_MESSAGE_SIZE), s.get(SMTP_MAX_RECIPIENTS),
             s.get(SMTP_RELAY_NETWORKS), s.get(SMTP_IDLE_TIMEOUT), s.get(SMTP_MAX_CONNECTIONS),
             s.get(SMTP_MAX_CONNECTIONS_PER_IP), s.get(SMTP_MAX_ERRORS), s.get(SMTP_MAX_HOPS)),
-        new HttpConfig(s.get(HTTP_LISTEN), s.get(HTTP_TOKEN), s.get(HTTP_IDLE_TIMEOUT), s.get(HTTP_MAX_CONNECTIONS)),
+        new HttpConfig(s.get(HTTP_LISTEN), s.get(HTTP_TOKEN), s.get(HTTP_IDLE_TIMEOUT), s.get(HTTP_MAX_CONNECTIONS),
+            s.get(HTTP_INJECT_MAX_RECIPIENTS)),
         new SpoolConfig(s.get(SPOOL_PATH)),
         new QueueConfig(s.get(QUEUE_SHARDS),
             new RetryConfig(s.get(QUEUE_RETRY_INITIAL), s.get(QUEUE_RETRY_MAX), s.get(QUEUE_RETRY_FACTOR)),

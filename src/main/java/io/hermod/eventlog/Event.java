@@ -14,16 +14,28 @@ package io.hermod.eventlog;
  * @param detail             for AdminAction: what was done ("suspend example.com"); else null
  * @param category           for TransientFailure, Bounce, Expiration and OOB: the bounce category
  *                           ("invalid-recipient", see {@code io.hermod.bounce.BounceCategory}); else null
+ * @param tenant             the tenant tag a batch injection gave the message, else null
+ * @param campaign           the campaign tag a batch injection gave the message, else null
+ * @param pool               the pool a batch injection named for the message, else null
  */
 public record Event(EventType type, long timeMillis, String messageId, String sender, String recipient,
                     String destinationHost, String destinationAddress, int code, String enhancedCode, String text,
-                    int attempt, long queueTimeMillis, String detail, String category) {
+                    int attempt, long queueTimeMillis, String detail, String category, String tenant,
+                    String campaign, String pool) {
+
+    /** An event of a message without tags (anything but a tagged batch injection). */
+    public Event(EventType type, long timeMillis, String messageId, String sender, String recipient,
+                 String destinationHost, String destinationAddress, int code, String enhancedCode, String text,
+                 int attempt, long queueTimeMillis, String detail, String category) {
+        this(type, timeMillis, messageId, sender, recipient, destinationHost, destinationAddress, code, enhancedCode,
+                text, attempt, queueTimeMillis, detail, category, null, null, null);
+    }
 
     /** An event without a category: a delivery, a reception, an operator action. */
     public Event(EventType type, long timeMillis, String messageId, String sender, String recipient,
                  String destinationHost, String destinationAddress, int code, String enhancedCode, String text,
                  int attempt, long queueTimeMillis, String detail) {
         this(type, timeMillis, messageId, sender, recipient, destinationHost, destinationAddress, code, enhancedCode,
-                text, attempt, queueTimeMillis, detail, null);
+                text, attempt, queueTimeMillis, detail, null, null, null, null);
     }
 }

@@ -28,6 +28,9 @@ final class EventJson {
     private static final byte[] QUEUE_TIME = ascii(",\"queue_time_ms\":");
     private static final byte[] DETAIL = ascii(",\"detail\":");
     private static final byte[] CATEGORY = ascii(",\"category\":");
+    private static final byte[] TENANT = ascii(",\"tenant\":");
+    private static final byte[] CAMPAIGN = ascii(",\"campaign\":");
+    private static final byte[] POOL = ascii(",\"pool\":");
     private static final byte[] OVERFLOW_PREFIX = ascii("{\"type\":\"EventLogOverflow\",\"time\":\"");
     private static final byte[] DROPPED = ascii(",\"dropped\":");
     private static final byte[] DROPPED_TOTAL = ascii(",\"dropped_total\":");
@@ -88,6 +91,9 @@ final class EventJson {
         }
         string(DETAIL, e.detail());
         string(CATEGORY, e.category());
+        string(TENANT, e.tenant());
+        string(CAMPAIGN, e.campaign());
+        string(POOL, e.pool());
         endLine();
     }
 

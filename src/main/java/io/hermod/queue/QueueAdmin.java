@@ -23,6 +23,13 @@ public interface QueueAdmin {
     Future<Integer> flush(String domain);
 
     /**
+     * Bounces every delivery of the domain that waits (for a retry, or held), as a permanent
+     * failure ({@code 5.0.0}, "bounced by the operator"), with DSNs to the senders; deliveries in
+     * flight finish. Returns how many deliveries were bounced.
+     */
+    Future<Integer> bounce(String domain);
+
+    /**
      * Removes a queued message: its pending recipients become final (deleted), it leaves the spool,
      * and no further attempt is made. False when no queued message has that id.
      */

@@ -1,6 +1,7 @@
 package io.hermod.queue;
 
 import io.hermod.delivery.Destination;
+import io.hermod.delivery.Outcome;
 import io.hermod.delivery.TransactionResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -253,6 +254,35 @@ final class QueueShard {
         }
         armTimer();
         return due.size();
+    }
+
+    /**
+     * Bounces the domain's waiting deliveries (scheduled for a retry, or held while suspended or
+     * while the next hop is looked up) as if their attempt had failed for good with {@code why}:
+     * DSNs and Bounce events as for any permanent failure. Deliveries already lent to a connection
+     * are left to finish (suspend the domain first to have them handed back). Returns how many.
+     */
+    int bounce(String domain, Outcome why) {
+        List<Delivery> waiting = new ArrayList<>();
+        schedule.removeIf(d -> {
+            if (d.domain.equals(domain)) {
+                waiting.add(d);
+                return true;
+            }
+            return false;
+        });
+        DomainQueue q = domains.get(domain);
+        if (q == null) {
+            return 0;
+        }
+        q.scheduled -= waiting.size();
+        waiting.addAll(q.held);
+        q.held.clear();
+        for (Delivery d : waiting) {
+            attempted(q, d, TransactionResult.all(d.pending(), why, false, null), 0);
+        }
+        armTimer();
+        return waiting.size();
     }
 
     /** Per domain: held or waiting at its site, scheduled, in flight. */

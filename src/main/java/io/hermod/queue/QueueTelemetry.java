@@ -59,6 +59,7 @@ final class QueueTelemetry {
                 answered ? remote.address() + ":" + remote.port() : null,
                 outcome == null ? 0 : outcome.code(), status == null ? null : status.toString(), after.lastResult(),
                 after.attempts(), queueTime, answered ? remote.tls() : null,
-                category == null ? null : category.label()));
+                category == null ? null : category.label(), envelope.tags().tenant(), envelope.tags().campaign(),
+                envelope.tags().pool()));
     }
 }

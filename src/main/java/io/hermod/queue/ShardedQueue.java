@@ -1,5 +1,8 @@
 package io.hermod.queue;
 
+import io.hermod.delivery.Failure;
+import io.hermod.delivery.Outcome;
+import io.hermod.smtp.EnhancedStatus;
 import io.hermod.bounce.Classifier;
 import io.hermod.config.HermodConfig;
 import io.hermod.delivery.ClientTimeouts;
@@ -317,6 +320,13 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
     public Future<Integer> flush(String domain) {
         String key = domain.toLowerCase(Locale.ROOT);
         return shardOf(key).call(shard -> shard.flush(key));
+    }
+
+    @Override
+    public Future<Integer> bounce(String domain) {
+        String key = domain.toLowerCase(Locale.ROOT);
+        Outcome why = new Outcome.Failed(Failure.POLICY, null, new EnhancedStatus(5, 0, 0), "bounced by the operator");
+        return shardOf(key).call(shard -> shard.bounce(key, why));
     }
 
     @Override

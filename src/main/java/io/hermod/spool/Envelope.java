@@ -17,19 +17,28 @@ import java.util.List;
  * @param prefixed      the body starts with header fields written at acceptance (the DKIM signatures),
  *                      stored as a chunk of their own ({@link Spool#PREFIX_CHUNK}) and counted in
  *                      {@code bodySize} but not in {@code chunkCount}
- * @param pool          the egress pool the message asked for ({@code X-Hermod-Pool}, the API's
- *                      {@code pool}); null to let shaping choose by sender domain
+ * @param tags          tenant, campaign and egress pool (a batch injection, the API's {@code pool},
+ *                      {@code X-Hermod-Pool}); {@link MessageTags#NONE} otherwise
  */
 public record Envelope(MessageId id, String sender, List<Recipient> recipients, long arrivalMillis,
                        long bodySize, int chunkCount, boolean eightBit, boolean smtpUtf8,
                        String clientName, String clientAddress, boolean delayReported,
-                       boolean prefixed, String pool) {
+                       boolean prefixed, MessageTags tags) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
+        tags = tags == null ? MessageTags.NONE : tags;
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("an envelope has at least one recipient");
         }
+    }
+
+    /** An envelope without tags. */
+    public Envelope(MessageId id, String sender, List<Recipient> recipients, long arrivalMillis,
+                    long bodySize, int chunkCount, boolean eightBit, boolean smtpUtf8,
+                    String clientName, String clientAddress, boolean delayReported, boolean prefixed) {
+        this(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8, clientName,
+                clientAddress, delayReported, prefixed, MessageTags.NONE);
     }
 
     /** An envelope whose delay report has not gone out: what intake commits. */
@@ -48,7 +57,13 @@ public record Envelope(MessageId id, String sender, List<Recipient> recipients, 
     /** The same message, its body starting with a prefix of {@code length} octets (see {@code prefixed}). */
     public Envelope withPrefix(int length) {
         return new Envelope(id, sender, recipients, arrivalMillis, bodySize + length, chunkCount, eightBit, smtpUtf8,
-                clientName, clientAddress, delayReported, length > 0, pool);
+                clientName, clientAddress, delayReported, length > 0, tags);
+    }
+
+    /** The same message with the tags of a batch injection. */
+    public Envelope withTags(MessageTags given) {
+        return new Envelope(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
+                clientName, clientAddress, delayReported, prefixed, given);
     }
 
     public boolean isNullSender() {
@@ -62,17 +77,21 @@ public record Envelope(MessageId id, String sender, List<Recipient> recipients, 
 
     public Envelope withRecipients(List<Recipient> updated) {
         return new Envelope(id, sender, updated, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
-                clientName, clientAddress, delayReported, prefixed, pool);
+                clientName, clientAddress, delayReported, prefixed, tags);
     }
 
     public Envelope withDelayReported() {
         return new Envelope(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
-                clientName, clientAddress, true, prefixed, pool);
+                clientName, clientAddress, true, prefixed, tags);
+    }
+
+    /** The egress pool the message asked for; null to let shaping choose by sender domain. */
+    public String pool() {
+        return tags.pool();
     }
 
     /** The same message, sent through egress pool {@code name} (null: chosen by sender domain). */
     public Envelope withPool(String name) {
-        return new Envelope(id, sender, recipients, arrivalMillis, bodySize, chunkCount, eightBit, smtpUtf8,
-                clientName, clientAddress, delayReported, prefixed, name);
+        return withTags(new MessageTags(tags.tenant(), tags.campaign(), name));
     }
 }

@@ -10,13 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The envelope's stored form: a version byte, then fixed fields, then the recipients. Strings are
+ * The envelope's stored form: a version byte, then fixed fields, then the recipients, and (version 2,
+ * written only for a message with tags) the tenant, campaign and pool ("" for none). Strings are
  * UTF-8 with a length prefix (modified UTF-8 of {@link DataOutputStream#writeUTF} would cap them at
  * 64 KiB and mangle NUL, so it is not used).
  */
 final class EnvelopeCodec {
 
     private static final int VERSION = 1;
+    private static final int TAGGED_VERSION = 2;
     /** Recipient states: 1 without a category, 2 with one (read both). */
     private static final int STATE_VERSION = 2;
     private static final RecipientState[] STATES = RecipientState.values();
@@ -27,7 +29,7 @@ final class EnvelopeCodec {
     static byte[] encode(Envelope e) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + 48 * e.recipients().size());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+            out.writeByte(e.tags().isEmpty() ? VERSION : TAGGED_VERSION);
             out.writeLong(e.id().value());
             writeString(out, e.sender());
             out.writeLong(e.arrivalMillis());
@@ -44,9 +46,10 @@ final class EnvelopeCodec {
                 out.writeLong(r.nextAttemptMillis());
                 writeString(out, r.lastResult());
             }
-            // Optional trailer, read when present: envelopes written before it have none.
-            if (e.pool() != null) {
-                writeString(out, e.pool());
+            if (!e.tags().isEmpty()) {
+                writeString(out, orEmpty(e.tags().tenant()));
+                writeString(out, orEmpty(e.tags().campaign()));
+                writeString(out, orEmpty(e.tags().pool()));
             }
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
@@ -57,7 +60,7 @@ final class EnvelopeCodec {
     static Envelope decode(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != TAGGED_VERSION) {
                 throw new IllegalStateException("unknown envelope version " + version);
             }
             MessageId id = new MessageId(in.readLong());
@@ -74,9 +77,10 @@ final class EnvelopeCodec {
                 recipients.add(new Recipient(readString(in), STATES[in.readUnsignedByte()], in.readInt(),
                         in.readLong(), readString(in)));
             }
-            String pool = in.available() > 0 ? readString(in) : null;
+            MessageTags tags = version == TAGGED_VERSION
+                    ? new MessageTags(readString(in), readString(in), readString(in)) : MessageTags.NONE;
             return new Envelope(id, sender, recipients, arrival, bodySize, chunks, (flags & 1) != 0,
-                    (flags & 2) != 0, clientName, clientAddress, false, (flags & 4) != 0, pool);
+                    (flags & 2) != 0, clientName, clientAddress, false, (flags & 4) != 0, tags);
         } catch (IOException e) {
             throw new IllegalStateException("corrupt envelope", e);
         }
@@ -108,6 +112,10 @@ final class EnvelopeCodec {
         } catch (IOException e) {
             throw new IllegalStateException("corrupt recipient state", e);
         }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

@@ -74,6 +74,8 @@ public final class Spool implements MessageStore, AutoCloseable {
     private final ColumnFamilyHandle recipientStates;
     private final ColumnFamilyHandle suppressionFamily;
     private final Suppressions suppressions;
+    private final ColumnFamilyHandle injectionFamily;
+    private final Injections injections;
     private final GroupCommitWriter writer;
     private final MessageIdGenerator ids;
     private volatile boolean open = true;
@@ -93,6 +95,8 @@ public final class Spool implements MessageStore, AutoCloseable {
         this.ids = new MessageIdGenerator(highestId(), clock);
         this.writer = new GroupCommitWriter(db, defaultFamily, listener, hook);
         this.suppressions = new Suppressions(db, suppressionFamily, writer);
+        this.injectionFamily = handles.get(5);
+        this.injections = new Injections(db, injectionFamily, writer);
     }
 
     public static Spool open(Path path) {
@@ -132,7 +136,8 @@ public final class Spool implements MessageStore, AutoCloseable {
                     new ColumnFamilyDescriptor("envelopes".getBytes(), cfOptions),
                     new ColumnFamilyDescriptor("bodies".getBytes(), cfOptions),
                     new ColumnFamilyDescriptor("recipients".getBytes(), cfOptions),
-                    new ColumnFamilyDescriptor("suppression".getBytes(), cfOptions));
+                    new ColumnFamilyDescriptor("suppression".getBytes(), cfOptions),
+                    new ColumnFamilyDescriptor("injections".getBytes(), cfOptions));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, path.toString(), families, handles);
             try {
@@ -435,6 +440,11 @@ public final class Spool implements MessageStore, AutoCloseable {
         return suppressions;
     }
 
+    /** Deferred batch injections not yet expanded, kept in this spool's {@code injections} family. */
+    public Injections injections() {
+        return injections;
+    }
+
     /** How many times RocksDB has synced a WAL file since the spool was opened. */
     public long walSyncs() {
         return statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
@@ -465,6 +475,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         bodies.close();
         recipientStates.close();
         suppressionFamily.close();
+        injectionFamily.close();
         defaultFamily.close();
         db.close();
         dbOptions.close();

@@ -10,7 +10,9 @@
  * pending and never tried; index {@code 0x7fffffff}, empty value: the message's one delay report
  * has gone out). The envelope is never rewritten after its commit. A fourth family,
  * {@code suppression}, holds the suppression list ({@link io.hermod.spool.Suppressions}); it is
- * created in a spool opened by an older version. The default family holds only
+ * created in a spool opened by an older version; so is a fifth, {@code injections}, which holds
+ * deferred batch injections until they are expanded ({@link io.hermod.spool.Injections}). The
+ * default family holds only
  * the writer's probe key. A large body is written chunk by chunk while it arrives, without sync,
  * so it is never held whole in memory; the envelope is written last.
  *

@@ -40,6 +40,7 @@ final class ApiHarness implements AutoCloseable {
     final FakeQueueAdmin admin;
     final AtomicBoolean ready = new AtomicBoolean(true);
     final HermodConfig config;
+    final HttpApi httpApi;
     private final HttpServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -53,7 +54,8 @@ final class ApiHarness implements AutoCloseable {
                 withMetrics ? ctx -> ctx.response().putHeader("content-type", "text/plain")
                         .end("hermod_test_metric 1\n") : null,
                 ready::get);
-        server = await(new HttpApi(vertx, services).listen("127.0.0.1", 0));
+        httpApi = new HttpApi(vertx, services);
+        server = await(httpApi.listen("127.0.0.1", 0));
     }
 
     static ApiHarness start(Path spoolDir) throws Exception {
@@ -107,6 +109,7 @@ final class ApiHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            httpApi.close();
             await(vertx.close());
         } finally {
             spool.close();

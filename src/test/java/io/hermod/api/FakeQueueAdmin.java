@@ -46,6 +46,12 @@ final class FakeQueueAdmin implements QueueAdmin {
     }
 
     @Override
+    public Future<Integer> bounce(String domain) {
+        calls.add("bounce " + domain);
+        return answer(() -> flushed);
+    }
+
+    @Override
     public Future<Integer> flush(String domain) {
         calls.add("flush " + domain);
         return answer(() -> flushed);

@@ -102,6 +102,19 @@ class QueueRoutesTest {
     }
 
     @Test
+    void bounce_reportsHowManyDeliveriesWereBounced_andLogsAnAdminAction() throws Exception {
+        api.admin.flushed = 3;
+
+        HttpResponse<String> r = post("/api/v1/queues/example.com/bounce");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(ApiHarness.json(r)).isEqualTo(
+                new JsonObject().put("domain", "example.com").put("action", "bounce").put("bounced", 3));
+        assertThat(api.admin.calls).containsExactly("bounce example.com");
+        assertThat(api.events.ofType(EventType.AdminAction)).extracting(Event::detail).containsExactly("bounce example.com");
+    }
+
+    @Test
     void addressLiteralDomain_isAccepted() throws Exception {
         HttpResponse<String> r = post("/api/v1/queues/%5B192.0.2.1%5D/suspend");
 
@@ -122,7 +135,7 @@ class QueueRoutesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"suspend", "resume", "flush"})
+    @ValueSource(strings = {"suspend", "resume", "flush", "bounce"})
     void invalidDomain_isRefusedByEveryAction_withTheDomainInTheReason(String action) throws Exception {
         HttpResponse<String> r = post("/api/v1/queues/exa_mple.com/" + action);
 

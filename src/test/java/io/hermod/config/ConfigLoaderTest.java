@@ -41,7 +41,7 @@ class ConfigLoaderTest {
     assertThat(c.tls()).isEqualTo(new TlsConfig(Optional.empty(), Optional.empty()));
     assertThat(c.auth()).isEqualTo(new AuthConfig(Optional.empty()));
     assertThat(c.http()).isEqualTo(new HttpConfig(new HostAndPort("127.0.0.1", 8025), Optional.empty(),
-        Duration.ofSeconds(60), 256));
+        Duration.ofSeconds(60), 256, 100_000));
     assertThat(c.spool().path()).isEqualTo(Path.of("data/spool"));
     assertThat(c.queue().shards()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
     assertThat(c.queue().retry()).isEqualTo(new RetryConfig(Duration.ofSeconds(60), Duration.ofHours(1), 2.0));
@@ -256,7 +256,7 @@ class ConfigLoaderTest {
     assertThat(c.tls()).isEqualTo(new TlsConfig(Optional.empty(), Optional.empty()));
     assertThat(c.auth().users()).isEmpty();
     assertThat(c.http()).isEqualTo(new HttpConfig(new HostAndPort("0.0.0.0", 8080), Optional.of("s3cret"),
-        Duration.ofSeconds(60), 256));
+        Duration.ofSeconds(60), 256, 100_000));
     assertThat(c.spool().path()).isEqualTo(Path.of("/var/spool/hermod"));
     assertThat(c.queue()).isEqualTo(new QueueConfig(8,
         new RetryConfig(Duration.ofSeconds(30), Duration.ofHours(2), 1.5), Duration.ofDays(3),

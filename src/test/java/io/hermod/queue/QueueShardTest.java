@@ -244,6 +244,28 @@ class QueueShardTest {
     }
 
     @Test
+    void bounce_failsTheDomainsWaitingDeliveriesForGood_otherDomainsUntouched() {
+        Delivery deferred = message(1, "a@example.net");
+        Delivery other = message(2, "b@example.com");
+        shard.accept(deferred);
+        shard.accept(other);
+        world.answer(0, NextHop.Lookup.found(SITE));
+        shard.attempted(deferred, refusedConnection(deferred), 0);
+        events.clear();
+
+        Outcome why = new Outcome.Failed(Failure.POLICY, null, new EnhancedStatus(5, 0, 0), "bounced by the operator");
+        assertThat(shard.bounce("example.net", why)).isEqualTo(1);
+
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.Bounce);
+            assertThat(e.recipient()).isEqualTo("a@example.net");
+            assertThat(e.enhancedCode()).isEqualTo("5.0.0");
+        });
+        assertThat(shard.stats()).extracting(QueueAdmin.DomainStats::domain).doesNotContain("example.net");
+        assertThat(shard.bounce("example.net", why)).isZero();
+    }
+
+    @Test
     void expiredOnArrival_bouncesWith447_withoutAnAttempt() {
         Delivery d = message(1, "a@example.net");
         world.now = T0 + Duration.ofDays(6).toMillis();
