@@ -5,6 +5,8 @@ import io.hermod.config.ConfigException;
 import io.hermod.config.ConfigLoader;
 import io.hermod.config.HermodConfig;
 import io.hermod.dkim.ConfiguredKeys;
+import io.hermod.shaping.ShapingException;
+import io.hermod.shaping.ShapingStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -48,6 +50,11 @@ final class ConfigCommand implements Callable<Integer> {
                 if (!config.dkim().domains().isEmpty() || config.dkim().defaultSigner().isPresent()) {
                     ConfiguredKeys.load(config.dkim());
                 }
+                if (config.shaping().path().isPresent()) {
+                    ShapingStore.load(config.shaping().path(), ShapingStore.Base.of(20, 1000, 100, 1024));
+                }
+            } catch (ShapingException e) {
+                throw new Cli.CommandFailure(Cli.USAGE, ShapingStore.SETTING + ": " + e.getMessage());
             } catch (ConfigException | IllegalArgumentException e) {
                 throw new Cli.CommandFailure(Cli.USAGE, e.getMessage());
             }

@@ -68,6 +68,13 @@ class CliTest {
 
         assertThat(CliRun.run("config", "check", dir.resolve("none.yaml").toString()).err())
                 .startsWith("config: cannot read");
+
+        Path shaping = Files.writeString(dir.resolve("shaping.yaml"), "default:\n  connection_limit: 0\n");
+        Path withShaping = Files.writeString(dir.resolve("shaped.yaml"), "shaping:\n  path: \"" + shaping + "\"\n");
+        CliRun badShaping = CliRun.run("config", "check", withShaping.toString());
+        assertThat(badShaping.exitCode()).isEqualTo(2);
+        assertThat(badShaping.err().strip()).isEqualTo("shaping.path: " + shaping
+                + ": default.connection_limit: must be between 1 and 100000, got 0");
     }
 
     @Test
