@@ -43,11 +43,11 @@ public final class RedisLink implements AutoCloseable {
     private volatile boolean everUp;
     private long heartbeat = -1;
 
-    private RedisLink(Vertx vertx, String url, String pod) {
+    private RedisLink(Vertx vertx, String connection, String pod) {
         this.vertx = vertx;
-        this.url = url;
+        this.url = redacted(connection);
         this.pod = pod;
-        this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(8)
+        this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(connection).setMaxPoolSize(8)
                 .setMaxWaitingHandlers(4096));
         this.api = RedisAPI.api(client);
     }
@@ -126,6 +126,10 @@ public final class RedisLink implements AutoCloseable {
     }
 
     private synchronized void health(boolean ok, Throwable cause) {
+        if (!ok && cause != null && cause.getMessage() != null && cause.getMessage().matches("^(ERR|WRONGTYPE|NOSCRIPT).*")) {
+            LOG.log(System.Logger.Level.WARNING, "cluster: Redis refused a command: " + cause.getMessage());
+            return; // Redis answered: it is not down
+        }
         if (ok && !up) {
             up = true;
             LOG.log(System.Logger.Level.INFO, everUp ? "cluster: Redis at " + url + " is back; limits are shared again"
@@ -141,6 +145,13 @@ public final class RedisLink implements AutoCloseable {
     }
 
     private boolean loggedDownAtStart;
+
+    /** The URL without its user and password, for logs. */
+    static String redacted(String url) {
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        return scheme >= 0 && at > scheme ? url.substring(0, scheme + 3) + "***@" + url.substring(at + 1) : url;
+    }
 
     static String digest(String script) {
         try {

@@ -1,6 +1,7 @@
 package io.hermod.queue;
 
 import io.hermod.delivery.ConnectionGate;
+import io.hermod.shaping.ProviderLimits;
 import io.hermod.shaping.Rate;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class LaneLimits {
         }
         Site site = lane.site;
         if (site.provider != null) {
-            Rate providerRate = site.providerShaping(s.shaping().current(), lane.source).maxMessageRate();
+            Rate providerRate = site.providerLimits(s.shaping().current(), lane.source).messageRate();
             if (providerRate != null) {
                 long wait = s.throttles().acquire(providerKey(lane), providerRate);
                 if (wait > 0) {
@@ -54,7 +55,7 @@ final class LaneLimits {
         refund(lane.key, lane.shaping.maxMessageRate());
         Site site = lane.site;
         if (site.provider != null) {
-            refund(providerKey(lane), site.providerShaping(s.shaping().current(), lane.source).maxMessageRate());
+            refund(providerKey(lane), site.providerLimits(s.shaping().current(), lane.source).messageRate());
         }
     }
 
@@ -86,12 +87,23 @@ final class LaneLimits {
                     return false;
                 }
                 String pkey = "";
-                if (site.provider != null) {
-                    pkey = providerKey(lane);
-                    int limit = site.providerShaping(s.shaping().current(), lane.source).connectionLimit();
-                    if (!s.providerLeases().tryAcquire(pkey, limit, wake)) {
+                ProviderLimits provider = site.provider == null ? ProviderLimits.NONE
+                        : site.providerLimits(s.shaping().current(), lane.source);
+                if (provider.connectionRate() != null) {
+                    long wait = s.throttles().acquire(providerKey(lane) + "#connect", provider.connectionRate());
+                    if (wait > 0) {
                         s.leases().release(lane.key);
                         refund(connectKey, rate);
+                        held.throttled(lane, "connection_rate", wait);
+                        return false;
+                    }
+                }
+                if (provider.connectionLimit() != null) {
+                    pkey = providerKey(lane);
+                    if (!s.providerLeases().tryAcquire(pkey, provider.connectionLimit(), wake)) {
+                        s.leases().release(lane.key);
+                        refund(connectKey, rate);
+                        refund(providerKey(lane) + "#connect", provider.connectionRate());
                         held.throttled(lane, "connection_limit", 0);
                         return false;
                     }

@@ -235,19 +235,22 @@ final class QueueShard {
 
     /** Makes the domain's deferred deliveries due now; returns how many. */
     int flush(String domain) {
+        return flush(java.util.Set.of(domain));
+    }
+
+    /** Makes the deferred deliveries of {@code flushed} due now, in one pass over the schedule; returns how many. */
+    int flush(java.util.Set<String> flushed) {
         List<Delivery> due = new ArrayList<>();
         schedule.removeIf(d -> {
-            if (d.domain.equals(domain)) {
+            if (flushed.contains(d.domain)) {
                 due.add(d);
                 return true;
             }
             return false;
         });
-        DomainQueue q = domains.get(domain);
-        if (q == null) {
-            return 0;
+        for (Delivery d : due) {
+            domains.get(d.domain).scheduled--;
         }
-        q.scheduled -= due.size();
         for (Delivery d : due) {
             d.retryAt(d.pending(), 0);
             accept(d);

@@ -284,10 +284,12 @@ final class QueueShardVerticle extends VerticleBase {
 
         @Override
         public void flush(java.util.Collection<String> domains) {
+            // One task and one pass over the schedule per owning shard, however many domains.
+            Map<QueueShardVerticle, java.util.Set<String>> byOwner = new HashMap<>();
             for (String domain : domains) {
-                QueueShardVerticle owner = domainOwner(services.shards(), domain);
-                owner.onLoop(() -> owner.shard.flush(domain));
+                byOwner.computeIfAbsent(domainOwner(services.shards(), domain), o -> new java.util.HashSet<>()).add(domain);
             }
+            byOwner.forEach((owner, owned) -> owner.onLoop(() -> owner.shard.flush(owned)));
         }
 
         @Override

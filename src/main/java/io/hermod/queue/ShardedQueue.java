@@ -90,7 +90,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
         Bounces bounces = new Bounces(vertx, spool, config.hostname(), Clock.systemUTC(), queue.acceptance, signing);
         QueueServices services = new QueueServices(config, spool, ledger, budget, timeouts, nextHop, bounces,
                 metrics, events, classifier, created, new QueueServices.Shared(shaping,
-                        limits.throttles() != null ? limits.throttles() : new LocalThrottles(LocalThrottles.systemClock()),
+                        limits.throttles() != null ? limits.throttles() : localThrottles(vertx),
                         limits.leases(), limits.providerLeases() != null ? limits.providerLeases()
                         : new ConnectionBudget(Integer.MAX_VALUE), new ConcurrentHashMap<>(), limits.sharing()));
         return vertx.deployVerticle(() -> {
@@ -101,6 +101,13 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
             queue.registerGauges(metrics, budget, resolver);
             return queue;
         });
+    }
+
+    /** The process's own throttles; keys not used for a minute are forgotten (a past TAT is no state). */
+    private static LocalThrottles localThrottles(Vertx vertx) {
+        LocalThrottles throttles = new LocalThrottles(LocalThrottles.systemClock());
+        vertx.setPeriodic(60_000, id -> throttles.forgetIdle());
+        return throttles;
     }
 
     private void registerGauges(HermodMetrics metrics, ConnectionBudget budget, MxResolver resolver) {

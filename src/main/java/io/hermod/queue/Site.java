@@ -2,7 +2,7 @@ package io.hermod.queue;
 
 import io.hermod.delivery.Destination;
 import io.hermod.shaping.Shaping;
-import io.hermod.shaping.SiteShaping;
+import io.hermod.shaping.ProviderLimits;
 import io.hermod.shaping.SourceRotation;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,6 +27,8 @@ final class Site {
     final String ownDomain;
     /** The MX host names (lower case, no trailing dot); empty for a route or an address literal. */
     final List<String> mxHosts;
+    /** The domain the site was made for: a provider matched by domain suffix is matched against it. */
+    String firstDomain;
     /** The matching provider block's name at the last shaping change, or null. */
     String provider;
     int shapingGeneration = -1;
@@ -39,7 +41,7 @@ final class Site {
     /** Domains whose mail was sent back to the schedule because every source was suspended. */
     final java.util.Set<String> postponedDomains = new java.util.HashSet<>();
     private final Map<String, SourceRotation> rotations = new HashMap<>();
-    private final Map<String, SiteShaping> providerShaping = new HashMap<>();
+    private final Map<String, ProviderLimits> providerLimits = new HashMap<>();
 
     Site(Destination destination) {
         this.key = destination.key();
@@ -70,17 +72,20 @@ final class Site {
     }
 
     /** Takes the shaping in force from {@code shaping} (after a change): provider, rotations. */
-    void reshaped(Shaping shaping, int generation, String firstDomain) {
+    void reshaped(Shaping shaping, int generation, String domain) {
+        if (firstDomain == null) {
+            firstDomain = domain;
+        }
         shapingGeneration = generation;
         provider = shaping.provider(ownDomain != null ? ownDomain : firstDomain, mxHosts);
         rules = shaping.rules(provider);
         rotations.clear();
-        providerShaping.clear();
+        providerLimits.clear();
     }
 
-    /** The provider-wide values for {@code source}: the provider's limits are shared by all its sites. */
-    SiteShaping providerShaping(Shaping shaping, String source) {
-        return providerShaping.computeIfAbsent(source, s -> shaping.resolve(null, provider, s));
+    /** The provider-wide limits for {@code source}: what the provider's blocks set is shared by all its sites. */
+    ProviderLimits providerLimits(Shaping shaping, String source) {
+        return providerLimits.computeIfAbsent(source, s -> shaping.providerLimits(provider, s));
     }
 
     /** What the API shows of this site. */

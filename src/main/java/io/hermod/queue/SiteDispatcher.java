@@ -278,12 +278,17 @@ final class SiteDispatcher {
         while (lane.ready() > 0 && drained == null && !lane.suspended(s.clock().millis())) {
             OutboundConnection connection = lane.pool.takeIdle();
             if (connection != null) {
+                if (lane.pool.openConnections() > lane.shaping.connectionLimit()) {
+                    lane.pool.release(connection, false); // the limit went down: close the excess as it idles
+                    continue;
+                }
                 if (!startNext(lane, connection)) {
                     break;
                 }
                 continue;
             }
-            if (!lane.pool.tryReserve(lane.ready(), s.clock().millis())) {
+            // A throttle wait is pending: more connections would only idle until it is over.
+            if (lane.pumpTimer >= 0 || !lane.pool.tryReserve(lane.ready(), s.clock().millis())) {
                 break;
             }
             lane.pool.open().onComplete(ar -> {
@@ -361,15 +366,19 @@ final class SiteDispatcher {
             delivery.inFlight = false;
             TransactionResult result = ar.result();
             lane.pool.release(connection, result.reusable());
+            // Rules first: a suspension moves what waits to the pool's other sources before a site
+            // failure would defer it.
+            automation.observeReplies(lane, result.outcomes());
             if (result.siteFailure()) {
                 Outcome cause = siteCause(result);
                 long until = backOff(lane, cause);
                 back.attempted(delivery, result, until);
-                returnWaiting(lane, cause, until);
+                if (!lane.suspended(s.clock().millis())) {
+                    returnWaiting(lane, cause, until);
+                }
             } else {
                 back.attempted(delivery, result, 0);
             }
-            automation.observeReplies(lane, result.outcomes());
             pump(lane);
             if (drained != null && inFlight == 0) {
                 drained.tryComplete();
@@ -543,9 +552,8 @@ final class SiteDispatcher {
         Shaping shaping = s.shaping().current();
         int generation = s.shaping().generation();
         for (Site site : sites.values()) {
-            String firstDomain = site.ownDomain;
             if (site.shapingGeneration != generation) {
-                site.reshaped(shaping, generation, firstDomain != null ? firstDomain : site.name());
+                site.reshaped(shaping, generation, site.firstDomain);
             }
             for (Lane lane : site.lanes.values()) {
                 lane.measureRate(now);

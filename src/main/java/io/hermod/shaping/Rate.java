@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  */
 public record Rate(long count, Duration period, long burst) {
 
+    /** Longer periods would overflow the nanosecond arithmetic of the throttles. */
+    static final Duration MAX_PERIOD = Duration.ofDays(365);
     private static final Pattern SYNTAX = Pattern.compile(
             "(\\d{1,9})\\s*/\\s*(\\d{0,9})\\s*(ms|s|sec|second|m|min|minute|h|hour|d|day)(?:\\s+burst\\s+(\\d{1,9}))?");
 
@@ -19,8 +21,8 @@ public record Rate(long count, Duration period, long burst) {
         if (count < 1) {
             throw new IllegalArgumentException("a rate needs a count of at least 1");
         }
-        if (period.isNegative() || period.isZero()) {
-            throw new IllegalArgumentException("a rate needs a period longer than zero");
+        if (period.isNegative() || period.isZero() || period.compareTo(MAX_PERIOD) > 0) {
+            throw new IllegalArgumentException("a rate's period is between 1 ms and 365 days");
         }
         if (burst < 1) {
             throw new IllegalArgumentException("a burst is at least 1");
@@ -49,6 +51,9 @@ public record Rate(long count, Duration period, long burst) {
             default -> Duration.ofDays(1);
         };
         long burst = m.group(4) == null ? 1 : Long.parseLong(m.group(4));
+        if (unit.multipliedBy(times).compareTo(MAX_PERIOD) > 0) {
+            throw new IllegalArgumentException("not a rate: \"" + text + "\" (the period is at most 365 days)");
+        }
         if (count < 1 || times < 1) {
             throw new IllegalArgumentException("not a rate: \"" + text + "\" (count and period must be at least 1)");
         }

@@ -150,6 +150,28 @@ public final class Shaping {
         return new SiteShaping(values, origins);
     }
 
+    /** What the provider's blocks alone set for {@code source}: the limits all its sites share. */
+    public ProviderLimits providerLimits(String provider, String source) {
+        if (provider == null) {
+            return ProviderLimits.NONE;
+        }
+        java.util.EnumMap<ShapingKey, Object> set = new java.util.EnumMap<>(ShapingKey.class);
+        List<Block> blocks = new ArrayList<>();
+        for (ShapingFile f : layers) {
+            f.providers().stream().filter(p -> p.name().equals(provider)).forEach(blocks::add);
+        }
+        for (Block b : blocks) {
+            set.putAll(b.values());
+        }
+        for (Block b : blocks) {
+            Map<ShapingKey, Object> forSource = b.sources().get(source);
+            if (forSource != null) {
+                set.putAll(forSource);
+            }
+        }
+        return ProviderLimits.of(set);
+    }
+
     /** The blocks' own keys in file order, then their keys for {@code source} in file order. */
     private void applyAll(List<Block> blocks, String source, EnumMap<ShapingKey, Object> values,
                           EnumMap<ShapingKey, String> origins) {

@@ -175,6 +175,9 @@ public record ShapingFile(String origin, Block defaults, List<Block> providers, 
         }
 
         List<ProviderMatch> matches(Object raw, String at) {
+            if (raw == null) {
+                throw fail(at, "a provider needs at least one match (mx_suffix, mx or domain_suffix)");
+            }
             List<ProviderMatch> out = new ArrayList<>();
             List<?> items = raw instanceof List<?> l ? l : List.of(raw);
             for (int i = 0; i < items.size(); i++) {
@@ -249,7 +252,7 @@ public record ShapingFile(String origin, Block defaults, List<Block> providers, 
             } catch (RuntimeException x) {
                 throw fail(at + ".duration", "not a duration: " + ShapingKey.quote(d));
             }
-            if (duration.isZero() || duration.compareTo(Duration.ofDays(7)) > 0) {
+            if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofDays(7)) > 0) {
                 throw fail(at + ".duration", "must be between 1s and 7d");
             }
             return new AutomationRule(name, pattern, threshold, action, duration);

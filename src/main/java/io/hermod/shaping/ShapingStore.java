@@ -87,11 +87,11 @@ public final class ShapingStore {
             lastRefused = null;
             LOG.log(System.Logger.Level.INFO, SETTING + ": reloaded " + file);
             return true;
-        } catch (ShapingException e) {
+        } catch (RuntimeException e) { // a ShapingException names the key; anything else is a bug, still logged
             if (!stamp.equals(lastRefused) || force) {
                 lastRefused = stamp;
                 LOG.log(System.Logger.Level.WARNING, SETTING + ": the changed file is refused, the shaping in force"
-                        + " stays: " + e.getMessage());
+                        + " stays: " + (e instanceof ShapingException ? e.getMessage() : file + ": " + e));
             }
             return false;
         }

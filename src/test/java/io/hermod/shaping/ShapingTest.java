@@ -96,6 +96,25 @@ class ShapingTest {
     }
 
     @Test
+    void providerWideLimits_comeFromProviderBlocksOnly() {
+        Shaping s = shaping("""
+                default: {connection_limit: 50, max_message_rate: 100/s}
+                providers:
+                  gmail: {max_message_rate: 30/s, sources: {ip-b: {connection_limit: 3}}}
+                  acme: {match: [{domain_suffix: acme.test}], automation: []}
+                sources: {ip-b: {address: 127.0.0.3}}
+                """);
+        ProviderLimits gmail = s.providerLimits("gmail", "default");
+        assertThat(gmail.connectionLimit()).isEqualTo(10); // the built-in gmail block
+        assertThat(gmail.messageRate()).isEqualTo(Rate.parse("30/s"));
+        assertThat(gmail.connectionRate()).isNull();
+        assertThat(s.providerLimits("gmail", "ip-b").connectionLimit()).isEqualTo(3);
+        // a provider block that sets no limit shares none: default's values stay per site
+        assertThat(s.providerLimits("acme", "default")).isEqualTo(ProviderLimits.NONE);
+        assertThat(s.providerLimits(null, "default")).isEqualTo(ProviderLimits.NONE);
+    }
+
+    @Test
     void theRetrySchedule_isAShapingKeyToo() {
         Shaping s = shaping("domains: {slow.test: {retry_initial: 5m, retry_max: 6h, retry_factor: 1.5}}");
         SiteShaping slow = s.resolve("slow.test", null, "default");
@@ -141,6 +160,9 @@ class ShapingTest {
             {"automation: [{name: r, match: x, action: explode, duration: 1h}]", "shaping.yaml: automation[0].action: expected suspend, bounce"},
             {"automation: [{name: r, match: x, action: suspend}]", "shaping.yaml: automation[0].duration: a rule needs a duration"},
             {"colour: blue", "shaping.yaml: colour: unknown key"},
+            {"providers: {x: {match: }}", "shaping.yaml: providers.x.match: a provider needs at least one match"},
+            {"automation: [{name: r, match: x, action: suspend, duration: -5}]", "shaping.yaml: automation[0].duration: must be between 1s and 7d"},
+            {"default: {max_message_rate: 1/200000d}", "shaping.yaml: default.max_message_rate: not a rate"},
             {"default: [1, 2", "shaping.yaml: not valid YAML"},
         };
         for (String[] c : cases) {
