@@ -48,7 +48,7 @@ class ShapingAutomationIT {
         try (TestSink yahoo = TestSink.start(true); TestSink other = TestSink.start(true)) {
             Hermod hermod = TestHermod.start(dir, yahoo.port(), """
                     delivery:
-                      routes: {"yahoo.test": "SINK", "other.test": "127.0.0.1:%d"}
+                      routes: {"yahoo.test": "SINK", "other.test": "127.0.0.1:%d", "fresh.test": "127.0.0.1:1"}
                     queue:
                       retry: {initial: 1h}
                     shaping:
@@ -92,8 +92,18 @@ class ShapingAutomationIT {
                 assertThat(resumed.status()).isEqualTo(200);
                 Await.until(() -> yahoo.deliveredRecipients().contains("held@yahoo.test"), 30,
                         () -> yahoo.deliveredRecipients().toString());
-                assertThat(api.post("/api/v1/sites/no-such-site/resume", null).status()).isEqualTo(404);
+                assertThat(api.post("/api/v1/sites/no_such_site/resume", null).status()).isEqualTo(404);
                 assertThat(api.post("/api/v1/sites/yahoo.test/suspend?duration=forever", null).status()).isEqualTo(400);
+                assertThat(api.post("/api/v1/sites/yahoo.test/suspend?source=nosuch", null).status()).isEqualTo(422);
+
+                // A site with no mail yet, named by a domain: suspended before any mail for it arrives.
+                ApiClient.Answer fresh = api.post("/api/v1/sites/fresh.test/suspend?duration=10m&source=ip-a", null);
+                assertThat(fresh.status()).isEqualTo(200);
+                assertThat(fresh.json().getString("site")).isEqualTo("route:127.0.0.1:1");
+                JsonObject freshLane = lane(siteKeyed(api, "route:127.0.0.1:1"), "ip-a");
+                assertThat(freshLane.getString("suspended_why")).isEqualTo("suspended by an operator through the API");
+                assertThat(api.post("/api/v1/sites/fresh.test/resume", null).status()).isEqualTo(200);
+                assertThat(lane(siteKeyed(api, "route:127.0.0.1:1"), "ip-a").getString("suspended_until")).isNull();
             } finally {
                 hermod.close();
             }
@@ -106,6 +116,16 @@ class ShapingAutomationIT {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    private static JsonObject siteKeyed(ApiClient api, String key) throws Exception {
+        JsonArray sites = api.get("/api/v1/sites").json().getJsonArray("sites");
+        for (int i = 0; i < sites.size(); i++) {
+            if (key.equals(sites.getJsonObject(i).getString("site"))) {
+                return sites.getJsonObject(i);
+            }
+        }
+        throw new AssertionError("no site " + key + " in " + sites.encodePrettily());
     }
 
     private static JsonObject yahooSite(ApiClient api) throws Exception {

@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/sites} (each site: MX hosts, provider, the domains it carried lately, and per source the shaping in force,
  * connections, waiting mail, message rate, suspension and why), {@code POST
- * /api/v1/sites/{site}/suspend|resume} ({@code ?source=S}, {@code ?duration=1h}), and {@code GET
+ * /api/v1/sites/{site}/suspend|resume} ({@code ?source=S}, {@code ?duration=1h}; a site by key, by
+ * name, or by one of its domains, so that it can be suspended before any mail for it), and {@code GET
  * /api/v1/shaping?domain=D&source=S} (the values mail to D from S gets, each with the block it came
  * from). A site is named by its key or, when only one site has it, its name.
  */
@@ -176,12 +177,15 @@ final class SiteRoutes {
         return o;
     }
 
-    private static String source(String raw) {
+    private String source(String raw) {
         if (raw == null || raw.isEmpty()) {
             return null;
         }
         if (!raw.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
             throw ApiException.badRequest("source: not a source name: " + quoted(raw));
+        }
+        if (!admin.knowsSource(raw)) {
+            throw new ApiException(422, "source: no source " + quoted(raw) + " in the shaping file");
         }
         return raw;
     }

@@ -31,6 +31,8 @@ public final class ClusterActions implements SiteAction.Sharing {
     private final RedisLink redis;
     private Applier applier;
     private final Set<String> seen = new HashSet<>();
+    /** Writes Redis has not confirmed yet: slot to the JSON to set, or "" to remove. */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> pending = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ClusterActions(Vertx vertx, RedisLink redis) {
         this.redis = redis;
@@ -46,15 +48,23 @@ public final class ClusterActions implements SiteAction.Sharing {
     public void publish(SiteAction action) {
         JsonObject json = new JsonObject().put("site", action.site()).put("source", action.source())
                 .put("kind", action.kind()).put("until", action.untilMillis()).put("why", action.why())
-                .put("rule", action.rule());
-        redis.call(api -> api.hset(List.of(KEY, action.slot(), json.encode())))
-                .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "cluster: could not share " + action.kind()
-                        + " of " + action.slot() + ": " + e.getMessage()));
+                .put("rule", action.rule()).put("taken", action.takenMillis());
+        pending.put(action.slot(), json.encode());
+        send(action.slot(), json.encode());
     }
 
     @Override
     public void withdraw(String site, String source) {
-        redis.call(api -> api.hdel(List.of(KEY, site + "|" + source)));
+        pending.put(site + "|" + source, "");
+        send(site + "|" + source, "");
+    }
+
+    /** Writes (or, for "", removes) a slot; kept in {@link #pending} until Redis has it, and sent again on the next poll. */
+    private void send(String slot, String value) {
+        redis.call(api -> value.isEmpty() ? api.hdel(List.of(KEY, slot)) : api.hset(List.of(KEY, slot, value)))
+                .onSuccess(r -> pending.remove(slot, value))
+                .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "cluster: could not share the action on " + slot
+                        + " (sent again when Redis answers): " + e.getMessage()));
     }
 
     private void poll() {
@@ -62,6 +72,7 @@ public final class ClusterActions implements SiteAction.Sharing {
         if (a == null || !redis.up()) {
             return;
         }
+        pending.forEach(this::send);
         redis.call(api -> api.hgetall(KEY)).onSuccess(all -> {
             long now = System.currentTimeMillis();
             Set<String> present = new HashSet<>();
@@ -91,7 +102,7 @@ public final class ClusterActions implements SiteAction.Sharing {
         try {
             JsonObject j = new JsonObject(value.toString());
             return new SiteAction(j.getString("site"), j.getString("source"), j.getString("kind"), j.getLong("until"),
-                    j.getString("why"), j.getString("rule"));
+                    j.getString("why"), j.getString("rule"), j.getLong("taken", 0L));
         } catch (RuntimeException e) {
             return null;
         }

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * own every {@link #RENEW_MILLIS} and removes each when its connection closes, and the leases of a
  * pod that died expire after {@link #TTL_MILLIS}. A lease is asked for asynchronously: the first
  * {@code tryAcquire} says no and starts the request; when it is granted the caller is woken and
- * takes it. While Redis cannot be reached, each pod allows {@code limit / live pods} (at least 1).
+ * takes it. While Redis cannot be reached, each pod allows {@code limit / live pods} (at least 1);
+ * the connections it opens meanwhile hold lease ids too, which are written to Redis as soon as it
+ * is back, so that the cluster counts them from then on.
  */
 public final class ClusterLeases implements Leases {
 
@@ -38,8 +40,6 @@ public final class ClusterLeases implements Leases {
         /** Granted, not yet taken, with the time each was granted. */
         final ArrayDeque<long[]> spareTimes = new ArrayDeque<>();
         final ArrayDeque<String> spare = new ArrayDeque<>();
-        /** Leases taken while Redis was away, counted locally. */
-        int local;
         boolean asking;
         /** Dropped from the map (idle): whoever still holds it takes a fresh one. */
         boolean removed;
@@ -52,6 +52,7 @@ public final class ClusterLeases implements Leases {
         this.redis = redis;
         this.prefix = "hermod:" + keyPrefix + ":";
         vertx.setPeriodic(RENEW_MILLIS, id -> renew());
+        redis.onUp(this::renew);
         vertx.setPeriodic(SPARE_MILLIS, id -> returnSpares());
     }
 
@@ -75,11 +76,11 @@ public final class ClusterLeases implements Leases {
     private boolean tryAcquire(String key, int limit, Runnable wake, Held h) {
         {
             if (!redis.up()) {
-                int share = Math.max(1, (limit + redis.livePods() - 1) / redis.livePods());
-                if (h.local + h.inUse.size() >= share) {
+                int share = Math.max(1, limit / redis.livePods());
+                if (h.inUse.size() >= share) {
                     return false;
                 }
-                h.local++;
+                h.inUse.add(redis.pod() + "#" + ids.incrementAndGet()); // written to Redis by the next renewal
                 return true;
             }
             if (!h.spare.isEmpty()) {
@@ -131,16 +132,12 @@ public final class ClusterLeases implements Leases {
         if (h == null) {
             return;
         }
-        String id = null;
+        String id;
         synchronized (h) {
-            if (h.local > 0) {
-                h.local--;
-            } else {
-                id = h.inUse.poll();
-            }
+            id = h.inUse.poll();
         }
-        if (id != null) {
-            remove(key, id);
+        if (id != null && redis.up()) {
+            remove(key, id); // while Redis is away the lease was never added, or it expires there
         }
     }
 
@@ -148,8 +145,8 @@ public final class ClusterLeases implements Leases {
         redis.call(api -> api.zrem(List.of(prefix + key, id)));
     }
 
-    /** Keeps this pod's leases alive; one script call for all of them. */
-    private void renew() {
+    /** Keeps this pod's leases alive (and writes those Redis does not have); one script call for all. */
+    void renew() {
         if (!redis.up()) {
             return;
         }
@@ -189,7 +186,7 @@ public final class ClusterLeases implements Leases {
         byKey.entrySet().removeIf(e -> {
             Held h = e.getValue();
             synchronized (h) {
-                h.removed = h.inUse.isEmpty() && h.spare.isEmpty() && h.local == 0 && !h.asking && h.waiting.isEmpty();
+                h.removed = h.inUse.isEmpty() && h.spare.isEmpty() && !h.asking && h.waiting.isEmpty();
                 return h.removed;
             }
         });

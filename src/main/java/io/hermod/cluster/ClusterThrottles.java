@@ -110,7 +110,8 @@ public final class ClusterThrottles implements Throttles {
     /** The local share of {@code rate} while Redis is away: the same count over the period × live pods. */
     private Rate share(Rate rate) {
         int pods = redis.livePods();
-        return pods <= 1 ? rate : new Rate(rate.count(), rate.period().multipliedBy(pods), rate.burst());
+        return pods <= 1 ? rate : new Rate(rate.count(), rate.period().multipliedBy(pods),
+                Math.max(1, rate.burst() / pods));
     }
 
     @Override

@@ -69,6 +69,13 @@ public final class RedisLink implements AutoCloseable {
         return link;
     }
 
+    private final java.util.List<Runnable> onUp = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code action} each time Redis answers again after it could not be reached. */
+    void onUp(Runnable action) {
+        onUp.add(action);
+    }
+
     public String pod() {
         return pod;
     }
@@ -132,6 +139,9 @@ public final class RedisLink implements AutoCloseable {
         }
         if (ok && !up) {
             up = true;
+            for (Runnable r : onUp) {
+                vertx.runOnContext(v -> r.run());
+            }
             LOG.log(System.Logger.Level.INFO, everUp ? "cluster: Redis at " + url + " is back; limits are shared again"
                     : "cluster: limits are shared through Redis at " + url);
             everUp = true;

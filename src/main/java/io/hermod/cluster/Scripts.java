@@ -51,14 +51,17 @@ final class Scripts {
             return 1
             """;
 
-    /** Renews leases this pod holds. KEYS the sets; ARGV ttl ms, then one lease id per key. Returns how many still existed. */
+    /**
+     * Renews the leases this pod holds, and adds those Redis lost (they expired while it was away,
+     * or were taken while it was down): KEYS the sets; ARGV ttl ms, then one lease id per key.
+     */
     static final String RENEW = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local ttl = tonumber(ARGV[1])
             local kept = 0
             for i, key in ipairs(KEYS) do
-              kept = kept + redis.call('ZADD', key, 'XX', 'CH', now + ttl, ARGV[i + 1])
+              kept = kept + redis.call('ZADD', key, now + ttl, ARGV[i + 1])
               redis.call('PEXPIRE', key, ttl * 2)
             end
             return kept

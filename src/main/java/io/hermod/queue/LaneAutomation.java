@@ -45,6 +45,8 @@ final class LaneAutomation {
     private final Effects effects;
     /** Site actions in force, by {@link SiteAction#slot}: taken here or by another pod. */
     private final Map<String, SiteAction> inForce = new HashMap<>();
+    /** When each slot was last resumed here: a shared action taken before that is not applied again. */
+    private final Map<String, Long> resumedAt = new HashMap<>();
 
     LaneAutomation(SiteServices services, Effects effects) {
         this.s = services;
@@ -80,7 +82,7 @@ final class LaneAutomation {
         s.observer().automation(lane.site.name(), provider, lane.source, rule, reply, until);
         SiteAction action = new SiteAction(lane.site.key, lane.source, rule.action().keyword(), until,
                 rule.action() instanceof AutomationRule.Bounce ? reply : "automation " + rule.name() + ": " + reply,
-                rule.name());
+                rule.name(), now);
         inForce.put(action.slot(), action);
         enact(lane, action);
         s.sharing().publish(action);
@@ -95,6 +97,7 @@ final class LaneAutomation {
     /** An operator resumed the site × source here: over everywhere. */
     void forget(String siteKey, String source) {
         inForce.remove(siteKey + "|" + source);
+        resumedAt.put(siteKey + "|" + source, s.clock().millis());
         s.sharing().withdraw(siteKey, source);
     }
 
@@ -138,6 +141,10 @@ final class LaneAutomation {
 
     /** Another pod suspended a site × source or applied a rule to it: the same here, now and for lanes made later. */
     void applyShared(SiteAction action) {
+        Long resumed = resumedAt.get(action.slot());
+        if (resumed != null && action.takenMillis() <= resumed) {
+            return; // taken before a resume here: an old copy still in Redis, or read before the resume reached it
+        }
         SiteAction known = inForce.put(action.slot(), action);
         if (action.equals(known)) {
             return;
@@ -170,5 +177,7 @@ final class LaneAutomation {
     /** Forgets actions that are over. */
     void prune(long nowMillis) {
         inForce.values().removeIf(action -> action.untilMillis() <= nowMillis);
+        // No rule lasts longer than 7 days, nor an operator's suspension longer than 30.
+        resumedAt.values().removeIf(at -> nowMillis - at > 31L * 24 * 3600 * 1000);
     }
 }

@@ -196,14 +196,42 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
 
     @Override
     public Future<String> suspendSite(String site, String source, long untilMillis, String why) {
-        return keyOf(site).compose(key -> key == null ? Future.succeededFuture(null)
-                : siteOwner(key).onSites(d -> d.suspendSite(key, source, untilMillis, why) ? key : null));
+        return keyOf(site).compose(key -> key != null
+                ? siteOwner(key).onSites(d -> d.suspendSite(key, source, untilMillis, why) ? key : null)
+                : siteOfDomain(site).compose(found -> found == null ? Future.succeededFuture(null)
+                        : siteOwner(found.key()).onSites(d -> {
+                            d.suspendSite(found, site.toLowerCase(java.util.Locale.ROOT), source, untilMillis, why);
+                            return found.key();
+                        })));
     }
 
     @Override
     public Future<String> resumeSite(String site, String source) {
-        return keyOf(site).compose(key -> key == null ? Future.succeededFuture(null)
-                : siteOwner(key).onSites(d -> d.resumeSite(key, source) ? key : null));
+        return keyOf(site).compose(key -> key != null
+                ? siteOwner(key).onSites(d -> d.resumeSite(key, source) ? key : null)
+                : siteOfDomain(site).compose(found -> found == null ? Future.succeededFuture(null)
+                        : siteOwner(found.key()).onSites(d -> {
+                            d.resumeSite(found, source);
+                            return found.key();
+                        })));
+    }
+
+    /**
+     * A site this process has no mail for, named by one of its domains: its next hop, looked up as
+     * for mail (so that it can be suspended before mail for it arrives, or on a pod without any);
+     * null when {@code name} is no domain with a next hop.
+     */
+    private Future<io.hermod.delivery.Destination> siteOfDomain(String name) {
+        String domain = name.toLowerCase(java.util.Locale.ROOT);
+        if (!io.hermod.smtp.AddressSyntax.isDomain(domain, true)) {
+            return Future.succeededFuture(null);
+        }
+        return nextHop.lookup(domain).map(lookup -> lookup.found() ? lookup.destination() : null);
+    }
+
+    @Override
+    public boolean knowsSource(String name) {
+        return shaping.current().sources().containsKey(name);
     }
 
     @Override

@@ -14,9 +14,9 @@ public interface SiteAdmin {
     Future<List<SiteView>> sites();
 
     /**
-     * Suspends site {@code site} (its key or its name, see {@link SiteView}) from {@code source},
-     * or from every source when null, until {@code untilMillis}. Completes with the site's key,
-     * or null when there is no such site.
+     * Suspends site {@code site} (its key or its name, see {@link SiteView}, or one of its domains,
+     * whose next hop is then looked up) from {@code source}, or from every source when null, until
+     * {@code untilMillis}. Completes with the site's key, or null when there is no such site.
      */
     Future<String> suspendSite(String site, String source, long untilMillis, String why);
 
@@ -28,6 +28,9 @@ public interface SiteAdmin {
      * (MX hosts decide the provider). Fails when the domain has no next hop.
      */
     Future<Effective> shapingFor(String domain, String source);
+
+    /** Whether the shaping in force has an egress source of that name ({@code default} always exists). */
+    boolean knowsSource(String name);
 
     /** Whether the shaping in force has an egress pool of that name ({@code default} always exists). */
     boolean knowsPool(String name);

@@ -454,13 +454,32 @@ final class SiteDispatcher {
         if (site == null) {
             return false;
         }
+        suspend(site, source, untilMillis, why);
+        return true;
+    }
+
+    /**
+     * Suspends the site of {@code destination} (found for {@code domain}), made here if this process
+     * has no mail for it yet, so that mail arriving later waits too.
+     */
+    void suspendSite(Destination destination, String domain, String source, long untilMillis, String why) {
+        Site site = sites.get(destination.key());
+        if (site == null) {
+            site = new Site(destination);
+            sites.put(destination.key(), site);
+            site.reshaped(s.shaping().current(), s.shaping().generation(), domain);
+        }
+        suspend(site, source, untilMillis, why);
+    }
+
+    private void suspend(Site site, String source, long untilMillis, String why) {
+        String key = site.key;
         Shaping shaping = s.shaping().current();
         List<String> sources = source != null ? List.of(source) : new ArrayList<>(shaping.sources().keySet());
         for (String name : sources) {
-            automation.record(new SiteAction(key, name, "suspend", untilMillis, why, null));
+            automation.record(new SiteAction(key, name, "suspend", untilMillis, why, null, s.clock().millis()));
             suspend(lane(site, shaping, name), untilMillis, why);
         }
-        return true;
     }
 
     /** Lifts suspensions, automation overrides and bounces of site {@code key}; false when no such site. */
@@ -469,6 +488,24 @@ final class SiteDispatcher {
         if (site == null) {
             return false;
         }
+        return resumeSite(site, source);
+    }
+
+    /** Resumes the site of {@code destination}; with no such site here, the resume still goes to the other pods. */
+    void resumeSite(Destination destination, String source) {
+        Site site = sites.get(destination.key());
+        if (site != null) {
+            resumeSite(site, source);
+            return;
+        }
+        List<String> sources = source != null ? List.of(source) : List.copyOf(s.shaping().current().sources().keySet());
+        for (String name : sources) {
+            automation.forget(destination.key(), name);
+        }
+    }
+
+    private boolean resumeSite(Site site, String source) {
+        String key = site.key;
         for (Lane lane : site.lanes.values()) {
             if (source == null || lane.source.equals(source)) {
                 automation.forget(key, lane.source);

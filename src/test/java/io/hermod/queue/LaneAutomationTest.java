@@ -166,10 +166,18 @@ class LaneAutomationTest {
 
     @Test
     void anOperatorsResume_isWithdrawnForEveryPod() {
-        automation.record(new SiteAction(site.key, "default", "suspend", NOW + 60_000, "operator", null));
+        SiteAction suspension = new SiteAction(site.key, "default", "suspend", NOW + 60_000, "operator", null, NOW - 10);
+        automation.record(suspension);
         automation.forget(site.key, "default");
         assertThat(published).hasSize(1);
         assertThat(withdrawn).containsExactly(site.key + "|default");
+        // The old copy read back from Redis before the withdrawal reached it does not suspend again.
+        automation.applyShared(suspension);
+        assertThat(effects).isEmpty();
+        // A suspension taken after the resume does.
+        automation.applyShared(new SiteAction(site.key, "default", "suspend", NOW + 60_000, "again", null, NOW + 1));
+        assertThat(effects).containsExactly("suspend default 60s: again");
+        automation.liftShared(site.key, "default");
         Lane fresh = new Lane(site, "default");
         automation.applyTo(fresh);
         assertThat(fresh.suspendedUntil).isZero();
