@@ -76,7 +76,7 @@ public final class ClusterThrottles implements Throttles {
                 s.fetching = true;
                 fetch(key, rate, s);
             }
-            return IN_FLIGHT_WAIT_NANOS;
+            return -IN_FLIGHT_WAIT_NANOS;
         }
     }
 

@@ -14,7 +14,10 @@ import java.util.List;
  */
 final class LaneLimits {
 
-    /** Told when a limit holds a lane back, with how long (0 when unknown: a shared lease is being asked). */
+    /**
+     * Told when a lane must wait: {@code waitNanos} is how long a limit holds it back; negative, how
+     * long until a shared throttle's answer is there (not a limit); 0 when a lease wakes it itself.
+     */
     interface Held {
         void throttled(Lane lane, String limit, long waitNanos);
     }
@@ -27,12 +30,15 @@ final class LaneLimits {
         this.held = held;
     }
 
-    /** 0 when the site × source (and its provider × source) may send a message now, else nanoseconds to wait. */
+    /**
+     * 0 when the site × source (and its provider × source) may send a message now, else nanoseconds
+     * to wait (negative: no limit, the cluster's answer is on its way; see {@link io.hermod.shaping.Throttles}).
+     */
     long takeMessageToken(Lane lane) {
         Rate rate = lane.shaping.maxMessageRate();
         if (rate != null) {
             long wait = s.throttles().acquire(lane.key, rate);
-            if (wait > 0) {
+            if (wait != 0) {
                 return wait;
             }
         }
@@ -41,7 +47,7 @@ final class LaneLimits {
             Rate providerRate = site.providerLimits(s.shaping().current(), lane.source).messageRate();
             if (providerRate != null) {
                 long wait = s.throttles().acquire(providerKey(lane), providerRate);
-                if (wait > 0) {
+                if (wait != 0) {
                     refund(lane.key, rate);
                     return wait;
                 }
@@ -76,7 +82,7 @@ final class LaneLimits {
                 String connectKey = lane.key + "#connect";
                 if (rate != null) {
                     long wait = s.throttles().acquire(connectKey, rate);
-                    if (wait > 0) {
+                    if (wait != 0) {
                         held.throttled(lane, "connection_rate", wait);
                         return false;
                     }
@@ -91,7 +97,7 @@ final class LaneLimits {
                         : site.providerLimits(s.shaping().current(), lane.source);
                 if (provider.connectionRate() != null) {
                     long wait = s.throttles().acquire(providerKey(lane) + "#connect", provider.connectionRate());
-                    if (wait > 0) {
+                    if (wait != 0) {
                         s.leases().release(lane.key);
                         refund(connectKey, rate);
                         held.throttled(lane, "connection_rate", wait);

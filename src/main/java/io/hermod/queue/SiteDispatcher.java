@@ -316,7 +316,7 @@ final class SiteDispatcher {
             return false;
         }
         long wait = limits.takeMessageToken(lane);
-        if (wait > 0) {
+        if (wait != 0) {
             lane.pool.release(connection, true);
             throttled(lane, "message_rate", wait);
             return false;
@@ -333,9 +333,11 @@ final class SiteDispatcher {
 
     /** Counts a throttle wait and pumps the lane again when it is over (a lease wakes it itself: no wait given). */
     private void throttled(Lane lane, String limit, long waitNanos) {
-        s.observer().throttled(label(lane.site.provider), lane.source, limit);
-        if (waitNanos > 0 && lane.pumpTimer < 0) {
-            lane.pumpTimer = s.timers().after(Math.max(1, (waitNanos + 999_999) / 1_000_000), () -> {
+        if (waitNanos >= 0) {
+            s.observer().throttled(label(lane.site.provider), lane.source, limit);
+        }
+        if (waitNanos != 0 && lane.pumpTimer < 0) {
+            lane.pumpTimer = s.timers().after(Math.max(1, (Math.abs(waitNanos) + 999_999) / 1_000_000), () -> {
                 lane.pumpTimer = -1;
                 pump(lane);
             });

@@ -6,7 +6,11 @@ package io.hermod.shaping;
  */
 public interface Throttles {
 
-    /** Takes one unit of {@code rate} under {@code key}: 0 when it may go now, else the nanoseconds to wait. */
+    /**
+     * Takes one unit of {@code rate} under {@code key}: 0 when it may go now, else the nanoseconds
+     * to wait. A negative wait is not the limit but the time until a shared throttle's answer is
+     * there (it is not counted as throttled).
+     */
     long acquire(String key, Rate rate);
 
     /** Gives back a unit taken by {@link #acquire} that was not used (another limit said no). */
