@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import io.hermod.queue.SiteAdmin;
 
 /**
  * {@code POST /api/v1/inject}: one request, a template and many recipients, one message each
@@ -48,7 +49,7 @@ final class BatchInjection implements Handler<RoutingContext> {
     static final int THREADS = 2;
     static final int PROGRESS_EVERY = 500;
 
-    private final io.hermod.queue.SiteAdmin sites;
+    private final SiteAdmin sites;
     private final Vertx vertx;
     private final Injections stored;
     private final Supplier<MessageId> ids;

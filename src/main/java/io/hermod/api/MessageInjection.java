@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import io.hermod.queue.SiteAdmin;
 
 /**
  * {@code POST /api/v1/messages}: the HTTP door into the spool, with SMTP intake's contract. The
@@ -71,11 +72,11 @@ final class MessageInjection implements Handler<RoutingContext> {
     private final Acceptance acceptance;
     private final Signing signing;
     private final SuppressionCheck suppression;
-    /** {@code X-Hermod-Ref} (see io.hermod.feedback.References); null when {@code feedback.secret} is unset. */
+    /** {@code X-Hermod-Ref} (see References); null when {@code feedback.secret} is unset. */
     private final References references;
     private final Set<String> inboundDomains;
     private final EventSink events;
-    private final io.hermod.queue.SiteAdmin sites;
+    private final SiteAdmin sites;
     private final String hostname;
     private final long maxMessageSize;
     private final int maxRecipients;

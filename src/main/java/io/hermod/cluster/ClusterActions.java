@@ -7,6 +7,7 @@ import io.vertx.redis.client.Response;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Suspensions and automation actions that every pod applies: each one is a field of one Redis
@@ -32,7 +33,7 @@ public final class ClusterActions implements SiteAction.Sharing {
     private Applier applier;
     private final Set<String> seen = new HashSet<>();
     /** Writes Redis has not confirmed yet: slot to the JSON to set, or "" to remove. */
-    private final java.util.concurrent.ConcurrentHashMap<String, String> pending = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> pending = new ConcurrentHashMap<>();
 
     public ClusterActions(Vertx vertx, RedisLink redis) {
         this.redis = redis;

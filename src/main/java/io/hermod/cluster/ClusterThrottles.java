@@ -6,6 +6,7 @@ import io.hermod.shaping.Throttles;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Rate throttles shared by every pod: each key's TAT lives in Redis and is advanced by the
@@ -26,7 +27,7 @@ public final class ClusterThrottles implements Throttles {
     private final RedisLink redis;
     private final LocalThrottles fallback = new LocalThrottles(LocalThrottles.systemClock());
     private final ConcurrentHashMap<String, Slots> slots = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong calls = new AtomicLong();
 
     public ClusterThrottles(RedisLink redis) {
         this.redis = redis;

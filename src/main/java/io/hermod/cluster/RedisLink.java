@@ -14,6 +14,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Hermod's link to Redis: scripts run by digest (EVALSHA, loaded on a NOSCRIPT answer), every call
@@ -30,8 +35,8 @@ public final class RedisLink implements AutoCloseable {
     static final long HEARTBEAT_MILLIS = 2_000;
     static final String MEMBERS = "hermod:members";
     private static final System.Logger LOG = System.getLogger(RedisLink.class.getName());
-    private static final java.util.concurrent.ConcurrentHashMap<String, String> DIGESTS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, String> DIGESTS =
+            new ConcurrentHashMap<>();
 
     private final Vertx vertx;
     private final String url;
@@ -60,7 +65,7 @@ public final class RedisLink implements AutoCloseable {
         RedisLink link = new RedisLink(vertx, url, pod);
         try {
             link.api.ping(List.of()).toCompletionStage().toCompletableFuture()
-                    .get(START_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    .get(START_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // the first beat below reports it
         }
@@ -69,7 +74,7 @@ public final class RedisLink implements AutoCloseable {
         return link;
     }
 
-    private final java.util.List<Runnable> onUp = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> onUp = new CopyOnWriteArrayList<>();
 
     /** Runs {@code action} each time Redis answers again after it could not be reached. */
     void onUp(Runnable action) {
@@ -113,14 +118,14 @@ public final class RedisLink implements AutoCloseable {
     }
 
     /** Any other command, with the same time bound and health tracking. */
-    Future<Response> call(java.util.function.Function<RedisAPI, Future<Response>> command) {
+    Future<Response> call(Function<RedisAPI, Future<Response>> command) {
         return watched(command.apply(api));
     }
 
     private Future<Response> watched(Future<Response> call) {
         Promise<Response> result = Promise.promise();
         long timer = vertx.setTimer(CALL_TIMEOUT_MILLIS, id -> result.tryFail(
-                new java.util.concurrent.TimeoutException("no answer from Redis within " + CALL_TIMEOUT_MILLIS + " ms")));
+                new TimeoutException("no answer from Redis within " + CALL_TIMEOUT_MILLIS + " ms")));
         call.onComplete(ar -> {
             vertx.cancelTimer(timer);
             if (ar.succeeded()) {

@@ -2,6 +2,8 @@ package io.hermod.delivery;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.hermod.shaping.Leases;
+import java.time.Duration;
 
 /**
  * {@code delivery.max_connections_per_destination} and site backoff, kept by destination key and
@@ -9,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code hermod_outbound_connections} gauge), and a backoff outlives the pool, which is dropped
  * when idle. The place where cluster-wide leases (Redis) will plug in.
  */
-public final class ConnectionBudget implements io.hermod.shaping.Leases {
+public final class ConnectionBudget implements Leases {
 
     private final int maxPerDestination;
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
@@ -60,7 +62,7 @@ public final class ConnectionBudget implements io.hermod.shaping.Leases {
      * Records a site failure: the first one seen while the destination is not backed off escalates
      * the backoff; failures of connections that were already under way do not.
      */
-    public void siteFailed(String destination, long nowMillis, java.time.Duration initial, java.time.Duration max) {
+    public void siteFailed(String destination, long nowMillis, Duration initial, Duration max) {
         Backoff b = backoffs.computeIfAbsent(destination, d -> new Backoff());
         synchronized (b) {
             if (nowMillis < b.untilMillis) {

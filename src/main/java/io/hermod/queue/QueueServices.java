@@ -12,6 +12,7 @@ import io.hermod.shaping.ShapingStore;
 import io.hermod.shaping.Throttles;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import io.hermod.shaping.LocalThrottles;
 
 /**
  * What every shard shares: configuration, the spool, the few thread-safe services above the shards,
@@ -30,8 +31,8 @@ record QueueServices(HermodConfig config, Spool spool, MessageLedger ledger, Con
 
         /** One process, its limits its own. */
         public static Shared local(ShapingStore shaping) {
-            return new Shared(shaping, new io.hermod.shaping.LocalThrottles(io.hermod.shaping.LocalThrottles.systemClock()),
-                    null, new io.hermod.delivery.ConnectionBudget(Integer.MAX_VALUE), new ConcurrentHashMap<>(),
+            return new Shared(shaping, new LocalThrottles(LocalThrottles.systemClock()),
+                    null, new ConnectionBudget(Integer.MAX_VALUE), new ConcurrentHashMap<>(),
                     SiteAction.Sharing.NONE);
         }
     }

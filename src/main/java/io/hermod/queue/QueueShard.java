@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import java.util.Set;
 
 /**
  * The schedule of the domains one shard owns. Runs on one event loop and is the only code that
@@ -235,11 +236,11 @@ final class QueueShard {
 
     /** Makes the domain's deferred deliveries due now; returns how many. */
     int flush(String domain) {
-        return flush(java.util.Set.of(domain));
+        return flush(Set.of(domain));
     }
 
     /** Makes the deferred deliveries of {@code flushed} due now, in one pass over the schedule; returns how many. */
-    int flush(java.util.Set<String> flushed) {
+    int flush(Set<String> flushed) {
         List<Delivery> due = new ArrayList<>();
         schedule.removeIf(d -> {
             if (flushed.contains(d.domain)) {

@@ -24,6 +24,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import io.hermod.shaping.Shaping;
+import io.hermod.shaping.ShapingStore;
+import io.hermod.shaping.SiteShaping;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The event-loop shell of one shard: its {@link QueueShard} (the domains it owns) and its
@@ -144,7 +151,7 @@ final class QueueShardVerticle extends VerticleBase {
     }
 
     /** Runs {@code action} on the shard's event loop and completes with its result. */
-    <T> Future<T> call(java.util.function.Function<QueueShard, T> action) {
+    <T> Future<T> call(Function<QueueShard, T> action) {
         Promise<T> promise = Promise.promise();
         Context caller = vertx.getOrCreateContext();
         onLoop(() -> {
@@ -170,7 +177,7 @@ final class QueueShardVerticle extends VerticleBase {
     }
 
     /** Runs {@code action} on the loop that owns site {@code key}'s dispatcher. */
-    <T> Future<T> onSites(java.util.function.Function<SiteDispatcher, T> action) {
+    <T> Future<T> onSites(Function<SiteDispatcher, T> action) {
         Promise<T> promise = Promise.promise();
         Context caller = vertx.getOrCreateContext();
         onLoop(() -> {
@@ -245,15 +252,15 @@ final class QueueShardVerticle extends VerticleBase {
             if (destination == null) {
                 return null;
             }
-            io.hermod.shaping.ShapingStore store = services.shared().shaping();
+            ShapingStore store = services.shared().shaping();
             int generation = store.generation();
             CachedRetry cached = retries.get(destination.key());
             if (cached == null || cached.generation != generation) {
                 Site site = new Site(destination);
-                io.hermod.shaping.Shaping shaping = store.current();
+                Shaping shaping = store.current();
                 String provider = shaping.provider(site.ownDomain != null ? site.ownDomain : domain, site.mxHosts);
-                io.hermod.shaping.SiteShaping values = shaping.resolve(site.ownDomain, provider,
-                        io.hermod.shaping.Source.DEFAULT_NAME);
+                SiteShaping values = shaping.resolve(site.ownDomain, provider,
+                        Source.DEFAULT_NAME);
                 cached = new CachedRetry(generation, new RetryPolicy(values.retryInitial(), values.retryMax(),
                         values.retryFactor()));
                 retries.put(destination.key(), cached);
@@ -283,11 +290,11 @@ final class QueueShardVerticle extends VerticleBase {
         }
 
         @Override
-        public void flush(java.util.Collection<String> domains) {
+        public void flush(Collection<String> domains) {
             // One task and one pass over the schedule per owning shard, however many domains.
-            Map<QueueShardVerticle, java.util.Set<String>> byOwner = new HashMap<>();
+            Map<QueueShardVerticle, Set<String>> byOwner = new HashMap<>();
             for (String domain : domains) {
-                byOwner.computeIfAbsent(domainOwner(services.shards(), domain), o -> new java.util.HashSet<>()).add(domain);
+                byOwner.computeIfAbsent(domainOwner(services.shards(), domain), o -> new HashSet<>()).add(domain);
             }
             byOwner.forEach((owner, owned) -> owner.onLoop(() -> owner.shard.flush(owned)));
         }

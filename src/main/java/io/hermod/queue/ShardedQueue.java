@@ -30,6 +30,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToIntFunction;
+import io.hermod.delivery.Destination;
+import io.hermod.shaping.Leases;
+import io.hermod.shaping.Shaping;
+import io.hermod.shaping.Throttles;
+import io.hermod.smtp.AddressSyntax;
+import java.util.Comparator;
 
 /**
  * The queue layer's door: splits each accepted message by recipient domain and hands each part to
@@ -70,8 +76,8 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
      * The shaping in force and, in a cluster, the limits every pod shares: throttles, connection
      * leases per site × source and per provider × source, and site actions; null for local ones.
      */
-    public record Limits(ShapingStore shaping, io.hermod.shaping.Throttles throttles, io.hermod.shaping.Leases leases,
-                         io.hermod.shaping.Leases providerLeases, SiteAction.Sharing sharing) {
+    public record Limits(ShapingStore shaping, Throttles throttles, Leases leases,
+                         Leases providerLeases, SiteAction.Sharing sharing) {
     }
 
     /** As above, with the limits a cluster shares. */
@@ -167,7 +173,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
             for (int i = 0; i < parts.size(); i++) {
                 views.addAll(all.<List<SiteView>>resultAt(i));
             }
-            views.sort(java.util.Comparator.comparing(SiteView::name).thenComparing(SiteView::key));
+            views.sort(Comparator.comparing(SiteView::name).thenComparing(SiteView::key));
             return views;
         });
     }
@@ -200,7 +206,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
                 ? siteOwner(key).onSites(d -> d.suspendSite(key, source, untilMillis, why) ? key : null)
                 : siteOfDomain(site).compose(found -> found == null ? Future.succeededFuture(null)
                         : siteOwner(found.key()).onSites(d -> {
-                            d.suspendSite(found, site.toLowerCase(java.util.Locale.ROOT), source, untilMillis, why);
+                            d.suspendSite(found, site.toLowerCase(Locale.ROOT), source, untilMillis, why);
                             return found.key();
                         })));
     }
@@ -221,9 +227,9 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
      * for mail (so that it can be suspended before mail for it arrives, or on a pod without any);
      * null when {@code name} is no domain with a next hop.
      */
-    private Future<io.hermod.delivery.Destination> siteOfDomain(String name) {
-        String domain = name.toLowerCase(java.util.Locale.ROOT);
-        if (!io.hermod.smtp.AddressSyntax.isDomain(domain, true)) {
+    private Future<Destination> siteOfDomain(String name) {
+        String domain = name.toLowerCase(Locale.ROOT);
+        if (!AddressSyntax.isDomain(domain, true)) {
             return Future.succeededFuture(null);
         }
         return nextHop.lookup(domain).map(lookup -> lookup.found() ? lookup.destination() : null);
@@ -242,7 +248,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
                         + lookup.failure().text()));
             }
             Site site = new Site(lookup.destination());
-            io.hermod.shaping.Shaping current = shaping.current();
+            Shaping current = shaping.current();
             String provider = current.provider(site.ownDomain != null ? site.ownDomain : domain, site.mxHosts);
             return Future.succeededFuture(new Effective(domain, source, site.key, provider, site.mxHosts,
                     current.resolve(site.ownDomain, provider, source)));
@@ -320,7 +326,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
             for (Future<List<DomainStats>> part : parts) {
                 domains.addAll(part.result());
             }
-            domains.sort(java.util.Comparator.comparing(DomainStats::domain));
+            domains.sort(Comparator.comparing(DomainStats::domain));
             int ready = 0;
             int scheduled = 0;
             int inFlight = 0;

@@ -10,6 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import io.hermod.shaping.AutomationRule;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * A destination (an MX host set, a route) for the whole process, with one {@link Lane} per egress
@@ -33,13 +38,13 @@ final class Site {
     String provider;
     int shapingGeneration = -1;
     /** The automation rules for this site's replies, taken at the last shaping change. */
-    List<io.hermod.shaping.AutomationRule> rules = List.of();
+    List<AutomationRule> rules = List.of();
     final Map<String, Lane> lanes = new LinkedHashMap<>();
     /** The domains whose mail came here lately (the first {@link #MAX_DOMAINS_SHOWN}), for the API. */
-    final java.util.Set<String> domains = new java.util.LinkedHashSet<>();
+    final Set<String> domains = new LinkedHashSet<>();
     static final int MAX_DOMAINS_SHOWN = 100;
     /** Domains whose mail was sent back to the schedule because every source was suspended. */
-    final java.util.Set<String> postponedDomains = new java.util.HashSet<>();
+    final Set<String> postponedDomains = new HashSet<>();
     private final Map<String, SourceRotation> rotations = new HashMap<>();
     private final Map<String, ProviderLimits> providerLimits = new HashMap<>();
 
@@ -90,7 +95,7 @@ final class Site {
 
     /** What the API shows of this site. */
     SiteView view(long now) {
-        List<SiteView.LaneView> views = new java.util.ArrayList<>(lanes.size());
+        List<SiteView.LaneView> views = new ArrayList<>(lanes.size());
         for (Lane lane : lanes.values()) {
             views.add(lane.view(now));
         }

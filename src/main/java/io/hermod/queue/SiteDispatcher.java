@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.net.BindException;
+import java.util.Collection;
 
 /**
  * The sites one shard's event loop owns, and the pump that feeds their connections. A site (a
@@ -54,7 +56,7 @@ final class SiteDispatcher {
         void postponed(List<Delivery> deliveries, long notBeforeMillis);
 
         /** Makes the deferred mail of {@code domains} due now (a site they wait for was resumed). */
-        void flush(java.util.Collection<String> domains);
+        void flush(Collection<String> domains);
     }
 
     private final SiteServices s;
@@ -421,7 +423,7 @@ final class SiteDispatcher {
 
     private static boolean unbindable(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException) {
+            if (t instanceof BindException) {
                 return true;
             }
             String m = t.getMessage();

@@ -15,6 +15,7 @@ import io.hermod.shaping.Throttles;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.concurrent.Executor;
 
 /**
  * What a shard's {@link SiteDispatcher} works with: the shaping in force, the throttles and
@@ -34,7 +35,7 @@ import java.util.function.Function;
 record SiteServices(Clock clock, ShapingStore shaping, Throttles throttles, ClientTimeouts timeouts,
                     ConnectionBudget budget, Leases leases, Leases providerLeases, PoolFactory pools, Function<Delivery, BodySource> bodies,
                     MessageLedger ledger, RetryPolicy retry, Timers timers, ShapingObserver observer,
-                    ConcurrentHashMap<String, Long> unbindable, java.util.concurrent.Executor onLoop,
+                    ConcurrentHashMap<String, Long> unbindable, Executor onLoop,
                     SiteAction.Sharing sharing, ReturnPath returnPath) {
 
     /** Makes the pool of one site × source: the source's clients and EHLO name. */

@@ -1,6 +1,7 @@
 package io.hermod.shaping;
 
 import java.util.Optional;
+import java.util.Map;
 
 /**
  * The limits a provider's sites share, taken only from what provider blocks set (the built-in
@@ -12,7 +13,7 @@ public record ProviderLimits(Integer connectionLimit, Rate messageRate, Rate con
     public static final ProviderLimits NONE = new ProviderLimits(null, null, null);
 
     @SuppressWarnings("unchecked")
-    static ProviderLimits of(java.util.Map<ShapingKey, Object> set) {
+    static ProviderLimits of(Map<ShapingKey, Object> set) {
         Object rate = set.get(ShapingKey.MAX_MESSAGE_RATE);
         Object connect = set.get(ShapingKey.MAX_CONNECTION_RATE);
         return new ProviderLimits((Integer) set.get(ShapingKey.CONNECTION_LIMIT),

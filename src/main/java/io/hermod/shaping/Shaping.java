@@ -155,7 +155,7 @@ public final class Shaping {
         if (provider == null) {
             return ProviderLimits.NONE;
         }
-        java.util.EnumMap<ShapingKey, Object> set = new java.util.EnumMap<>(ShapingKey.class);
+        EnumMap<ShapingKey, Object> set = new EnumMap<>(ShapingKey.class);
         List<Block> blocks = new ArrayList<>();
         for (ShapingFile f : layers) {
             f.providers().stream().filter(p -> p.name().equals(provider)).forEach(blocks::add);

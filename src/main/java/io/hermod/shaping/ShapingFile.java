@@ -13,6 +13,12 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import io.hermod.config.Durations;
+import java.net.UnknownHostException;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One shaping file as written: the built-in one in the jar or the operator's ({@code shaping.path}).
@@ -33,7 +39,7 @@ public record ShapingFile(String origin, Block defaults, List<Block> providers, 
                           Map<String, Source> sources, Map<String, Map<String, Integer>> pools,
                           Map<String, String> poolBySenderDomain) {
 
-    private static final java.util.Set<String> TOP = java.util.Set.of("default", "providers", "domains", "sources",
+    private static final Set<String> TOP = Set.of("default", "providers", "domains", "sources",
             "pools", "pool_by_sender_domain", "automation");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
@@ -73,7 +79,7 @@ public record ShapingFile(String origin, Block defaults, List<Block> providers, 
             Map<String, Object> top = map(root, "");
             for (String key : top.keySet()) {
                 if (!TOP.contains(key)) {
-                    throw fail(key, "unknown key (expected one of " + String.join(", ", new java.util.TreeSet<>(TOP)) + ")");
+                    throw fail(key, "unknown key (expected one of " + String.join(", ", new TreeSet<>(TOP)) + ")");
                 }
             }
             List<AutomationRule> topRules = rules(top.get("automation"), "automation");
@@ -110,7 +116,7 @@ public record ShapingFile(String origin, Block defaults, List<Block> providers, 
             return new ShapingFile(origin, defaults, providers, domains, sources, pools, bySender);
         }
 
-        private static List<Block> withDefaults(Block d, List<Block> providers, java.util.Collection<Block> domains) {
+        private static List<Block> withDefaults(Block d, List<Block> providers, Collection<Block> domains) {
             List<Block> all = new ArrayList<>(providers);
             all.add(d);
             all.addAll(domains);
@@ -129,7 +135,7 @@ public record ShapingFile(String origin, Block defaults, List<Block> providers, 
         Block block(String kind, String name, Object body, String path, List<AutomationRule> rules) {
             Map<String, Object> m = map(body, path);
             List<ProviderMatch> matches = new ArrayList<>();
-            Map<ShapingKey, Object> values = new java.util.EnumMap<>(ShapingKey.class);
+            Map<ShapingKey, Object> values = new EnumMap<>(ShapingKey.class);
             Map<String, Map<ShapingKey, Object>> sources = new LinkedHashMap<>();
             List<AutomationRule> own = rules;
             for (Map.Entry<String, Object> e : m.entrySet()) {
@@ -157,7 +163,7 @@ public record ShapingFile(String origin, Block defaults, List<Block> providers, 
         }
 
         Map<ShapingKey, Object> values(Object body, String path) {
-            Map<ShapingKey, Object> values = new java.util.EnumMap<>(ShapingKey.class);
+            Map<ShapingKey, Object> values = new EnumMap<>(ShapingKey.class);
             map(body, path).forEach((key, raw) -> values.put(key(key, path + "." + key), value(key, raw, path + "." + key)));
             return values;
         }
@@ -215,7 +221,7 @@ public record ShapingFile(String origin, Block defaults, List<Block> providers, 
         AutomationRule rule(Object raw, String at) {
             Map<String, Object> m = map(raw, at);
             for (String k : m.keySet()) {
-                if (!java.util.Set.of("name", "match", "trigger", "action", "duration").contains(k)) {
+                if (!Set.of("name", "match", "trigger", "action", "duration").contains(k)) {
                     throw fail(at + "." + k, "unknown key (expected name, match, trigger, action, duration)");
                 }
             }
@@ -248,7 +254,7 @@ public record ShapingFile(String origin, Block defaults, List<Block> providers, 
             }
             Duration duration;
             try {
-                duration = d instanceof Integer n ? Duration.ofSeconds(n) : io.hermod.config.Durations.parse(String.valueOf(d));
+                duration = d instanceof Integer n ? Duration.ofSeconds(n) : Durations.parse(String.valueOf(d));
             } catch (RuntimeException x) {
                 throw fail(at + ".duration", "not a duration: " + ShapingKey.quote(d));
             }
@@ -304,7 +310,7 @@ public record ShapingFile(String origin, Block defaults, List<Block> providers, 
             if (raw instanceof String s && s.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
                 try {
                     return InetAddress.getByName(s).getHostAddress();
-                } catch (java.net.UnknownHostException e) {
+                } catch (UnknownHostException e) {
                     // falls through to the error
                 }
             }

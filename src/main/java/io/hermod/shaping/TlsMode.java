@@ -1,5 +1,7 @@
 package io.hermod.shaping;
 
+import java.util.Locale;
+
 /**
  * {@code enable_tls}: {@code opportunistic} takes STARTTLS when offered (any certificate, RFC 7435),
  * {@code required} sends nothing in plain text and checks the certificate and the MX host name,
@@ -9,6 +11,6 @@ public enum TlsMode {
     OPPORTUNISTIC, REQUIRED, DISABLED;
 
     public String keyword() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }
