@@ -2,6 +2,7 @@ package io.hermod.api;
 
 import io.hermod.intake.SuppressionCheck;
 import io.hermod.queue.Acceptance;
+import io.hermod.queue.SiteAdmin;
 import io.hermod.spool.Injections;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.Spool;
@@ -23,7 +24,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import io.hermod.queue.SiteAdmin;
 
 /**
  * {@code POST /api/v1/inject}: one request, a template and many recipients, one message each

@@ -1,9 +1,9 @@
 package io.hermod.delivery;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.hermod.shaping.Leases;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code delivery.max_connections_per_destination} and site backoff, kept by destination key and

@@ -6,13 +6,13 @@ import io.hermod.delivery.ClientTimeouts;
 import io.hermod.delivery.ConnectionBudget;
 import io.hermod.eventlog.EventSink;
 import io.hermod.metrics.HermodMetrics;
-import io.hermod.spool.Spool;
 import io.hermod.shaping.Leases;
+import io.hermod.shaping.LocalThrottles;
 import io.hermod.shaping.ShapingStore;
 import io.hermod.shaping.Throttles;
+import io.hermod.spool.Spool;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import io.hermod.shaping.LocalThrottles;
 
 /**
  * What every shard shares: configuration, the spool, the few thread-safe services above the shards,

@@ -1,14 +1,17 @@
 package io.hermod.queue;
 
 import io.hermod.bounce.SuppressionPolicy;
-import io.hermod.feedback.ReturnPaths;
 import io.hermod.delivery.BodySource;
 import io.hermod.delivery.ClientStep;
 import io.hermod.delivery.Destination;
 import io.hermod.delivery.DestinationPool;
 import io.hermod.delivery.Egress;
-import io.hermod.shaping.Source;
 import io.hermod.delivery.TransactionResult;
+import io.hermod.feedback.ReturnPaths;
+import io.hermod.shaping.Shaping;
+import io.hermod.shaping.ShapingStore;
+import io.hermod.shaping.SiteShaping;
+import io.hermod.shaping.Source;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,19 +20,16 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import io.hermod.shaping.Shaping;
-import io.hermod.shaping.ShapingStore;
-import io.hermod.shaping.SiteShaping;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.function.Function;
 
 /**

@@ -1,19 +1,24 @@
 package io.hermod.queue;
 
-import io.hermod.delivery.Failure;
-import io.hermod.delivery.Outcome;
-import io.hermod.smtp.EnhancedStatus;
 import io.hermod.bounce.Classifier;
 import io.hermod.config.HermodConfig;
 import io.hermod.delivery.ClientTimeouts;
 import io.hermod.delivery.ConnectionBudget;
+import io.hermod.delivery.Destination;
+import io.hermod.delivery.Failure;
+import io.hermod.delivery.Outcome;
 import io.hermod.dkim.Signing;
 import io.hermod.dns.MxResolver;
 import io.hermod.dns.StaticRoutes;
 import io.hermod.eventlog.EventSink;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.shaping.Leases;
 import io.hermod.shaping.LocalThrottles;
+import io.hermod.shaping.Shaping;
 import io.hermod.shaping.ShapingStore;
+import io.hermod.shaping.Throttles;
+import io.hermod.smtp.AddressSyntax;
+import io.hermod.smtp.EnhancedStatus;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.Recipient;
@@ -23,6 +28,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,12 +36,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToIntFunction;
-import io.hermod.delivery.Destination;
-import io.hermod.shaping.Leases;
-import io.hermod.shaping.Shaping;
-import io.hermod.shaping.Throttles;
-import io.hermod.smtp.AddressSyntax;
-import java.util.Comparator;
 
 /**
  * The queue layer's door: splits each accepted message by recipient domain and hands each part to

@@ -1,20 +1,20 @@
 package io.hermod.queue;
 
 import io.hermod.delivery.Destination;
-import io.hermod.shaping.Shaping;
+import io.hermod.shaping.AutomationRule;
 import io.hermod.shaping.ProviderLimits;
+import io.hermod.shaping.Shaping;
 import io.hermod.shaping.SourceRotation;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
-import io.hermod.shaping.AutomationRule;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A destination (an MX host set, a route) for the whole process, with one {@link Lane} per egress

@@ -14,12 +14,12 @@ import io.hermod.shaping.SiteShaping;
 import io.hermod.shaping.Source;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.net.BindException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.net.BindException;
-import java.util.Collection;
 
 /**
  * The sites one shard's event loop owns, and the pump that feeds their connections. A site (a

@@ -14,8 +14,8 @@ import io.hermod.shaping.Source;
 import io.hermod.shaping.Throttles;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * What a shard's {@link SiteDispatcher} works with: the shaping in force, the throttles and

@@ -1,7 +1,7 @@
 package io.hermod.shaping;
 
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The limits a provider's sites share, taken only from what provider blocks set (the built-in

@@ -1,24 +1,24 @@
 package io.hermod.shaping;
 
+import io.hermod.config.Durations;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
-import io.hermod.config.Durations;
-import java.net.UnknownHostException;
-import java.util.Collection;
-import java.util.EnumMap;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One shaping file as written: the built-in one in the jar or the operator's ({@code shaping.path}).
