@@ -109,6 +109,28 @@ class ShapingSourcesIT {
                 List<String> bindLines = log.messages("io.hermod").stream()
                         .filter(m -> m.contains("source broken cannot bind its address")).toList();
                 assertThat(bindLines).hasSize(1);
+
+                // A reload that renames a source's EHLO applies to its next connections.
+                Files.writeString(shaping, Files.readString(shaping).replace("ehlo: b.hermod.test", "ehlo: b2.hermod.test"));
+                hermod.reload();
+                int[] sent = {0};
+                long[] last = {0};
+                Await.until(() -> {
+                    if (System.nanoTime() - last[0] < 500_000_000L) {
+                        return sink.received().stream().anyMatch(r -> "b2.hermod.test".equals(r.ehlo()));
+                    }
+                    last[0] = System.nanoTime(); // one message every half second until the new name is seen
+                    try (SmtpTestClient client = new SmtpTestClient("127.0.0.1", hermod.smtpPort())) {
+                        client.greeting();
+                        client.command("EHLO client.test");
+                        SmtpTestClient.expect(client.sendMail("sender@example.com", new ArrayList<>(List.of(
+                                "renamed" + sent[0]++ + "@weights.test")), ("X-Hermod-Pool: only-b\r\nSubject: r\r\n\r\n"
+                                + "body\r\n.\r\n").getBytes(StandardCharsets.US_ASCII)), 250);
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                    return sink.received().stream().anyMatch(r -> "b2.hermod.test".equals(r.ehlo()));
+                }, 30, () -> "no message with the new EHLO name");
             } finally {
                 hermod.close();
             }

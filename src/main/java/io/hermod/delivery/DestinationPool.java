@@ -42,7 +42,7 @@ public final class DestinationPool {
     private long refusedUntilNanos;
     private volatile java.util.List<Destination.Candidate> candidates;
     private final Vertx vertx;
-    private final Egress egress;
+    private Egress egress;
     private final ConnectionBudget budget;
     private final ConnectionGate gate;
     private final DeliveryObserver observer;
@@ -111,6 +111,22 @@ public final class DestinationPool {
         }
     }
 
+    /**
+     * The source's address or EHLO name changed (a reload): connections opened from now on use
+     * {@code changed}; idle ones close, busy ones finish their transaction and close.
+     */
+    public void useEgress(Egress changed) {
+        if (changed != egress) {
+            egress = changed;
+            closeAll();
+            stale.addAll(live);
+        }
+    }
+
+    /** Connections open now, and those opened before an egress change, which are not reused. */
+    private final java.util.Set<OutboundConnection> live = new java.util.HashSet<>();
+    private final java.util.Set<OutboundConnection> stale = new java.util.HashSet<>();
+
     /** Run (on this pool's event loop) when one of its connections has closed and freed budget. */
     public void onCapacityFreed(Runnable action) {
         this.capacityFreed = action;
@@ -169,7 +185,11 @@ public final class DestinationPool {
             if (ar.succeeded()) {
                 busy++;
                 budget.siteAnswered(key);
-                ar.result().whenClosed().onComplete(v -> {
+                OutboundConnection connection = ar.result();
+                live.add(connection);
+                connection.whenClosed().onComplete(v -> {
+                    live.remove(connection);
+                    stale.remove(connection);
                     gate.closed();
                     capacityFreed.run();
                 });
@@ -236,7 +256,8 @@ public final class DestinationPool {
     /** Takes back a connection after a transaction; it is reused, or closed when spent or broken. */
     public void release(OutboundConnection connection, boolean reusable) {
         busy--;
-        if (reusable && connection.isOpen() && connection.transactions() < maxMessagesPerConnection) {
+        if (reusable && connection.isOpen() && connection.transactions() < maxMessagesPerConnection
+                && !stale.contains(connection)) {
             idle.addLast(connection);
             return;
         }

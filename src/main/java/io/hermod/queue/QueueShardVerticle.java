@@ -4,6 +4,7 @@ import io.hermod.bounce.SuppressionPolicy;
 import io.hermod.delivery.BodySource;
 import io.hermod.delivery.ClientStep;
 import io.hermod.delivery.Destination;
+import io.hermod.delivery.ConnectionGate;
 import io.hermod.delivery.DestinationPool;
 import io.hermod.delivery.Egress;
 import io.hermod.delivery.TransactionResult;
@@ -70,8 +71,19 @@ final class QueueShardVerticle extends VerticleBase {
         QueueServices.Shared shared = s.shared();
         SiteServices siteServices = new SiteServices(clock, shared.shaping(), shared.throttles(), s.timeouts(),
                 s.budget(), shared.leases() != null ? shared.leases() : s.budget(), shared.providerLeases(),
-                (key, destination, source, gate) -> new DestinationPool(key, destination, vertx, egress(source),
-                        s.timeouts(), s.budget(), gate, s.config().delivery().maxMessagesPerConnection(), meters),
+                new SiteServices.PoolFactory() {
+                    @Override
+                    public DestinationPool create(String key, Destination destination, Source source,
+                                                  ConnectionGate gate) {
+                        return new DestinationPool(key, destination, vertx, egress(source), s.timeouts(), s.budget(),
+                                gate, s.config().delivery().maxMessagesPerConnection(), meters);
+                    }
+
+                    @Override
+                    public Egress egress(Source source) {
+                        return QueueShardVerticle.this.egress(source);
+                    }
+                },
                 this::body, s.ledger(), retry, (delay, task) -> vertx.setTimer(delay, id -> task.run()),
                 new ShapingTelemetry(s.metrics(), s.events(), clock), shared.unbindable(), this::onLoop,
                 shared.sharing(), ReturnPaths.of(s.config().feedback()));

@@ -255,6 +255,8 @@ final class SiteDispatcher {
         lane.shaping = lane.resolve(shaping, s.clock().millis());
         lane.shapingGeneration = lane.site.shapingGeneration;
         configure(lane);
+        Source src = shaping.source(lane.source) != null ? shaping.source(lane.source) : Source.unbound();
+        lane.pool.useEgress(s.pools().egress(src));
     }
 
     private void configure(Lane lane) {

@@ -6,6 +6,7 @@ import io.hermod.delivery.ConnectionBudget;
 import io.hermod.delivery.ConnectionGate;
 import io.hermod.delivery.Destination;
 import io.hermod.delivery.DestinationPool;
+import io.hermod.delivery.Egress;
 import io.hermod.delivery.ReturnPath;
 import io.hermod.shaping.AutomationRule;
 import io.hermod.shaping.Leases;
@@ -41,6 +42,9 @@ record SiteServices(Clock clock, ShapingStore shaping, Throttles throttles, Clie
     /** Makes the pool of one site × source: the source's clients and EHLO name. */
     interface PoolFactory {
         DestinationPool create(String key, Destination destination, Source source, ConnectionGate gate);
+
+        /** The clients and EHLO name of {@code source} (after a reload changed its address or name). */
+        Egress egress(Source source);
     }
 
     /** One-shot timers on the dispatcher's event loop. */
