@@ -26,6 +26,7 @@ import io.hermod.intake.SuppressionCheck;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.Spool;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -111,16 +112,18 @@ public final class Hermod implements AutoCloseable {
             if (config.bounce().rules().isPresent()) {
                 vertx.setPeriodic(KEY_RELOAD.toMillis(), id -> vertx.executeBlocking(classifier::reload, false));
             }
+            MemoryBudget memory = new MemoryBudget(config.smtp().maxBufferedBytes());
+            metrics.intakeMemory(memory::used, memory::pauses, memory::refusals);
             Spool recovering = spool;
             recovering.recover(queue::enqueue);
             ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
                     config.smtp().maxConnectionsPerIp());
             metrics.gauge("hermod.inbound.connections", "Open SMTP client connections", limits::open);
             List<IntakeVerticle> intake = deployIntake(vertx, config, spool, queue, limits,
-                    new IntakeTelemetry(metrics, events), signing);
+                    new IntakeTelemetry(metrics, events), signing, memory);
             Hermod hermod = new Hermod(config, vertx, registryName, spool, events, queue, intake);
             HttpApi api = new HttpApi(vertx, new ApiServices(config, spool, queue, queue, events,
-                    PrometheusScrapingHandler.create(registryName), hermod::isReady, signing));
+                    PrometheusScrapingHandler.create(registryName), hermod::isReady, signing, memory));
             HostAndPort httpListen = config.http().listen();
             hermod.http = await(api.listen(httpListen.host(), httpListen.port()), "http.listen " + httpListen);
             if (config.http().token().isEmpty() && !isLoopback(httpListen.host())) {
@@ -151,9 +154,9 @@ public final class Hermod implements AutoCloseable {
      */
     private static List<IntakeVerticle> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue,
                                                      ConnectionLimits limits, IntakeObserver observer,
-                                                     Signing signing) {
+                                                     Signing signing, MemoryBudget memory) {
         IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp()).withSigning(signing)
-                .withSuppression(SuppressionCheck.of(config.suppression(), spool.suppressions()));
+                .withSuppression(SuppressionCheck.of(config.suppression(), spool.suppressions())).withMemory(memory);
         List<Listener> listeners = Listener.configured(config.smtp(), config.submission());
         IntakeCredentials credentials = IntakeCredentials.load(vertx, config.tls(), config.auth());
         List<IntakeVerticle> instances = new CopyOnWriteArrayList<>();

@@ -5,6 +5,7 @@ import io.hermod.dkim.Signing;
 import io.hermod.eventlog.EventSink;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.QueueAdmin;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.Spool;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -15,13 +16,16 @@ import java.util.function.BooleanSupplier;
  *
  * @param metrics serves {@code GET /metrics} (Prometheus text); null when metrics are off
  * @param ready   readiness: spool open, listeners bound, not draining
+ * @param memory  the process's budget for mail in progress, shared with SMTP intake
  */
 public record ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
-                          Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing) {
+                          Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing,
+                          MemoryBudget memory) {
 
-    /** Services that sign nothing. */
+    /** Services that sign nothing, with a budget of their own of {@code smtp.max_buffered_bytes}. */
     public ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
                        Handler<RoutingContext> metrics, BooleanSupplier ready) {
-        this(config, spool, queue, admin, events, metrics, ready, Signing.NONE);
+        this(config, spool, queue, admin, events, metrics, ready, Signing.NONE,
+                new MemoryBudget(config.smtp().maxBufferedBytes()));
     }
 }

@@ -57,7 +57,8 @@ public final class HttpApi {
         long maxMessageSize = services.config().smtp().maxMessageSize();
         long bodyLimit = MessageInjection.bodyLimit(maxMessageSize);
         // A route of its own: Vert.x wants a body handler first on the route that reads the body.
-        router.post("/api/v1/messages").handler(new InjectionAdmission(InjectionAdmission.MAX_IN_PROGRESS));
+        router.post("/api/v1/messages").handler(new InjectionAdmission(InjectionAdmission.MAX_IN_PROGRESS,
+                services.memory(), bodyLimit));
         router.post("/api/v1/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(bodyLimit).setPreallocateBodyBuffer(true))
                 .handler(new MessageInjection(vertx, services, Clock.systemDefaultZone()))

@@ -14,6 +14,7 @@ import java.util.Optional;
 import io.hermod.dkim.Signing;
 import io.hermod.queue.Acceptance;
 import io.hermod.spool.Envelope;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.MessageStore;
 import io.hermod.spool.Recipient;
@@ -64,6 +65,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     private final MessageStore store;
     private final Acceptance acceptance;
     private final Signing signing;
+    private final MemoryBudget memory;
     private final SuppressionCheck suppression;
     private final EventSink events;
     private final String hostname;
@@ -78,6 +80,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         this.store = services.spool();
         this.acceptance = new Acceptance(services.spool(), services.queue());
         this.signing = services.signing();
+        this.memory = services.memory();
         this.suppression = SuppressionCheck.of(services.config().suppression(), services.spool().suppressions());
         this.events = services.events();
         this.hostname = services.config().hostname();
@@ -114,7 +117,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     }
 
     /** What the worker hands back: everything but the commit. */
-    private record Prepared(Envelope envelope, byte[] lastChunk, byte[] signatures,
+    private record Prepared(Envelope envelope, SpoolChunks chunks, byte[] lastChunk, byte[] signatures,
                             CompletableFuture<Void> chunksWritten, List<String> suppressed) {
     }
 
@@ -124,7 +127,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         InjectionRequest request = withoutSuppressed(parsed, suppressed);
         MessageId id = store.newId();
         byte[] header = ReceivedHeader.forHttp(client, hostname, id.toString(), ZonedDateTime.now(clock));
-        SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE, signing.start());
+        SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE, memory, signing.start());
         try {
             chunks.write(header, 0, header.length);
             Supplier<ApiException> tooLarge = () -> new ApiException(413,
@@ -144,7 +147,7 @@ final class MessageInjection implements Handler<RoutingContext> {
             Envelope envelope = new Envelope(id, request.sender(), recipients, clock.millis(), chunks.size(),
                     chunks.chunkCount(), message.eightBit(), request.smtpUtf8(), CLIENT_NAME,
                     client.getHostAddress()).withPrefix(signatures.length);
-            return new Prepared(envelope, chunks.takeLastChunk(), signatures, chunks.written(), suppressed);
+            return new Prepared(envelope, chunks, chunks.takeLastChunk(), signatures, chunks.written(), suppressed);
         } catch (IOException e) {
             chunks.discard();
             throw new UncheckedIOException(e);
@@ -159,6 +162,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         CompletableFuture<Void> commit = acceptance.accept(envelope, prepared.chunksWritten(), prepared.lastChunk(),
                 prepared.signatures(), task -> context.runOnContext(v -> task.run()));
         Future.fromCompletionStage(commit, context).onComplete(result -> {
+            prepared.chunks().release();
             if (result.failed()) {
                 Throwable cause = result.cause().getCause() == null ? result.cause() : result.cause().getCause();
                 LOG.log(System.Logger.Level.WARNING, "api: spool commit of " + envelope.id() + " failed: "

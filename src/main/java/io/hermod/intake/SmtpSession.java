@@ -12,6 +12,7 @@ import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
 import io.hermod.smtp.Sasl;
 import io.hermod.spool.Envelope;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.MessageStore;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.SpoolException;
@@ -33,6 +34,12 @@ import java.util.Optional;
  * 4.2); AUTH runs a SASL exchange ({@link AuthExchange}) and checks the password off the event
  * loop, with input paused as during a commit. What is allowed when, given encryption, the user and
  * the listener's role, is {@link SessionSecurity}'s to say.
+ *
+ * <p>The message body is buffered within the process's {@link MemoryBudget}: when it cannot take
+ * the next bytes, the session hands what it has buffered to the spool, stops reading and waits in
+ * line (MEMORY_WAIT); after {@link #MEMORY_WAIT_NANOS} it gives up, reads the rest of the message
+ * without keeping it and answers 451 4.3.1. A waiting session holds no buffer, and nothing that frees
+ * memory (the spool's writer, a commit) waits for the budget, so the wait always ends.
  */
 public final class SmtpSession {
 
@@ -42,6 +49,10 @@ public final class SmtpSession {
     static final int MAX_AUTH_LINE = 12288;
     /** A TLS handshake that takes longer than this (or than the idle timeout) is abandoned. */
     static final long HANDSHAKE_TIMEOUT_NANOS = 30_000_000_000L;
+    /** How long a message waits for memory before it is refused with 451 4.3.1. */
+    static final long MEMORY_WAIT_NANOS = 5_000_000_000L;
+    /** Input decoded per step while in DATA: what the budget is asked for at once is bounded by it. */
+    static final int DATA_SLICE = 64 * 1024;
 
     private final IntakePolicy policy;
     private final IntakeObserver observer;
@@ -67,6 +78,8 @@ public final class SmtpSession {
     private boolean inputPaused;
     private boolean draining;
     private AuthExchange exchange;
+    private MemoryBudget.Waiter memoryWait;
+    private long memoryWaitStart;
     private final CommandInput input = new CommandInput();
 
     public SmtpSession(IntakePolicy policy, MessageStore store, MessageQueue queue, SessionChannel channel,
@@ -122,6 +135,12 @@ public final class SmtpSession {
 
     /** Closes the session with 421 when it has been silent longer than {@code smtp.idle_timeout}. */
     public void checkIdle(long nowNanos) {
+        if (state == SessionState.MEMORY_WAIT) {
+            if (nowNanos - memoryWaitStart > MEMORY_WAIT_NANOS) {
+                giveUpOnMemory();
+            }
+            return;
+        }
         if (state == SessionState.CLOSED || state == SessionState.COMMITTING || state == SessionState.VERIFYING) {
             return;
         }
@@ -167,10 +186,7 @@ public final class SmtpSession {
     private void process() {
         while (!input.isEmpty() && state != SessionState.CLOSED && !state.waiting()) {
             if (state == SessionState.DATA) {
-                input.decode(decoder);
-                if (decoder.isDone()) {
-                    endOfData();
-                }
+                receiveData();
                 continue;
             }
             // RFC 4954 4: an AUTH line (with its initial response) and SASL responses may be 12288 octets.
@@ -463,12 +479,71 @@ public final class SmtpSession {
         String protocol = security.protocol(extended, transaction.smtpUtf8);
         byte[] header = ReceivedHeader.build(clientName, client, policy.hostname(), protocol, id.toString(),
                 transaction.recipients(), ZonedDateTime.now(clock));
-        body = new MessageBody(store, id, policy.maxMessageSize() + header.length, chunkSize,
+        body = new MessageBody(store, id, policy.maxMessageSize() + header.length, chunkSize, policy.memory(),
                 channel.executor(), this::updateFlow, policy.signing().start());
         body.write(header, 0, header.length);
         decoder = new DataDecoder(body);
         state = SessionState.DATA;
         reply(Replies.START_DATA);
+    }
+
+    /** Decodes as much input as the memory budget covers now, or starts waiting for it. */
+    private void receiveData() {
+        int slice = body.admit(Math.min(input.size(), DATA_SLICE));
+        if (slice == 0) {
+            waitForMemory();
+            return;
+        }
+        input.decode(decoder, slice);
+        body.returnSpare();
+        if (decoder.isDone()) {
+            endOfData();
+        }
+    }
+
+    private void waitForMemory() {
+        MemoryBudget memory = policy.memory();
+        body.flush();
+        body.returnSpare();
+        long need = body.shortfall(Math.min(input.size(), DATA_SLICE));
+        state = SessionState.MEMORY_WAIT;
+        memoryWaitStart = System.nanoTime();
+        memory.recordPause();
+        updateFlow();
+        MemoryBudget.Waiter waiter = memory.reserveWhenFree(need, channel.executor(), () -> memoryGranted(need));
+        // An executor that runs the grant at once has already moved on (and may be waiting again).
+        if (state == SessionState.MEMORY_WAIT && memoryWait == null) {
+            memoryWait = waiter;
+        }
+    }
+
+    private void memoryGranted(long bytes) {
+        memoryWait = null;
+        if (state != SessionState.MEMORY_WAIT) {
+            policy.memory().release(bytes);
+            return;
+        }
+        body.credit(bytes);
+        state = SessionState.DATA;
+        process();
+        updateFlow();
+    }
+
+    /** The budget stayed full: the rest of this message is read and dropped, and it gets 451 4.3.1. */
+    private void giveUpOnMemory() {
+        cancelMemoryWait();
+        policy.memory().recordRefusal();
+        body.refuse();
+        state = SessionState.DATA;
+        process();
+        updateFlow();
+    }
+
+    private void cancelMemoryWait() {
+        if (memoryWait != null) {
+            memoryWait.cancel();
+            memoryWait = null;
+        }
     }
 
     private void endOfData() {
@@ -478,6 +553,7 @@ public final class SmtpSession {
         body = null;
         DataRefusal refusal = DataRefusal.of(b, decoder, policy.maxHops());
         if (refusal != null) {
+            b.release();
             store.discard(b.id(), b.chunkCount());
             state = SessionState.READY;
             observer.refused(refusal.result);
@@ -496,10 +572,11 @@ public final class SmtpSession {
         state = SessionState.COMMITTING;
         updateFlow();
         acceptance.accept(envelope, b.chunksWritten(), last, signatures, channel.executor())
-                .whenComplete((v, failure) -> committed(envelope, failure)); // completes on channel.executor()
+                .whenComplete((v, failure) -> committed(envelope, b, failure)); // completes on channel.executor()
     }
 
-    private void committed(Envelope envelope, Throwable failure) {
+    private void committed(Envelope envelope, MessageBody b, Throwable failure) {
+        b.release();
         if (failure == null) {
             observer.accepted(envelope);
         } else {
@@ -539,7 +616,9 @@ public final class SmtpSession {
     }
 
     private void abandonData() {
+        cancelMemoryWait();
         if (body != null) {
+            body.release();
             store.discard(body.id(), body.chunkCount());
             body = null;
         }
@@ -555,6 +634,7 @@ public final class SmtpSession {
 
     private void updateFlow() {
         boolean pause = state == SessionState.COMMITTING || state == SessionState.VERIFYING
+                || state == SessionState.MEMORY_WAIT
                 || (body != null && body.saturated());
         if (pause != inputPaused && connectionOpen && state != SessionState.CLOSED) {
             inputPaused = pause;

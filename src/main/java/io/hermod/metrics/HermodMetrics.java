@@ -3,11 +3,13 @@ package io.hermod.metrics;
 import io.hermod.bounce.BounceCategory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -76,7 +78,7 @@ public final class HermodMetrics {
         // Every label value of the fixed sets exists from the start at zero, so that rate() sees the
         // first increment and dashboards show 0 rather than "no data".
         for (String result : new String[] {"accepted", "too_large", "line_too_long", "nul_octet", "too_many_hops",
-                "spool_error"}) {
+                "spool_error", "memory_full"}) {
             intakeMessages.computeIfAbsent(result, this::intakeMessagesCounter);
         }
         for (String result : new String[] {"delivered", "deferred", "failed", "expired"}) {
@@ -149,7 +151,7 @@ public final class HermodMetrics {
 
     /** A counter that reads its value from {@code count} (for totals kept elsewhere, such as DNS queries). */
     public void counter(String name, String description, java.util.function.Supplier<Number> count) {
-        io.micrometer.core.instrument.FunctionCounter.builder(name, count, s -> s.get().doubleValue())
+        FunctionCounter.builder(name, count, s -> s.get().doubleValue())
                 .description(description).register(registry);
     }
 
@@ -162,7 +164,26 @@ public final class HermodMetrics {
         return registry;
     }
 
-    /** result: accepted, too_large, line_too_long, nul_octet, too_many_hops, spool_error. */
+    /**
+     * The budget for mail in progress ({@code smtp.max_buffered_bytes}): the bytes held now, and the
+     * totals of pauses (a session stopped reading to wait for memory) and refusals (451 4.3.1 or HTTP 503)
+     * it keeps, as {@code hermod_intake_backpressure_total{action}}.
+     */
+    public void intakeMemory(Supplier<Number> buffered, Supplier<Number> pauses, Supplier<Number> refusals) {
+        Gauge.builder("hermod.intake.buffered.bytes", buffered)
+                .description("Bytes of mail in progress held against smtp.max_buffered_bytes (SMTP and HTTP bodies,"
+                        + " chunks waiting for the spool writer)")
+                .register(registry);
+        for (Map.Entry<String, Supplier<Number>> action : Map.of("paused", pauses, "refused", refusals).entrySet()) {
+            FunctionCounter.builder("hermod.intake.backpressure", action.getValue(),
+                            s -> s.get().doubleValue())
+                    .description("Intake held back by a full memory budget: paused = a session stopped reading"
+                            + " to wait, refused = a message got 451 4.3.1 or an injection 503")
+                    .tag("action", action.getKey()).register(registry);
+        }
+    }
+
+    /** result: accepted, too_large, line_too_long, nul_octet, too_many_hops, spool_error, memory_full. */
     public void intakeMessage(String result) {
         intakeMessages.computeIfAbsent(result, this::intakeMessagesCounter).increment();
     }
