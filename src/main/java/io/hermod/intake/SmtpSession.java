@@ -51,8 +51,6 @@ public final class SmtpSession {
     static final long HANDSHAKE_TIMEOUT_NANOS = 30_000_000_000L;
     /** How long a message waits for memory before it is refused with 451 4.3.1. */
     static final long MEMORY_WAIT_NANOS = 5_000_000_000L;
-    /** Input decoded per step while in DATA: what the budget is asked for at once is bounded by it. */
-    static final int DATA_SLICE = 64 * 1024;
 
     private final IntakePolicy policy;
     private final IntakeObserver observer;
@@ -64,6 +62,11 @@ public final class SmtpSession {
     private final SessionSecurity security;
     private final Clock clock;
     private final int chunkSize;
+    /**
+     * Input decoded per step in DATA (64 KiB for spool chunks of 256 KiB): a step asks the budget for
+     * at most two chunks, so a step always fits in a budget of a few chunks.
+     */
+    private final int dataSlice;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
     private SessionState state = SessionState.CONNECTED;
@@ -105,6 +108,7 @@ public final class SmtpSession {
         this.security = new SessionSecurity(policy, authenticator, client, channel.secure());
         this.clock = clock;
         this.chunkSize = chunkSize;
+        this.dataSlice = Math.max(16, chunkSize / 4);
         this.lastActivityNanos = System.nanoTime();
     }
 
@@ -489,7 +493,7 @@ public final class SmtpSession {
 
     /** Decodes as much input as the memory budget covers now, or starts waiting for it. */
     private void receiveData() {
-        int slice = body.admit(Math.min(input.size(), DATA_SLICE));
+        int slice = body.admit(Math.min(input.size(), dataSlice));
         if (slice == 0) {
             waitForMemory();
             return;
@@ -505,7 +509,7 @@ public final class SmtpSession {
         MemoryBudget memory = policy.memory();
         body.flush();
         body.returnSpare();
-        long need = body.shortfall(Math.min(input.size(), DATA_SLICE));
+        long need = body.shortfall(Math.min(input.size(), dataSlice));
         state = SessionState.MEMORY_WAIT;
         memoryWaitStart = System.nanoTime();
         memory.recordPause();

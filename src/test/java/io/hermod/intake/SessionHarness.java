@@ -44,6 +44,8 @@ final class SessionHarness {
         io.hermod.dkim.Signing signing = io.hermod.dkim.Signing.NONE;
         SuppressionCheck suppression = SuppressionCheck.NONE;
         IntakeObserver observer = IntakeObserver.NONE;
+        /** The budget for mail in progress; unlimited unless a test fills it. */
+        io.hermod.spool.MemoryBudget memory = io.hermod.spool.MemoryBudget.unlimited();
     }
 
     final Options options;
@@ -65,7 +67,7 @@ final class SessionHarness {
         this.channel = new RecordingChannel(executor);
         IntakePolicy policy = new IntakePolicy(HOSTNAME, options.maxMessageSize, options.maxRecipients,
                 List.of(Cidr.parse(options.relayNetwork)), options.idleTimeout, options.maxErrors, options.maxHops)
-                .withSigning(options.signing).withSuppression(options.suppression);
+                .withSigning(options.signing).withSuppression(options.suppression).withMemory(options.memory);
         this.session = new SmtpSession(policy, store, queue, channel, address(options.client),
                 Clock.fixed(NOW, ZoneOffset.UTC), options.chunkSize, options.observer);
         session.start();
