@@ -39,6 +39,8 @@ final class ApiHarness implements AutoCloseable {
     final FakeQueueAdmin admin;
     final AtomicBoolean ready = new AtomicBoolean(true);
     final HermodConfig config;
+    /** The API's budget for mail in progress, of {@code smtp.max_buffered_bytes}. */
+    final io.hermod.spool.MemoryBudget memory;
     private final HttpServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -52,6 +54,7 @@ final class ApiHarness implements AutoCloseable {
                 withMetrics ? ctx -> ctx.response().putHeader("content-type", "text/plain")
                         .end("hermod_test_metric 1\n") : null,
                 ready::get);
+        memory = services.memory();
         server = await(new HttpApi(vertx, services).listen("127.0.0.1", 0));
     }
 
