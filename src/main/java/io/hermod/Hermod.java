@@ -113,7 +113,7 @@ public final class Hermod implements AutoCloseable {
                 vertx.setPeriodic(KEY_RELOAD.toMillis(), id -> vertx.executeBlocking(classifier::reload, false));
             }
             MemoryBudget memory = new MemoryBudget(config.smtp().maxBufferedBytes());
-            metrics.intakeMemory(memory::used, memory::pauses, memory::refusals);
+            metrics.intakeMemory(memory);
             Spool recovering = spool;
             recovering.recover(queue::enqueue);
             ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),

@@ -1,6 +1,7 @@
 package io.hermod.metrics;
 
 import io.hermod.bounce.BounceCategory;
+import io.hermod.spool.MemoryBudget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every {@code hermod_*} meter. Stages call the typed methods below; label values come from small
@@ -167,16 +169,18 @@ public final class HermodMetrics {
     /**
      * The budget for mail in progress ({@code smtp.max_buffered_bytes}): the bytes held now, and the
      * totals of pauses (a session stopped reading to wait for memory) and refusals (451 4.3.1 or HTTP 503)
-     * it keeps, as {@code hermod_intake_backpressure_total{action}}.
+     * it keeps, as {@code hermod_intake_backpressure_total{action}}. The meters read the budget itself,
+     * which lives as long as the process (Micrometer holds what it reads weakly).
      */
-    public void intakeMemory(Supplier<Number> buffered, Supplier<Number> pauses, Supplier<Number> refusals) {
-        Gauge.builder("hermod.intake.buffered.bytes", buffered)
+    public void intakeMemory(MemoryBudget memory) {
+        Gauge.builder("hermod.intake.buffered.bytes", memory, MemoryBudget::used)
                 .description("Bytes of mail in progress held against smtp.max_buffered_bytes (SMTP and HTTP bodies,"
                         + " chunks waiting for the spool writer)")
                 .register(registry);
-        for (Map.Entry<String, Supplier<Number>> action : Map.of("paused", pauses, "refused", refusals).entrySet()) {
-            FunctionCounter.builder("hermod.intake.backpressure", action.getValue(),
-                            s -> s.get().doubleValue())
+        Map<String, ToDoubleFunction<MemoryBudget>> actions =
+                Map.of("paused", MemoryBudget::pauses, "refused", MemoryBudget::refusals);
+        for (Map.Entry<String, ToDoubleFunction<MemoryBudget>> action : actions.entrySet()) {
+            FunctionCounter.builder("hermod.intake.backpressure", memory, action.getValue())
                     .description("Intake held back by a full memory budget: paused = a session stopped reading"
                             + " to wait, refused = a message got 451 4.3.1 or an injection 503")
                     .tag("action", action.getKey()).register(registry);
