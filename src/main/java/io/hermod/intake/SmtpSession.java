@@ -35,11 +35,16 @@ import java.util.Optional;
  * loop, with input paused as during a commit. What is allowed when, given encryption, the user and
  * the listener's role, is {@link SessionSecurity}'s to say.
  *
- * <p>The message body is buffered within the process's {@link MemoryBudget}: when it cannot take
- * the next bytes, the session hands what it has buffered to the spool, stops reading and waits in
- * line (MEMORY_WAIT); after {@link #MEMORY_WAIT_NANOS} it gives up, reads the rest of the message
- * without keeping it and answers 451 4.3.1. A waiting session holds no buffer, and nothing that frees
- * memory (the spool's writer, a commit) waits for the budget, so the wait always ends.
+ * <p>The message is received within the process's {@link MemoryBudget}. Before the 354 the session
+ * reserves what the connection may read ahead of it while it is paused ({@link #READ_AHEAD}, less
+ * when SIZE says the message is smaller or the budget is small); when that does not fit it waits, not reading, before the
+ * 354 (the client sends nothing meanwhile), and after {@link #MEMORY_WAIT_NANOS} answers the DATA
+ * with 451 4.3.1. While the body comes in, every buffer is reserved before it is filled: when the
+ * budget cannot take the next bytes, the session hands what it has buffered to the spool, stops
+ * reading and waits in line (MEMORY_WAIT); after {@link #MEMORY_WAIT_NANOS} it gives up, reads the
+ * rest of the message without keeping it and answers 451 4.3.1. A waiting session holds no buffer,
+ * and nothing that frees memory (the spool's writer, a commit) waits for the budget, so every wait
+ * ends.
  */
 public final class SmtpSession {
 
@@ -51,6 +56,11 @@ public final class SmtpSession {
     static final long HANDSHAKE_TIMEOUT_NANOS = 30_000_000_000L;
     /** How long a message waits for memory before it is refused with 451 4.3.1. */
     static final long MEMORY_WAIT_NANOS = 5_000_000_000L;
+    /**
+     * What a paused connection may still have read: Vert.x queues up to 16 socket reads (of up to
+     * 64 KiB) before it stops reading, and the session holds one more.
+     */
+    static final long READ_AHEAD = 17 * 64 * 1024;
 
     private final IntakePolicy policy;
     private final IntakeObserver observer;
@@ -83,6 +93,8 @@ public final class SmtpSession {
     private AuthExchange exchange;
     private MemoryBudget.Waiter memoryWait;
     private long memoryWaitStart;
+    /** Reserved from the budget for what the connection reads ahead during DATA. */
+    private long readAhead;
     private final CommandInput input = new CommandInput();
 
     public SmtpSession(IntakePolicy policy, MessageStore store, MessageQueue queue, SessionChannel channel,
@@ -401,7 +413,7 @@ public final class SmtpSession {
             reply(notOwned);
             return;
         }
-        transaction = new Transaction(sender == null ? "" : sender.toString(), eightBit, utf8);
+        transaction = new Transaction(sender == null ? "" : sender.toString(), eightBit, utf8, parameters.size());
         state = SessionState.MAIL;
         reply(Replies.SENDER_OK);
     }
@@ -474,7 +486,25 @@ public final class SmtpSession {
             case CONNECTED -> reply(Replies.NEED_HELO);
             case READY -> reply(Replies.NEED_MAIL);
             case MAIL -> reply(transaction.anyRecipientTried() ? Replies.NO_VALID_RECIPIENTS : Replies.NEED_RCPT);
-            default -> startData();
+            default -> admitData();
+        }
+    }
+
+    /**
+     * Reserves the read-ahead of the DATA phase, or waits for it before the 354: {@link #READ_AHEAD},
+     * or the declared SIZE and a little when that is less, and never more than a quarter of the
+     * budget, so that the body always has room.
+     */
+    private void admitData() {
+        long allowance = Math.min(READ_AHEAD, policy.memory().capacity() / 4);
+        if (transaction.declaredSize >= 0) {
+            allowance = Math.min(allowance, transaction.declaredSize + 4 * 1024);
+        }
+        if (policy.memory().tryReserve(allowance)) {
+            readAhead = allowance;
+            startData();
+        } else {
+            startWaiting(allowance);
         }
     }
 
@@ -506,10 +536,14 @@ public final class SmtpSession {
     }
 
     private void waitForMemory() {
-        MemoryBudget memory = policy.memory();
         body.flush();
         body.returnSpare();
-        long need = body.shortfall(Math.min(input.size(), dataSlice));
+        startWaiting(body.shortfall(Math.min(input.size(), dataSlice)));
+    }
+
+    /** Stops reading until the budget grants {@code need} bytes: for the DATA phase (no body yet) or the body. */
+    private void startWaiting(long need) {
+        MemoryBudget memory = policy.memory();
         state = SessionState.MEMORY_WAIT;
         memoryWaitStart = System.nanoTime();
         memory.recordPause();
@@ -527,20 +561,39 @@ public final class SmtpSession {
             policy.memory().release(bytes);
             return;
         }
-        body.credit(bytes);
-        state = SessionState.DATA;
+        if (body == null) {
+            readAhead = bytes;
+            startData();
+        } else {
+            body.credit(bytes);
+            state = SessionState.DATA;
+        }
         process();
         updateFlow();
     }
 
-    /** The budget stayed full: the rest of this message is read and dropped, and it gets 451 4.3.1. */
+    /**
+     * The budget stayed full: before the 354 the DATA gets 451 4.3.1 at once (the transaction stays
+     * open); during the body the rest of the message is read and dropped, and it gets 451 4.3.1.
+     */
     private void giveUpOnMemory() {
         cancelMemoryWait();
         policy.memory().recordRefusal();
-        body.refuse();
-        state = SessionState.DATA;
+        if (body == null) {
+            state = SessionState.RCPT;
+            observer.refused(DataRefusal.MEMORY_FULL.result);
+            reply(Replies.INSUFFICIENT_RESOURCES);
+        } else {
+            body.refuse();
+            state = SessionState.DATA;
+        }
         process();
         updateFlow();
+    }
+
+    private void releaseReadAhead() {
+        policy.memory().release(readAhead);
+        readAhead = 0;
     }
 
     private void cancelMemoryWait() {
@@ -551,6 +604,7 @@ public final class SmtpSession {
     }
 
     private void endOfData() {
+        releaseReadAhead(); // the client has sent all it will before our reply
         Transaction t = transaction;
         MessageBody b = body;
         transaction = null;
@@ -621,6 +675,7 @@ public final class SmtpSession {
 
     private void abandonData() {
         cancelMemoryWait();
+        releaseReadAhead();
         if (body != null) {
             body.release();
             store.discard(body.id(), body.chunkCount());
