@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,14 +34,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 11, item 4: forty SMTP sessions each send a 2 MiB message at once into a Hermod whose heap
+ * Issue 11, item 4: 150 SMTP sessions each send a 2 MiB message at once into a Hermod whose heap
  * is capped at 64 MiB and whose budget for mail in progress is 4 MiB. Each session gets 250 or
- * 451 4.3.1 (or is slowed down), the JVM stays up, every accepted message reaches the next hop
- * byte for byte, and once everything is over the budget holds nothing.
+ * 451 4.3.1 (to its DATA or at the end of it) or is slowed down, the JVM stays up, every accepted
+ * message reaches the next hop byte for byte, and once everything is over the budget holds nothing.
+ * Before the budget, this many sessions ran the child JVM out of heap (each paused connection
+ * also holds what Vert.x read ahead for it, up to about 1 MiB).
  */
 class IntakeMemoryBudgetIT {
 
-    private static final int SESSIONS = 40;
+    private static final int SESSIONS = 150;
     private static final int BODY_BYTES = 2 * 1024 * 1024;
     private static final long BUDGET = 4L * 1024 * 1024;
     private static final Pattern BUFFERED = Pattern.compile("(?m)^hermod_intake_buffered_bytes(?:\\{[^}]*\\})? (\\S+)$");
@@ -116,18 +117,20 @@ class IntakeMemoryBudgetIT {
         }
     }
 
-    /** The budget keys go into baseYaml's smtp section. */
+    /** The budget keys (and room for every session from one address) go into baseYaml's smtp section. */
     private static String withSmtpKeys(String yaml) {
-        return yaml.replace("smtp:\n", "smtp:\n  max_buffered_bytes: 4MiB\n  max_message_size: 8MiB\n");
+        return yaml.replace("smtp:\n", "smtp:\n  max_buffered_bytes: 4MiB\n  max_message_size: 8MiB\n"
+                + "  max_connections_per_ip: " + (SESSIONS + 10) + "\n");
     }
 
-    /** Every session reaches 354 first; then all send their bodies at once. */
+    /** Every session gets to its DATA; then all send DATA and their bodies at once. */
     private static List<Outcome> sendAtOnce(int port) throws Exception {
         List<byte[]> bodies = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
             bodies.add(body("budget-" + i, new Random(i)));
         }
         CyclicBarrier allAtData = new CyclicBarrier(SESSIONS);
+        // One thread per session: a session waiting for its 354 blocks its thread.
         ExecutorService clients = Executors.newFixedThreadPool(SESSIONS);
         try {
             List<Future<Outcome>> running = new ArrayList<>();
@@ -146,17 +149,18 @@ class IntakeMemoryBudgetIT {
     }
 
     private static Outcome send(int port, int n, byte[] body, CyclicBarrier allAtData) throws Exception {
-        byte[] data = Arrays.copyOf(body, body.length + 3);
-        System.arraycopy(".\r\n".getBytes(StandardCharsets.US_ASCII), 0, data, body.length, 3);
         try (SmtpTestClient client = new SmtpTestClient("127.0.0.1", port)) {
             client.greeting();
             SmtpTestClient.expect(client.command("EHLO client-" + n + ".test"), 250);
             SmtpTestClient.expect(client.command("MAIL FROM:<sender@example.com>"), 250);
             SmtpTestClient.expect(client.command("RCPT TO:<rcpt-" + n + "@budget.test>"), 250);
-            SmtpTestClient.expect(client.command("DATA"), 354);
             allAtData.await(60, TimeUnit.SECONDS);
-            client.send(data);
-            SmtpTestClient.Response reply = client.read();
+            SmtpTestClient.Response reply = client.command("DATA");
+            if (reply.code() == 354) {
+                client.send(body);
+                client.send(".\r\n");
+                reply = client.read();
+            }
             // The session stays usable after a 451.
             SmtpTestClient.expect(client.command("NOOP"), 250);
             return new Outcome("budget-" + n, sha256(body), reply);

@@ -6,7 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Admits an injection before its body is read: at most {@link #MAX_IN_PROGRESS} at once, and only
- * when the memory budget ({@code smtp.max_buffered_bytes}) can hold its body: the
+ * when the memory budget ({@code smtp.max_buffered_bytes}) admits its body ({@link MemoryBudget#tryAdmit}): the
  * {@code Content-Length}, or the largest body allowed when the request does not say. Otherwise the
  * request gets 503 with {@code Retry-After} and nothing is read. The reservation is given back when
  * the request ends, however it ends; the chunks the body is cut into are charged apart, as they are
@@ -58,7 +58,7 @@ final class InjectionAdmission implements Handler<RoutingContext> {
             return;
         }
         long charge = charge(ctx.request().getHeader("Content-Length"));
-        if (!memory.tryReserve(charge)) {
+        if (!memory.tryAdmit(charge)) {
             leave();
             memory.recordRefusal();
             refuse(ctx, "not enough memory for the message now (smtp.max_buffered_bytes); try again");

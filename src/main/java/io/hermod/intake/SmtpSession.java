@@ -500,11 +500,11 @@ public final class SmtpSession {
         if (transaction.declaredSize >= 0) {
             allowance = Math.min(allowance, transaction.declaredSize + 4 * 1024);
         }
-        if (policy.memory().tryReserve(allowance)) {
+        if (policy.memory().tryAdmit(allowance)) {
             readAhead = allowance;
             startData();
         } else {
-            startWaiting(allowance);
+            startWaiting(allowance, true);
         }
     }
 
@@ -538,17 +538,22 @@ public final class SmtpSession {
     private void waitForMemory() {
         body.flush();
         body.returnSpare();
-        startWaiting(body.shortfall(Math.min(input.size(), dataSlice)));
+        startWaiting(body.shortfall(Math.min(input.size(), dataSlice)), false);
     }
 
-    /** Stops reading until the budget grants {@code need} bytes: for the DATA phase (no body yet) or the body. */
-    private void startWaiting(long need) {
+    /**
+     * Stops reading until the budget grants {@code need} bytes: to start the DATA phase ({@code admission},
+     * served after those that hold memory already) or for the body.
+     */
+    private void startWaiting(long need, boolean admission) {
         MemoryBudget memory = policy.memory();
         state = SessionState.MEMORY_WAIT;
         memoryWaitStart = System.nanoTime();
         memory.recordPause();
         updateFlow();
-        MemoryBudget.Waiter waiter = memory.reserveWhenFree(need, channel.executor(), () -> memoryGranted(need));
+        Runnable granted = () -> memoryGranted(need);
+        MemoryBudget.Waiter waiter = admission ? memory.admitWhenFree(need, channel.executor(), granted)
+                : memory.reserveWhenFree(need, channel.executor(), granted);
         // An executor that runs the grant at once has already moved on (and may be waiting again).
         if (state == SessionState.MEMORY_WAIT && memoryWait == null) {
             memoryWait = waiter;

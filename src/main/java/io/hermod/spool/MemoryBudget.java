@@ -14,10 +14,17 @@ import java.util.concurrent.atomic.LongAdder;
  * reservation until the writer has written them, so the writer's queue of bodies is bounded by the
  * budget too. The writer never waits for the budget, so what it holds is always given back.
  *
+ * <p>Work in progress comes first. New work (an SMTP DATA phase, an HTTP injection) is
+ * {@link #tryAdmit admitted} only while a quarter of the budget stays free after it, and waits
+ * behind any holder that needs more to finish: so what holders keep while they wait (the new work's
+ * fixed reservations) never takes more than three quarters, and a holder's next step (at most a
+ * quarter of the budget) always comes free once the writer has stored what is in flight.
+ *
  * <p>Any thread may reserve and release. The common path is one compare-and-set on an
- * {@link AtomicLong}; the queue of waiters, under this object's lock, is touched only when the
- * budget was full. Waiters are served in the order they came, and while any waits,
- * {@link #tryReserve} takes nothing, so a stream of small reservations cannot starve a waiter.
+ * {@link AtomicLong}; the queues of waiters, under this object's lock, are touched only when the
+ * budget was full. Waiters of each kind are served in the order they came, holders before new
+ * work, and while any waits {@link #tryReserve} and {@link #tryAdmit} take nothing, so a stream of
+ * small reservations cannot starve a waiter.
  *
  * <p>A reservation larger than the whole capacity is granted only when nothing else is held, so it
  * can neither wait forever nor be refused for good.
@@ -26,8 +33,10 @@ public final class MemoryBudget {
 
     private final long capacity;
     private final AtomicLong used = new AtomicLong();
+    private final long admissionLimit;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    /** Waiters in the queue; read without the lock on the common path. */
+    private final ArrayDeque<Waiter> newcomers = new ArrayDeque<>();
+    /** Waiters in both queues; read without the lock on the common path. */
     private volatile int waiting;
     private final LongAdder pauses = new LongAdder();
     private final LongAdder refusals = new LongAdder();
@@ -37,6 +46,7 @@ public final class MemoryBudget {
             throw new IllegalArgumentException("capacity must be positive, got " + capacity);
         }
         this.capacity = capacity;
+        this.admissionLimit = capacity - capacity / 4;
     }
 
     /** A budget nothing fills: for tests and tools that buffer what they like. */
@@ -55,7 +65,12 @@ public final class MemoryBudget {
 
     /** Takes {@code bytes} if they fit now and nobody is waiting; otherwise takes nothing. */
     public boolean tryReserve(long bytes) {
-        return waiting == 0 && take(bytes);
+        return waiting == 0 && take(bytes, capacity);
+    }
+
+    /** Takes {@code bytes} for new work if a quarter of the budget stays free after them and nobody waits. */
+    public boolean tryAdmit(long bytes) {
+        return waiting == 0 && take(bytes, admissionLimit);
     }
 
     /**
@@ -82,17 +97,25 @@ public final class MemoryBudget {
      * (unless the wait was cancelled first, on that same executor). The caller then holds them.
      */
     public Waiter reserveWhenFree(long bytes, Executor executor, Runnable granted) {
-        Waiter waiter = new Waiter(bytes, executor, granted);
+        return enqueue(new Waiter(bytes, executor, granted, waiters));
+    }
+
+    /** As {@link #reserveWhenFree}, for new work: served after every holder, within the admission limit. */
+    public Waiter admitWhenFree(long bytes, Executor executor, Runnable granted) {
+        return enqueue(new Waiter(bytes, executor, granted, newcomers));
+    }
+
+    private Waiter enqueue(Waiter waiter) {
         synchronized (this) {
-            waiters.add(waiter);
-            waiting = waiters.size();
+            waiter.line.add(waiter);
+            waiting = waiters.size() + newcomers.size();
         }
         wake(); // what was released between a failed tryReserve and now
         return waiter;
     }
 
-    private boolean take(long bytes) {
-        long most = bytes > capacity ? 0 : capacity - bytes;
+    private boolean take(long bytes, long limit) {
+        long most = bytes > limit ? 0 : limit - bytes;
         while (true) {
             long current = used.get();
             if (current > most) {
@@ -108,12 +131,17 @@ public final class MemoryBudget {
         List<Waiter> granted = new ArrayList<>(1);
         synchronized (this) {
             Waiter head;
-            while ((head = waiters.peek()) != null && take(head.bytes)) {
+            while ((head = waiters.peek()) != null && take(head.bytes, capacity)) {
                 waiters.poll();
                 head.granted = true;
                 granted.add(head);
             }
-            waiting = waiters.size();
+            while (waiters.isEmpty() && (head = newcomers.peek()) != null && take(head.bytes, admissionLimit)) {
+                newcomers.poll();
+                head.granted = true;
+                granted.add(head);
+            }
+            waiting = waiters.size() + newcomers.size();
         }
         for (Waiter w : granted) {
             w.executor.execute(w::deliver);
@@ -143,15 +171,17 @@ public final class MemoryBudget {
         private final long bytes;
         private final Executor executor;
         private final Runnable onGranted;
+        private final ArrayDeque<Waiter> line;
         /** Guarded by the budget's lock. */
         private boolean granted;
         /** Granted and delivered, or cancelled; read and written on the waiter's executor only. */
         private boolean finished;
 
-        private Waiter(long bytes, Executor executor, Runnable onGranted) {
+        private Waiter(long bytes, Executor executor, Runnable onGranted, ArrayDeque<Waiter> line) {
             this.bytes = bytes;
             this.executor = executor;
             this.onGranted = onGranted;
+            this.line = line;
         }
 
         public long bytes() {
@@ -179,8 +209,8 @@ public final class MemoryBudget {
             synchronized (MemoryBudget.this) {
                 wasGranted = granted;
                 if (!wasGranted) {
-                    waiters.remove(this);
-                    waiting = waiters.size();
+                    line.remove(this);
+                    waiting = waiters.size() + newcomers.size();
                 }
             }
             if (wasGranted) {

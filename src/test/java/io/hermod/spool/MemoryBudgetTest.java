@@ -102,6 +102,40 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void newWork_isAdmittedOnlyWhileAQuarterStaysFree() {
+        MemoryBudget budget = new MemoryBudget(100);
+
+        assertThat(budget.tryAdmit(50)).isTrue();
+        assertThat(budget.tryAdmit(26)).isFalse();
+        assertThat(budget.tryAdmit(25)).isTrue();
+        assertThat(budget.tryReserve(25)).as("work in progress may use the last quarter").isTrue();
+    }
+
+    @Test
+    void holdersWaitingForMore_areServedBeforeNewWork_evenWhenNewWorkCameFirst() {
+        MemoryBudget budget = new MemoryBudget(100);
+        Later loop = new Later();
+        List<String> granted = new ArrayList<>();
+        assertThat(budget.tryAdmit(60)).isTrue();
+        assertThat(budget.tryReserve(40)).isTrue();
+
+        budget.admitWhenFree(30, loop, () -> granted.add("new work"));
+        budget.reserveWhenFree(30, loop, () -> granted.add("holder"));
+        budget.release(40);
+        loop.runAll();
+
+        assertThat(granted).containsExactly("holder");
+        assertThat(budget.used()).isEqualTo(90);
+        budget.release(30);
+        loop.runAll();
+        assertThat(granted).as("new work once three quarters are free of it").isEqualTo(List.of("holder"));
+        budget.release(20);
+        loop.runAll();
+        assertThat(granted).containsExactly("holder", "new work");
+        assertThat(budget.used()).isEqualTo(70);
+    }
+
+    @Test
     void waiter_whoseBytesAreFreeAlready_isGrantedAtOnce() {
         MemoryBudget budget = new MemoryBudget(100);
         Later loop = new Later();
