@@ -36,6 +36,7 @@ import io.hermod.intake.TraceHeader;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.Spool;
 import io.hermod.spool.Suppressions;
 import io.vertx.core.DeploymentOptions;
@@ -132,6 +133,8 @@ public final class Hermod implements AutoCloseable {
             if (config.bounce().rules().isPresent()) {
                 vertx.setPeriodic(KEY_RELOAD.toMillis(), id -> vertx.executeBlocking(classifier::reload, false));
             }
+            MemoryBudget memory = new MemoryBudget(config.smtp().maxBufferedBytes());
+            metrics.intakeMemory(memory);
             Spool recovering = spool;
             recovering.recover(queue::enqueue);
             ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
@@ -139,11 +142,11 @@ public final class Hermod implements AutoCloseable {
             metrics.gauge("hermod.inbound.connections", "Open SMTP client connections", limits::open);
             List<IntakeVerticle> intake = deployIntake(vertx, config, spool, queue, limits,
                     new IntakeTelemetry(metrics, events), signing,
-                    feedback(vertx, config, spool, events, metrics, classifier));
+                    feedback(vertx, config, spool, events, metrics, classifier), memory);
             Hermod hermod = new Hermod(config, vertx, registryName, spool, events, queue, intake);
             hermod.shaping = shaping;
             HttpApi api = new HttpApi(vertx, new ApiServices(config, spool, queue, queue, events,
-                    PrometheusScrapingHandler.create(registryName), hermod::isReady, signing, queue));
+                    PrometheusScrapingHandler.create(registryName), hermod::isReady, signing, queue, memory));
             HostAndPort httpListen = config.http().listen();
             hermod.api = api;
             hermod.http = await(api.listen(httpListen.host(), httpListen.port()), "http.listen " + httpListen);
@@ -176,10 +179,10 @@ public final class Hermod implements AutoCloseable {
      */
     private static List<IntakeVerticle> deployIntake(Vertx vertx, HermodConfig config, Spool spool, MessageQueue queue,
                                                      ConnectionLimits limits, IntakeObserver observer,
-                                                     Signing signing, Feedback feedback) {
+                                                     Signing signing, Feedback feedback, MemoryBudget memory) {
         IntakePolicy policy = IntakePolicy.of(config.hostname(), config.smtp()).withSigning(signing)
                 .withSuppression(SuppressionCheck.of(config.suppression(), spool.suppressions()))
-                .withFeedback(feedback.inbound(), feedback.trace());
+                .withFeedback(feedback.inbound(), feedback.trace()).withMemory(memory);
         List<Listener> listeners = Listener.configured(config.smtp(), config.submission());
         IntakeCredentials credentials = IntakeCredentials.load(vertx, config.tls(), config.auth());
         List<IntakeVerticle> instances = new CopyOnWriteArrayList<>();

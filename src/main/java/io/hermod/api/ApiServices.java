@@ -6,6 +6,7 @@ import io.hermod.eventlog.EventSink;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.QueueAdmin;
 import io.hermod.queue.SiteAdmin;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.Spool;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -18,18 +19,21 @@ import java.util.function.BooleanSupplier;
  * @param ready   readiness: spool open, listeners bound, not draining
  * @param sites   sites and shaping ({@code /api/v1/sites}, {@code /api/v1/shaping}); null when the
  *                queue has none (tests of other routes)
+ * @param memory  the process's budget for mail in progress, shared with SMTP intake
  */
 public record ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
-                          Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing, SiteAdmin sites) {
+                          Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing, SiteAdmin sites,
+                          MemoryBudget memory) {
 
-    /** Services that sign nothing. */
+    /** Services that sign nothing, with a budget of their own of {@code smtp.max_buffered_bytes}. */
     public ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
                        Handler<RoutingContext> metrics, BooleanSupplier ready) {
-        this(config, spool, queue, admin, events, metrics, ready, Signing.NONE, null);
+        this(config, spool, queue, admin, events, metrics, ready, Signing.NONE);
     }
 
     public ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
                        Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing) {
-        this(config, spool, queue, admin, events, metrics, ready, signing, null);
+        this(config, spool, queue, admin, events, metrics, ready, signing, null,
+                new MemoryBudget(config.smtp().maxBufferedBytes()));
     }
 }

@@ -11,6 +11,7 @@ import io.hermod.smtp.Mailbox;
 import io.hermod.queue.Acceptance;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.MessageStore;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
@@ -73,6 +74,8 @@ final class BatchExpansion {
         }
     }
 
+    /** Charged with each message's chunks until the spool has them ({@code smtp.max_buffered_bytes}). */
+    private final MemoryBudget memory;
     private final MessageStore store;
     private final Acceptance acceptance;
     private final Signing signing;
@@ -84,7 +87,9 @@ final class BatchExpansion {
     private final Clock clock;
 
     BatchExpansion(MessageStore store, Acceptance acceptance, Signing signing, SuppressionCheck suppression,
-                   EventSink events, String hostname, long maxMessageSize, int maxHops, Clock clock) {
+                   EventSink events, String hostname, long maxMessageSize, int maxHops, Clock clock,
+                   MemoryBudget memory) {
+        this.memory = memory;
         this.store = store;
         this.acceptance = acceptance;
         this.signing = signing;
@@ -182,7 +187,7 @@ final class BatchExpansion {
         MessageId id = store.newId();
         long now = clock.millis();
         byte[] header = ReceivedHeader.forHttp(client, hostname, id.toString(), ZonedDateTime.now(clock));
-        SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE, signing.start());
+        SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE, memory, signing.start());
         Envelope envelope;
         byte[] signatures;
         try {
@@ -200,6 +205,7 @@ final class BatchExpansion {
             throw e;
         }
         return acceptance.accept(envelope, chunks.written(), chunks.takeLastChunk(), signatures, caller)
+                .whenComplete((v, e) -> chunks.release()) // the message's bytes leave the memory budget
                 .thenRun(() -> events.append(ApiEvents.reception(envelope, envelope.recipients().get(0),
                         clock.millis())));
     }

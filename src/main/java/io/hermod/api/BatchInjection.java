@@ -67,7 +67,7 @@ final class BatchInjection implements Handler<RoutingContext> {
         this.expansion = new BatchExpansion(spool, new Acceptance(spool, services.queue()), services.signing(),
                 SuppressionCheck.of(services.config().suppression(), spool.suppressions()), services.events(),
                 services.config().hostname(), services.config().smtp().maxMessageSize(),
-                services.config().smtp().maxHops(), clock);
+                services.config().smtp().maxHops(), clock, services.memory());
         this.maxRecipients = services.config().http().injectMaxRecipients();
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(THREADS, task -> {

@@ -69,13 +69,15 @@ public final class HttpApi {
         long maxMessageSize = services.config().smtp().maxMessageSize();
         long bodyLimit = MessageInjection.bodyLimit(maxMessageSize);
         // A route of its own: Vert.x wants a body handler first on the route that reads the body.
-        router.post("/api/v1/messages").handler(new InjectionAdmission(InjectionAdmission.MAX_IN_PROGRESS));
+        router.post("/api/v1/messages").handler(new InjectionAdmission(InjectionAdmission.MAX_IN_PROGRESS,
+                services.memory(), bodyLimit));
         router.post("/api/v1/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(bodyLimit).setPreallocateBodyBuffer(true))
                 .handler(new MessageInjection(vertx, services, Clock.systemDefaultZone()))
                 .failureHandler(tooLarge("request body larger than " + bodyLimit
                         + " octets (smtp.max_message_size x 1.4 + 64 KiB)"));
-        router.post("/api/v1/inject").handler(new InjectionAdmission(BatchInjection.THREADS));
+        router.post("/api/v1/inject").handler(new InjectionAdmission(BatchInjection.THREADS, services.memory(),
+                bodyLimit));
         router.post("/api/v1/inject")
                 .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
                 .handler(batches)

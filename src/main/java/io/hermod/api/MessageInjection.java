@@ -15,6 +15,7 @@ import io.hermod.smtp.DataDecoder;
 import io.hermod.smtp.HeaderFilter;
 import io.hermod.smtp.Mailbox;
 import io.hermod.spool.Envelope;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.MessageStore;
 import io.hermod.spool.Recipient;
@@ -71,6 +72,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     private final MessageStore store;
     private final Acceptance acceptance;
     private final Signing signing;
+    private final MemoryBudget memory;
     private final SuppressionCheck suppression;
     /** {@code X-Hermod-Ref} (see References); null when {@code feedback.secret} is unset. */
     private final References references;
@@ -89,6 +91,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         this.store = services.spool();
         this.acceptance = new Acceptance(services.spool(), services.queue());
         this.signing = services.signing();
+        this.memory = services.memory();
         this.suppression = SuppressionCheck.of(services.config().suppression(), services.spool().suppressions());
         this.references = services.config().feedback().secret().map(References::new).orElse(null);
         this.inboundDomains = Set.copyOf(services.config().feedback().inboundDomains());
@@ -128,7 +131,7 @@ final class MessageInjection implements Handler<RoutingContext> {
     }
 
     /** What the worker hands back: everything but the commit. */
-    private record Prepared(Envelope envelope, byte[] lastChunk, byte[] signatures,
+    private record Prepared(Envelope envelope, SpoolChunks chunks, byte[] lastChunk, byte[] signatures,
                             CompletableFuture<Void> chunksWritten, List<String> suppressed) {
     }
 
@@ -142,7 +145,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         InjectionRequest request = withoutSuppressed(parsed, suppressed);
         MessageId id = store.newId();
         byte[] header = ReceivedHeader.forHttp(client, hostname, id.toString(), ZonedDateTime.now(clock));
-        SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE, signing.start());
+        SpoolChunks chunks = new SpoolChunks(store, id, Spool.CHUNK_SIZE, memory, signing.start());
         try {
             chunks.write(header, 0, header.length);
             if (references != null) {
@@ -190,7 +193,7 @@ final class MessageInjection implements Handler<RoutingContext> {
                     chunks.chunkCount(), message.eightBit(), request.smtpUtf8(), CLIENT_NAME,
                     client.getHostAddress()).withPrefix(signatures.length)
                     .withPool(request.pool() != null ? request.pool() : poolField.value());
-            return new Prepared(envelope, chunks.takeLastChunk(), signatures, chunks.written(), suppressed);
+            return new Prepared(envelope, chunks, chunks.takeLastChunk(), signatures, chunks.written(), suppressed);
         } catch (IOException e) {
             chunks.discard();
             throw new UncheckedIOException(e);
@@ -205,6 +208,7 @@ final class MessageInjection implements Handler<RoutingContext> {
         CompletableFuture<Void> commit = acceptance.accept(envelope, prepared.chunksWritten(), prepared.lastChunk(),
                 prepared.signatures(), task -> context.runOnContext(v -> task.run()));
         Future.fromCompletionStage(commit, context).onComplete(result -> {
+            prepared.chunks().release();
             if (result.failed()) {
                 Throwable cause = result.cause().getCause() == null ? result.cause() : result.cause().getCause();
                 LOG.log(System.Logger.Level.WARNING, "api: spool commit of " + envelope.id() + " failed: "

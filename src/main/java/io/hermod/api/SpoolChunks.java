@@ -2,6 +2,7 @@ package io.hermod.api;
 
 import io.hermod.dkim.Signing;
 import io.hermod.spool.ChunkedBody;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.MessageStore;
 import java.io.OutputStream;
@@ -12,7 +13,9 @@ import java.util.concurrent.CompletionException;
 /**
  * An injected body as an {@link OutputStream} over a {@link ChunkedBody}. Runs on a worker thread:
  * when more than {@link #MAX_IN_FLIGHT} chunk writes are outstanding it waits for the oldest, so
- * the copy of the message held here stays a few chunks long however large the message is.
+ * the copy of the message held here stays a few chunks long however large the message is. Those
+ * chunks are charged to the memory budget as they are made (the request was admitted already, so
+ * they are not refused) until the spool has them, or until {@link #release()}.
  */
 final class SpoolChunks extends OutputStream {
 
@@ -23,8 +26,8 @@ final class SpoolChunks extends OutputStream {
     private final Signing.Message signature;
     private long size;
 
-    SpoolChunks(MessageStore store, MessageId id, int chunkSize, Signing.Message signature) {
-        this.chunks = new ChunkedBody(store, id, chunkSize, this::chunkWriting);
+    SpoolChunks(MessageStore store, MessageId id, int chunkSize, MemoryBudget memory, Signing.Message signature) {
+        this.chunks = new ChunkedBody(store, id, chunkSize, memory, this::chunkWriting);
         this.signature = signature;
     }
 
@@ -76,6 +79,12 @@ final class SpoolChunks extends OutputStream {
         return chunks.written();
     }
 
+    /** Gives back what is still charged here (the last chunk, once its commit is over). */
+    void release() {
+        chunks.release();
+    }
+
+    /** Removes the chunks written and gives back what is charged. */
     void discard() {
         chunks.discard();
     }

@@ -5,6 +5,7 @@ import static io.hermod.config.Keys.DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION;
 import static io.hermod.config.Keys.HTTP_IDLE_TIMEOUT;
 import static io.hermod.config.Keys.HTTP_INJECT_MAX_RECIPIENTS;
 import static io.hermod.config.Keys.HTTP_MAX_CONNECTIONS;
+import static io.hermod.config.Keys.SMTP_MAX_BUFFERED_BYTES;
 import static io.hermod.config.Keys.SMTP_MAX_HOPS;
 import static io.hermod.config.Keys.DELIVERY_MAX_CONNECTIONS_PER_DESTINATION;
 import static io.hermod.config.Keys.DELIVERY_MAX_MESSAGES_PER_CONNECTION;
@@ -131,7 +132,8 @@ public final class ConfigLoader {
         s.get(HOSTNAME),
         new SmtpConfig(s.get(SMTP_LISTEN), s.get(SMTP_MAX_MESSAGE_SIZE), s.get(SMTP_MAX_RECIPIENTS),
             s.get(SMTP_RELAY_NETWORKS), s.get(SMTP_IDLE_TIMEOUT), s.get(SMTP_MAX_CONNECTIONS),
-            s.get(SMTP_MAX_CONNECTIONS_PER_IP), s.get(SMTP_MAX_ERRORS), s.get(SMTP_MAX_HOPS)),
+            s.get(SMTP_MAX_CONNECTIONS_PER_IP), s.get(SMTP_MAX_ERRORS), s.get(SMTP_MAX_HOPS),
+            s.get(SMTP_MAX_BUFFERED_BYTES)),
         new HttpConfig(s.get(HTTP_LISTEN), s.get(HTTP_TOKEN), s.get(HTTP_IDLE_TIMEOUT), s.get(HTTP_MAX_CONNECTIONS),
             s.get(HTTP_INJECT_MAX_RECIPIENTS)),
         new SpoolConfig(s.get(SPOOL_PATH)),

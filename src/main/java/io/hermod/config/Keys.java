@@ -18,6 +18,7 @@ import static io.hermod.config.ValueTypes.path;
 import static io.hermod.config.ValueTypes.readableFile;
 import static io.hermod.config.ValueTypes.routes;
 import static io.hermod.config.ValueTypes.size;
+import static io.hermod.config.ValueTypes.sizeOrAuto;
 import static io.hermod.config.ValueTypes.token;
 
 import java.nio.file.Path;
@@ -48,6 +49,10 @@ final class Keys {
       key("smtp.max_connections_per_ip", "100", integer(1, 1_000_000));
   static final Key<Integer> SMTP_MAX_ERRORS = key("smtp.max_errors", "10", integer(1, 1000));
   static final Key<Integer> SMTP_MAX_HOPS = key("smtp.max_hops", "50", integer(1, 1000));
+  // Mail in progress in the whole process (SMTP and HTTP); at least a few spool chunks, so a session
+  // can always make progress. auto = a quarter of the heap (-Xmx), whatever the container gives it.
+  static final Key<Long> SMTP_MAX_BUFFERED_BYTES = key("smtp.max_buffered_bytes", "auto",
+      sizeOrAuto(1L << 20, 1L << 40, () -> Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4)));
 
   // Off by default; the relations between them (submission needs TLS and AUTH) are in checkRelations.
   static final Key<List<HostAndPort>> SUBMISSION_LISTEN = key("submission.listen", "off", listeners());
@@ -127,7 +132,7 @@ final class Keys {
 
   static final List<Key<?>> ALL = List.of(HOSTNAME,
       SMTP_LISTEN, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS, SMTP_RELAY_NETWORKS, SMTP_IDLE_TIMEOUT,
-      SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_IP, SMTP_MAX_ERRORS, SMTP_MAX_HOPS,
+      SMTP_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_IP, SMTP_MAX_ERRORS, SMTP_MAX_HOPS, SMTP_MAX_BUFFERED_BYTES,
       SUBMISSION_LISTEN, SUBMISSIONS_LISTEN, TLS_CERT, TLS_KEY, AUTH_USERS,
       HTTP_LISTEN, HTTP_TOKEN, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS, HTTP_INJECT_MAX_RECIPIENTS, SPOOL_PATH,
       QUEUE_SHARDS, QUEUE_RETRY_INITIAL, QUEUE_RETRY_MAX, QUEUE_RETRY_FACTOR, QUEUE_MAX_AGE, QUEUE_DELAY_WARNING, QUEUE_MAX_READY,

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /** The value types that {@link Keys} uses, each with its bounds. */
@@ -35,6 +36,13 @@ final class ValueTypes {
 
   static ValueType<Long> size(long min, long max) {
     return ValueType.scalar("a size in bytes", text -> inRange(Sizes.parse(text), min, max));
+  }
+
+  /** "auto" or a size in range; auto is computed when the value is read. */
+  static ValueType<Long> sizeOrAuto(long min, long max, LongSupplier auto) {
+    return ValueType.scalar("a size in bytes or auto", text -> text.strip().equals("auto")
+        ? auto.getAsLong()
+        : inRange(Sizes.parse(text), min, max));
   }
 
   static ValueType<Double> decimal(double min, double max) {

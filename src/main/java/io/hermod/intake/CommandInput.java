@@ -52,9 +52,14 @@ final class CommandInput {
         discardingLongLine = false;
     }
 
-    /** Feeds what is here to {@code decoder}, which takes bytes up to the end of the message at most. */
-    void decode(DataDecoder decoder) {
-        start += decoder.decode(in, start, end - start);
+    /** Bytes not processed yet. */
+    int size() {
+        return end - start;
+    }
+
+    /** Feeds up to {@code max} bytes to {@code decoder}, which takes bytes up to the end of the message at most. */
+    void decode(DataDecoder decoder, int max) {
+        start += decoder.decode(in, start, Math.min(end - start, max));
         releaseIfEmpty();
     }
 

@@ -6,14 +6,16 @@ import io.hermod.smtp.Reply;
 
 /**
  * Why a message is refused once its DATA has ended, with the {@code result} label the intake
- * meters count it under and the reply the client gets. All are permanent: sending the same
- * message again cannot help.
+ * meters count it under and the reply the client gets. All but {@link #MEMORY_FULL} are permanent:
+ * sending the same message again cannot help.
  */
 enum DataRefusal {
     TOO_LARGE("too_large", Replies.SIZE_EXCEEDED),
     LINE_TOO_LONG("line_too_long", Replies.LINE_LIMIT_EXCEEDED),
     NUL_OCTET("nul_octet", Replies.NUL_IN_CONTENT),
-    TOO_MANY_HOPS("too_many_hops", Replies.TOO_MANY_HOPS);
+    TOO_MANY_HOPS("too_many_hops", Replies.TOO_MANY_HOPS),
+    /** The memory budget stayed full while the message came in; the client may send it again later. */
+    MEMORY_FULL("memory_full", Replies.INSUFFICIENT_RESOURCES);
 
     final String result;
     final Reply reply;
@@ -39,6 +41,9 @@ enum DataRefusal {
         if (relayed && decoder.content().sawNul()) {
             return NUL_OCTET;
         }
-        return decoder.content().tooManyHops(maxHops) ? TOO_MANY_HOPS : null;
+        if (decoder.content().tooManyHops(maxHops)) {
+            return TOO_MANY_HOPS;
+        }
+        return body.refused() ? MEMORY_FULL : null;
     }
 }

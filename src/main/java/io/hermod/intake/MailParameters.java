@@ -5,8 +5,11 @@ import io.hermod.smtp.Replies;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The MAIL FROM parameters Hermod takes: SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531). */
-record MailParameters(boolean eightBit, boolean smtpUtf8) {
+/**
+ * The MAIL FROM parameters Hermod takes: SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531);
+ * {@code size} is the declared SIZE, or -1 when the client declared none.
+ */
+record MailParameters(boolean eightBit, boolean smtpUtf8, long size) {
 
     private static final Pattern SIZE_VALUE = Pattern.compile("[0-9]{1,20}");
 
@@ -14,6 +17,7 @@ record MailParameters(boolean eightBit, boolean smtpUtf8) {
     static MailParameters parse(Map<String, String> parameters, long maxMessageSize) throws PathSyntaxException {
         boolean eightBit = false;
         boolean utf8 = false;
+        long size = -1;
         for (Map.Entry<String, String> p : parameters.entrySet()) {
             switch (p.getKey()) {
                 case "SIZE" -> {
@@ -23,6 +27,7 @@ record MailParameters(boolean eightBit, boolean smtpUtf8) {
                     if (p.getValue().length() > 18 || Long.parseLong(p.getValue()) > maxMessageSize) {
                         throw new PathSyntaxException(Replies.SIZE_EXCEEDED, "SIZE over the limit");
                     }
+                    size = Long.parseLong(p.getValue());
                 }
                 case "BODY" -> {
                     if (p.getValue().equalsIgnoreCase("8BITMIME")) {
@@ -40,6 +45,6 @@ record MailParameters(boolean eightBit, boolean smtpUtf8) {
                 default -> throw new PathSyntaxException(Replies.UNKNOWN_PARAMETER, "unknown parameter " + p.getKey());
             }
         }
-        return new MailParameters(eightBit, utf8);
+        return new MailParameters(eightBit, utf8, size);
     }
 }

@@ -3,6 +3,7 @@ package io.hermod.intake;
 import io.hermod.dkim.Signing;
 import io.hermod.smtp.DataDecoder;
 import io.hermod.spool.ChunkedBody;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.MessageStore;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,11 @@ import java.util.concurrent.Executor;
  * The body of a message being received over SMTP: decoded bytes go to a {@link ChunkedBody}, so a
  * large message is never held whole in memory; bytes past the size limit are counted but dropped.
  * While {@link #MAX_CHUNKS_IN_FLIGHT} chunk writes are pending the session stops reading.
+ *
+ * <p>Its buffers are charged to the {@link MemoryBudget}: before the session decodes input it asks
+ * {@link #admit} how much of it the budget covers (the worst case of {@link DataDecoder#maxOutput}),
+ * so decoding never allocates past the budget. A body the budget cannot serve any more is
+ * {@link #refuse}d: the rest of its bytes are counted and dropped, and it ends with 451 4.3.1.
  */
 final class MessageBody implements DataDecoder.Output {
 
@@ -27,14 +33,15 @@ final class MessageBody implements DataDecoder.Output {
     private int inFlight;
     /** Set when the message also goes to inbound domains: what they consume. */
     private InboundCopy copy;
+    private boolean refused;
 
     /**
      * @param flowChanged run on {@code sessionThread} whenever {@link #saturated()} may have changed
      */
-    MessageBody(MessageStore store, MessageId id, long limit, int chunkSize, Executor sessionThread,
-                Runnable flowChanged, Signing.Message signature) {
+    MessageBody(MessageStore store, MessageId id, long limit, int chunkSize, MemoryBudget budget,
+                Executor sessionThread, Runnable flowChanged, Signing.Message signature) {
         this.signature = signature;
-        this.chunks = new ChunkedBody(store, id, chunkSize, this::chunkWriting);
+        this.chunks = new ChunkedBody(store, id, chunkSize, budget, this::chunkWriting);
         this.limit = limit;
         this.sessionThread = sessionThread;
         this.flowChanged = flowChanged;
@@ -64,6 +71,10 @@ final class MessageBody implements DataDecoder.Output {
 
     @Override
     public void write(byte b) {
+        if (refused) {
+            size++;
+            return;
+        }
         if (++size <= limit) {
             chunks.append(b);
             signature.update(b);
@@ -75,6 +86,10 @@ final class MessageBody implements DataDecoder.Output {
 
     @Override
     public void write(byte[] source, int offset, int count) {
+        if (refused) {
+            size += count;
+            return;
+        }
         long keep = Math.max(0, Math.min(count, limit - size));
         size += count;
         chunks.append(source, offset, (int) keep);
@@ -82,6 +97,60 @@ final class MessageBody implements DataDecoder.Output {
         if (copy != null) {
             copy.write(source, offset, (int) keep);
         }
+    }
+
+    /**
+     * How many of {@code available} input bytes may be decoded now: all of them when the budget
+     * covers their worst-case output (or they will be dropped anyway), else as many as fit in the
+     * buffer as it is; 0 when the session must wait for memory ({@link #shortfall} says how much).
+     */
+    int admit(int available) {
+        if (refused || size >= limit) {
+            return available;
+        }
+        if (chunks.reserve(keepable(available))) {
+            return available;
+        }
+        return Math.min(available, DataDecoder.maxInput(chunks.room()));
+    }
+
+    /** The bytes to wait for before {@code available} input bytes can be decoded. */
+    long shortfall(int available) {
+        return chunks.shortfall(keepable(available));
+    }
+
+    private int keepable(int available) {
+        return (int) Math.min(DataDecoder.maxOutput(available), limit - size);
+    }
+
+    /** Bytes granted to this body's wait for memory. */
+    void credit(long bytes) {
+        chunks.credit(bytes);
+    }
+
+    /** Gives back what was reserved for input that turned out to need less. */
+    void returnSpare() {
+        chunks.returnSpare();
+    }
+
+    /** Before waiting for memory: the bytes buffered go to the spool, so the wait holds nothing the writer keeps. */
+    void flush() {
+        chunks.flush();
+    }
+
+    /** The budget stayed full: the rest of the message is dropped, and what is buffered is given back. */
+    void refuse() {
+        refused = true;
+        chunks.release();
+    }
+
+    boolean refused() {
+        return refused;
+    }
+
+    /** Gives back what the body holds: after its commit, or when it is dropped. */
+    void release() {
+        chunks.release();
     }
 
     /** Whether enough chunk writes are in flight that the session should stop reading. */

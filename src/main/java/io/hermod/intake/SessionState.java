@@ -12,6 +12,11 @@ enum SessionState {
     RCPT,
     /** Receiving the message after 354. */
     DATA,
+    /**
+     * Receiving the message, but the memory budget ({@code smtp.max_buffered_bytes}) cannot take the
+     * next bytes: input is paused until it can, or until the wait runs out and the message is refused.
+     */
+    MEMORY_WAIT,
     /** End of data seen, waiting for the spool commit; input is paused. */
     COMMITTING,
     /** AUTH under way: the next line is a SASL response, not a command. */
@@ -25,6 +30,6 @@ enum SessionState {
 
     /** Waiting for something other than the client: input stays unread (or, in HANDSHAKE, is dropped). */
     boolean waiting() {
-        return this == COMMITTING || this == VERIFYING || this == HANDSHAKE;
+        return this == COMMITTING || this == VERIFYING || this == HANDSHAKE || this == MEMORY_WAIT;
     }
 }

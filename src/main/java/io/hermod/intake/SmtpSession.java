@@ -14,6 +14,7 @@ import io.hermod.smtp.Reply;
 import io.hermod.smtp.Sasl;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
+import io.hermod.spool.MemoryBudget;
 import io.hermod.spool.MessageStore;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.SpoolException;
@@ -37,6 +38,17 @@ import java.util.concurrent.CompletableFuture;
  * 4.2); AUTH runs a SASL exchange ({@link AuthExchange}) and checks the password off the event
  * loop, with input paused as during a commit. What is allowed when, given encryption, the user and
  * the listener's role, is {@link SessionSecurity}'s to say.
+ *
+ * <p>The message is received within the process's {@link MemoryBudget}. Before the 354 the session
+ * reserves what the connection may read ahead of it while it is paused ({@link #READ_AHEAD}, less
+ * when SIZE says the message is smaller or the budget is small); when that does not fit it waits, not reading, before the
+ * 354 (the client sends nothing meanwhile), and after {@link #MEMORY_WAIT_NANOS} answers the DATA
+ * with 451 4.3.1. While the body comes in, every buffer is reserved before it is filled: when the
+ * budget cannot take the next bytes, the session hands what it has buffered to the spool, stops
+ * reading and waits in line (MEMORY_WAIT); after {@link #MEMORY_WAIT_NANOS} it gives up, reads the
+ * rest of the message without keeping it and answers 451 4.3.1. A waiting session holds no buffer,
+ * and nothing that frees memory (the spool's writer, a commit) waits for the budget, so every wait
+ * ends.
  */
 public final class SmtpSession {
 
@@ -47,6 +59,13 @@ public final class SmtpSession {
     /** A TLS handshake that takes longer than this (or than the idle timeout) is abandoned. */
     static final long HANDSHAKE_TIMEOUT_NANOS = 30_000_000_000L;
     private static final System.Logger LOG = System.getLogger(SmtpSession.class.getName());
+    /** How long a message waits for memory before it is refused with 451 4.3.1. */
+    static final long MEMORY_WAIT_NANOS = 5_000_000_000L;
+    /**
+     * What a paused connection may still have read: Vert.x queues up to 16 socket reads (of up to
+     * 64 KiB) before it stops reading, and the session holds one more.
+     */
+    static final long READ_AHEAD = 17 * 64 * 1024;
 
     private final IntakePolicy policy;
     private final IntakeObserver observer;
@@ -58,6 +77,11 @@ public final class SmtpSession {
     private final SessionSecurity security;
     private final Clock clock;
     private final int chunkSize;
+    /**
+     * Input decoded per step in DATA (64 KiB for spool chunks of 256 KiB): a step asks the budget for
+     * at most two chunks, so a step always fits in a budget of a few chunks.
+     */
+    private final int dataSlice;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
     private SessionState state = SessionState.CONNECTED;
@@ -73,6 +97,10 @@ public final class SmtpSession {
     private boolean inputPaused;
     private boolean draining;
     private AuthExchange exchange;
+    private MemoryBudget.Waiter memoryWait;
+    private long memoryWaitStart;
+    /** Reserved from the budget for what the connection reads ahead during DATA. */
+    private long readAhead;
     private final CommandInput input = new CommandInput();
 
     public SmtpSession(IntakePolicy policy, MessageStore store, MessageQueue queue, SessionChannel channel,
@@ -98,6 +126,7 @@ public final class SmtpSession {
         this.security = new SessionSecurity(policy, authenticator, client, channel.secure());
         this.clock = clock;
         this.chunkSize = chunkSize;
+        this.dataSlice = Math.max(16, chunkSize / 4);
         this.lastActivityNanos = System.nanoTime();
     }
 
@@ -128,6 +157,12 @@ public final class SmtpSession {
 
     /** Closes the session with 421 when it has been silent longer than {@code smtp.idle_timeout}. */
     public void checkIdle(long nowNanos) {
+        if (state == SessionState.MEMORY_WAIT) {
+            if (nowNanos - memoryWaitStart > MEMORY_WAIT_NANOS) {
+                giveUpOnMemory();
+            }
+            return;
+        }
         if (state == SessionState.CLOSED || state == SessionState.COMMITTING || state == SessionState.VERIFYING) {
             return;
         }
@@ -173,10 +208,7 @@ public final class SmtpSession {
     private void process() {
         while (!input.isEmpty() && state != SessionState.CLOSED && !state.waiting()) {
             if (state == SessionState.DATA) {
-                input.decode(decoder);
-                if (decoder.isDone()) {
-                    endOfData();
-                }
+                receiveData();
                 continue;
             }
             // RFC 4954 4: an AUTH line (with its initial response) and SASL responses may be 12288 octets.
@@ -387,7 +419,7 @@ public final class SmtpSession {
             reply(notOwned);
             return;
         }
-        transaction = new Transaction(sender == null ? "" : sender.toString(), eightBit, utf8);
+        transaction = new Transaction(sender == null ? "" : sender.toString(), eightBit, utf8, parameters.size());
         state = SessionState.MAIL;
         reply(Replies.SENDER_OK);
     }
@@ -468,7 +500,25 @@ public final class SmtpSession {
             case CONNECTED -> reply(Replies.NEED_HELO);
             case READY -> reply(Replies.NEED_MAIL);
             case MAIL -> reply(transaction.anyRecipientTried() ? Replies.NO_VALID_RECIPIENTS : Replies.NEED_RCPT);
-            default -> startData();
+            default -> admitData();
+        }
+    }
+
+    /**
+     * Reserves the read-ahead of the DATA phase, or waits for it before the 354: {@link #READ_AHEAD},
+     * or the declared SIZE and a little when that is less, and never more than a quarter of the
+     * budget, so that the body always has room.
+     */
+    private void admitData() {
+        long allowance = Math.min(READ_AHEAD, policy.memory().capacity() / 4);
+        if (transaction.declaredSize >= 0) {
+            allowance = Math.min(allowance, transaction.declaredSize + 4 * 1024);
+        }
+        if (policy.memory().tryAdmit(allowance)) {
+            readAhead = allowance;
+            startData();
+        } else {
+            startWaiting(allowance, true);
         }
     }
 
@@ -482,6 +532,7 @@ public final class SmtpSession {
         byte[] trace = transaction.recipients().isEmpty() ? new byte[0]
                 : policy.trace().field(id, transaction.sender, transaction.recipients());
         body = new MessageBody(store, id, policy.maxMessageSize() + header.length + trace.length, chunkSize,
+                policy.memory(),
                 channel.executor(), this::updateFlow, policy.signing().start());
         body.write(header, 0, header.length);
         body.write(trace, 0, trace.length);
@@ -495,7 +546,95 @@ public final class SmtpSession {
         reply(Replies.START_DATA);
     }
 
+    /** Decodes as much input as the memory budget covers now, or starts waiting for it. */
+    private void receiveData() {
+        int slice = body.admit(Math.min(input.size(), dataSlice));
+        if (slice == 0) {
+            waitForMemory();
+            return;
+        }
+        input.decode(decoder, slice);
+        body.returnSpare();
+        if (decoder.isDone()) {
+            endOfData();
+        }
+    }
+
+    private void waitForMemory() {
+        body.flush();
+        body.returnSpare();
+        startWaiting(body.shortfall(Math.min(input.size(), dataSlice)), false);
+    }
+
+    /**
+     * Stops reading until the budget grants {@code need} bytes: to start the DATA phase ({@code admission},
+     * served after those that hold memory already) or for the body.
+     */
+    private void startWaiting(long need, boolean admission) {
+        MemoryBudget memory = policy.memory();
+        state = SessionState.MEMORY_WAIT;
+        memoryWaitStart = System.nanoTime();
+        memory.recordPause();
+        updateFlow();
+        Runnable granted = () -> memoryGranted(need);
+        MemoryBudget.Waiter waiter = admission ? memory.admitWhenFree(need, channel.executor(), granted)
+                : memory.reserveWhenFree(need, channel.executor(), granted);
+        // An executor that runs the grant at once has already moved on (and may be waiting again).
+        if (state == SessionState.MEMORY_WAIT && memoryWait == null) {
+            memoryWait = waiter;
+        }
+    }
+
+    private void memoryGranted(long bytes) {
+        memoryWait = null;
+        if (state != SessionState.MEMORY_WAIT) {
+            policy.memory().release(bytes);
+            return;
+        }
+        if (body == null) {
+            readAhead = bytes;
+            startData();
+        } else {
+            body.credit(bytes);
+            state = SessionState.DATA;
+        }
+        process();
+        updateFlow();
+    }
+
+    /**
+     * The budget stayed full: before the 354 the DATA gets 451 4.3.1 at once (the transaction stays
+     * open); during the body the rest of the message is read and dropped, and it gets 451 4.3.1.
+     */
+    private void giveUpOnMemory() {
+        cancelMemoryWait();
+        policy.memory().recordRefusal();
+        if (body == null) {
+            state = SessionState.RCPT;
+            observer.refused(DataRefusal.MEMORY_FULL.result);
+            reply(Replies.INSUFFICIENT_RESOURCES);
+        } else {
+            body.refuse();
+            state = SessionState.DATA;
+        }
+        process();
+        updateFlow();
+    }
+
+    private void releaseReadAhead() {
+        policy.memory().release(readAhead);
+        readAhead = 0;
+    }
+
+    private void cancelMemoryWait() {
+        if (memoryWait != null) {
+            memoryWait.cancel();
+            memoryWait = null;
+        }
+    }
+
     private void endOfData() {
+        releaseReadAhead(); // the client has sent all it will before our reply
         Transaction t = transaction;
         MessageBody b = body;
         transaction = null;
@@ -503,6 +642,7 @@ public final class SmtpSession {
         poolField.finish();
         DataRefusal refusal = DataRefusal.of(b, decoder, policy.maxHops(), !t.recipients().isEmpty());
         if (refusal != null) {
+            b.release();
             store.discard(b.id(), b.chunkCount());
             state = SessionState.READY;
             observer.refused(refusal.result);
@@ -520,7 +660,7 @@ public final class SmtpSession {
         state = SessionState.COMMITTING;
         updateFlow();
         acceptance.accept(envelope, b.chunksWritten(), last, signatures, channel.executor())
-                .whenComplete((v, failure) -> committed(envelope, failure)); // completes on channel.executor()
+                .whenComplete((v, failure) -> committed(envelope, b, failure)); // completes on channel.executor()
     }
 
     private Envelope envelope(Transaction t, MessageBody b, int prefixLength) {
@@ -548,7 +688,10 @@ public final class SmtpSession {
         if (t.recipients().isEmpty()) {
             int chunkCount = b.chunkCount();
             b.chunksWritten().whenComplete((w, e) -> store.discard(b.id(), chunkCount));
-            consumed.whenCompleteAsync((v, failure) -> consumedOnly(b.id(), failure), channel.executor());
+            consumed.whenCompleteAsync((v, failure) -> {
+                b.release();
+                consumedOnly(b.id(), failure);
+            }, channel.executor());
             return;
         }
         byte[] signatures = b.signatures();
@@ -558,11 +701,12 @@ public final class SmtpSession {
         consumed.whenCompleteAsync((v, failure) -> {
             if (failure != null) {
                 chunks.whenComplete((w, e) -> store.discard(envelope.id(), envelope.chunkCount()));
+                b.release();
                 consumedOnly(envelope.id(), failure); // nothing was committed: the same 451
                 return;
             }
             acceptance.accept(envelope, chunks, last, signatures, channel.executor())
-                    .whenComplete((w, e) -> committed(envelope, e));
+                    .whenComplete((w, e) -> committed(envelope, b, e));
         }, channel.executor());
     }
 
@@ -576,7 +720,8 @@ public final class SmtpSession {
         answerEndOfData(failure == null ? Reply.of(250, "2.0.0", "Ok: consumed as " + id) : Replies.SPOOL_FAILED);
     }
 
-    private void committed(Envelope envelope, Throwable failure) {
+    private void committed(Envelope envelope, MessageBody b, Throwable failure) {
+        b.release();
         if (failure == null) {
             observer.accepted(envelope);
         } else {
@@ -621,7 +766,10 @@ public final class SmtpSession {
     }
 
     private void abandonData() {
+        cancelMemoryWait();
+        releaseReadAhead();
         if (body != null) {
+            body.release();
             store.discard(body.id(), body.chunkCount());
             body = null;
         }
@@ -637,6 +785,7 @@ public final class SmtpSession {
 
     private void updateFlow() {
         boolean pause = state == SessionState.COMMITTING || state == SessionState.VERIFYING
+                || state == SessionState.MEMORY_WAIT
                 || (body != null && body.saturated());
         if (pause != inputPaused && connectionOpen && state != SessionState.CLOSED) {
             inputPaused = pause;

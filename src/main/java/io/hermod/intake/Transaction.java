@@ -13,14 +13,17 @@ final class Transaction {
     final String sender;
     final boolean eightBit;
     final boolean smtpUtf8;
+    /** The SIZE the client declared at MAIL, or -1. */
+    final long declaredSize;
     private final List<String> recipients = new ArrayList<>();
     private final List<String> inbound = new ArrayList<>();
     private int rejected;
 
-    Transaction(String sender, boolean eightBit, boolean smtpUtf8) {
+    Transaction(String sender, boolean eightBit, boolean smtpUtf8, long declaredSize) {
         this.sender = sender;
         this.eightBit = eightBit;
         this.smtpUtf8 = smtpUtf8;
+        this.declaredSize = declaredSize;
     }
 
     void addRecipient(String address) {

@@ -13,5 +13,10 @@
  * an authenticated user may relay as its own senders only. It promises the queue layer that a
  * message it hands over is committed to the spool, and the client that {@code 250} after
  * end-of-DATA means exactly that.
+ *
+ * <p>Message bodies are received within the process's memory budget ({@code smtp.max_buffered_bytes},
+ * shared with HTTP injection): a session reserves before it buffers, stops reading while the budget
+ * is full, and answers {@code 451 4.3.1} when it stays full, so many sessions can slow intake down but
+ * never run the heap out.
  */
 package io.hermod.intake;

@@ -1,16 +1,20 @@
 package io.hermod.metrics;
 
 import io.hermod.bounce.BounceCategory;
+import io.hermod.spool.MemoryBudget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every {@code hermod_*} meter. Stages call the typed methods below; label values come from small
@@ -80,7 +84,7 @@ public final class HermodMetrics {
         // Every label value of the fixed sets exists from the start at zero, so that rate() sees the
         // first increment and dashboards show 0 rather than "no data".
         for (String result : new String[] {"accepted", "too_large", "line_too_long", "nul_octet", "too_many_hops",
-                "spool_error", "consumed", "consume_error"}) {
+                "spool_error", "consumed", "consume_error", "memory_full"}) {
             intakeMessages.computeIfAbsent(result, this::intakeMessagesCounter);
         }
         for (String result : new String[] {"delivered", "deferred", "failed", "expired"}) {
@@ -203,7 +207,7 @@ public final class HermodMetrics {
         // A function counter holds its object weakly: a lambda nobody else holds would be collected
         // and the counter would read NaN from then on. The registry's owner keeps them here.
         suppliers.add(count);
-        io.micrometer.core.instrument.FunctionCounter.builder(name, count, s -> s.get().doubleValue())
+        FunctionCounter.builder(name, count, s -> s.get().doubleValue())
                 .description(description).register(registry);
     }
 
@@ -216,7 +220,28 @@ public final class HermodMetrics {
         return registry;
     }
 
-    /** result: accepted, too_large, line_too_long, nul_octet, too_many_hops, spool_error. */
+    /**
+     * The budget for mail in progress ({@code smtp.max_buffered_bytes}): the bytes held now, and the
+     * totals of pauses (a session stopped reading to wait for memory) and refusals (451 4.3.1 or HTTP 503)
+     * it keeps, as {@code hermod_intake_backpressure_total{action}}. The meters read the budget itself,
+     * which lives as long as the process (Micrometer holds what it reads weakly).
+     */
+    public void intakeMemory(MemoryBudget memory) {
+        Gauge.builder("hermod.intake.buffered.bytes", memory, MemoryBudget::used)
+                .description("Bytes of mail in progress held against smtp.max_buffered_bytes (SMTP and HTTP bodies,"
+                        + " chunks waiting for the spool writer)")
+                .register(registry);
+        Map<String, ToDoubleFunction<MemoryBudget>> actions =
+                Map.of("paused", MemoryBudget::pauses, "refused", MemoryBudget::refusals);
+        for (Map.Entry<String, ToDoubleFunction<MemoryBudget>> action : actions.entrySet()) {
+            FunctionCounter.builder("hermod.intake.backpressure", memory, action.getValue())
+                    .description("Intake held back by a full memory budget: paused = a session stopped reading"
+                            + " to wait, refused = a message got 451 4.3.1 or an injection 503")
+                    .tag("action", action.getKey()).register(registry);
+        }
+    }
+
+    /** result: accepted, too_large, line_too_long, nul_octet, too_many_hops, spool_error, memory_full. */
     public void intakeMessage(String result) {
         intakeMessages.computeIfAbsent(result, this::intakeMessagesCounter).increment();
     }

@@ -43,6 +43,20 @@ public final class DataDecoder {
     private int lineLength;
     private boolean lineTooLong;
 
+    /**
+     * The most bytes {@link #decode} can write for {@code input} bytes: a bare CR or LF becomes CRLF
+     * (two for one), and up to three more for what an earlier call held back (a dot, then a CR whose
+     * line break it had not written yet).
+     */
+    public static long maxOutput(int input) {
+        return 2L * input + 3;
+    }
+
+    /** The most input bytes whose output fits in {@code room} bytes (see {@link #maxOutput}); 0 when none. */
+    public static int maxInput(int room) {
+        return Math.max(0, (room - 3) / 2);
+    }
+
     public DataDecoder(Output out) {
         this.out = out;
     }

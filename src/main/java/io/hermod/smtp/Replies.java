@@ -54,6 +54,9 @@ public final class Replies {
     public static final Reply SUPPRESSION_UNREADABLE =
             Reply.of(451, "4.3.0", "Error: cannot check the recipient now, try again later");
     public static final Reply SPOOL_FAILED = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
+    /** The memory for mail in progress stayed full while the message came in (RFC 3463 4.3.1). */
+    public static final Reply INSUFFICIENT_RESOURCES =
+            Reply.of(451, "4.3.1", "Error: insufficient system resources, try again later");
 
     // STARTTLS (RFC 3207) and AUTH (RFC 4954, enhanced codes from RFC 5248 / RFC 7504 usage)
     public static final Reply STARTTLS_READY = Reply.of(220, "2.0.0", "Ready to start TLS");

@@ -24,6 +24,12 @@
  * delay mark that reaches the writer after its message was deleted is dropped there (the writer
  * looks the envelope up as it applies the write), so nothing of a message outlives it.
  *
+ * <p>Bytes of mail in progress are counted by one {@link io.hermod.spool.MemoryBudget}
+ * ({@code smtp.max_buffered_bytes}) for the whole process: a {@link io.hermod.spool.ChunkedBody}
+ * charges its buffers to it, and a chunk handed to the writer keeps its charge until the writer has
+ * written it, so the writer's queue of bodies is bounded by the budget. The writer never waits for
+ * the budget.
+ *
  * <p>When writes fail (disk full, I/O error), {@link io.hermod.spool.Spool#writable()} is false, and
  * readiness with it, until a write succeeds; the writer probes once a second meanwhile. On a full
  * disk RocksDB refuses every write until its own recovery, which starts once 4 MiB are free again.

@@ -41,6 +41,8 @@ final class ApiHarness implements AutoCloseable {
     final AtomicBoolean ready = new AtomicBoolean(true);
     final HermodConfig config;
     final HttpApi httpApi;
+    /** The API's budget for mail in progress, of {@code smtp.max_buffered_bytes}. */
+    final io.hermod.spool.MemoryBudget memory;
     private final HttpServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -54,6 +56,7 @@ final class ApiHarness implements AutoCloseable {
                 withMetrics ? ctx -> ctx.response().putHeader("content-type", "text/plain")
                         .end("hermod_test_metric 1\n") : null,
                 ready::get);
+        memory = services.memory();
         httpApi = new HttpApi(vertx, services);
         server = await(httpApi.listen("127.0.0.1", 0));
     }

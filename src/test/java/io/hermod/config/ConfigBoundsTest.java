@@ -26,6 +26,8 @@ class ConfigBoundsTest {
       smtp.max_recipients                      | 0              | smtp.max_recipients: must be between 1 and 100000, got 0
       smtp.max_recipients                      | 100001         | smtp.max_recipients: must be between 1 and 100000, got 100001
       smtp.max_recipients                      | many           | smtp.max_recipients: not an integer: "many"
+      smtp.max_buffered_bytes                  | 1000000        | smtp.max_buffered_bytes: must be between 1048576 and 1099511627776, got 1000000
+      smtp.max_buffered_bytes                  | lots           | smtp.max_buffered_bytes: not a size: "lots" (use bytes, or K, M, G, KiB, MiB, GiB)
       smtp.relay_networks                      | 10.0.0.1/8     | smtp.relay_networks: 10.0.0.1/8 has host bits set (did you mean 10.0.0.0/8?)
       smtp.relay_networks                      | 10.0.0.0/33    | smtp.relay_networks: prefix length must be between 0 and 32, got 33
       smtp.relay_networks                      | localhost      | smtp.relay_networks: not an IP network: "localhost"

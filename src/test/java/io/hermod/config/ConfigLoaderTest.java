@@ -207,6 +207,7 @@ class ConfigLoaderTest {
           max_connections: 300
           max_connections_per_ip: 7
           max_errors: 3
+          max_buffered_bytes: 64MiB
         submission:
           listen: off
         submissions:
@@ -251,7 +252,8 @@ class ConfigLoaderTest {
     assertThat(c.hostname()).isEqualTo("mta1.example.com");
     assertThat(c.smtp()).isEqualTo(new SmtpConfig(
         List.of(new HostAndPort("0.0.0.0", 25), new HostAndPort("::", 25)), 10L * 1024 * 1024, 50,
-        List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")), Duration.ofMinutes(5), 300, 7, 3, 50));
+        List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")), Duration.ofMinutes(5), 300, 7, 3, 50,
+        64L << 20));
     assertThat(c.submission()).isEqualTo(new SubmissionConfig(List.of(), List.of()));
     assertThat(c.tls()).isEqualTo(new TlsConfig(Optional.empty(), Optional.empty()));
     assertThat(c.auth().users()).isEmpty();
@@ -283,6 +285,13 @@ class ConfigLoaderTest {
   void emptyHostname_meansTheMachineName() {
     assertThat(parse("hostname: \"\"\n").hostname()).isEqualTo(MachineName.get());
     assertThat(MachineName.get()).satisfies(name -> assertThat(HostSyntax.isDomainName(name)).isTrue());
+  }
+
+  @Test
+  void maxBufferedBytes_autoIsAQuarterOfTheHeap() {
+    assertThat(parse(yaml("smtp.max_buffered_bytes", "auto")).smtp().maxBufferedBytes())
+        .isEqualTo(Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4));
+    assertThat(parse(yaml("smtp.max_buffered_bytes", "4MiB")).smtp().maxBufferedBytes()).isEqualTo(4L << 20);
   }
 
   @Test

@@ -46,6 +46,8 @@ final class SessionHarness {
         IntakeObserver observer = IntakeObserver.NONE;
         InboundMail inbound = InboundMail.NONE;
         TraceHeader trace = TraceHeader.NONE;
+        /** The budget for mail in progress; unlimited unless a test fills it. */
+        io.hermod.spool.MemoryBudget memory = io.hermod.spool.MemoryBudget.unlimited();
     }
 
     final Options options;
@@ -68,7 +70,7 @@ final class SessionHarness {
         IntakePolicy policy = new IntakePolicy(HOSTNAME, options.maxMessageSize, options.maxRecipients,
                 List.of(Cidr.parse(options.relayNetwork)), options.idleTimeout, options.maxErrors, options.maxHops)
                 .withSigning(options.signing).withSuppression(options.suppression)
-                .withFeedback(options.inbound, options.trace);
+                .withFeedback(options.inbound, options.trace).withMemory(options.memory);
         this.session = new SmtpSession(policy, store, queue, channel, address(options.client),
                 Clock.fixed(NOW, ZoneOffset.UTC), options.chunkSize, options.observer);
         session.start();

@@ -44,7 +44,15 @@ public final class HermodProcess implements AutoCloseable {
 
     /** Starts {@code java -jar target/hermod.jar --config config} with extra environment variables. */
     public static HermodProcess start(Path config, Map<String, String> env) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar().toString()));
+        return start(config, env, List.of("-Xmx512m"));
+    }
+
+    /** As {@link #start(Path, Map)}, with these JVM options (a heap cap, for instance) instead of -Xmx512m. */
+    public static HermodProcess start(Path config, Map<String, String> env, List<String> jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         if (config != null) {
             command.add("--config");
             command.add(config.toString());
@@ -120,6 +128,10 @@ public final class HermodProcess implements AutoCloseable {
         // let the output pumps drain
         Thread.sleep(100);
         return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public long pid() {
