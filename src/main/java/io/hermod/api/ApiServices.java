@@ -1,5 +1,6 @@
 package io.hermod.api;
 
+import io.hermod.cluster.handoff.HandoffControl;
 import io.hermod.config.HermodConfig;
 import io.hermod.dkim.Signing;
 import io.hermod.eventlog.EventSink;
@@ -18,18 +19,27 @@ import java.util.function.BooleanSupplier;
  * @param ready   readiness: spool open, listeners bound, not draining
  * @param sites   sites and shaping ({@code /api/v1/sites}, {@code /api/v1/shaping}); null when the
  *                queue has none (tests of other routes)
+ * @param handoff the queue hand-off ({@code /api/v1/admin/handoff}, {@code /api/v1/admin/transfer});
+ *                null when there is none (tests of other routes)
  */
 public record ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
-                          Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing, SiteAdmin sites) {
+                          Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing, SiteAdmin sites,
+                          HandoffControl handoff) {
+
+    /** Services without the queue hand-off ({@code /api/v1/admin/*} answer 404). */
+    public ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
+                       Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing, SiteAdmin sites) {
+        this(config, spool, queue, admin, events, metrics, ready, signing, sites, null);
+    }
 
     /** Services that sign nothing. */
     public ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
                        Handler<RoutingContext> metrics, BooleanSupplier ready) {
-        this(config, spool, queue, admin, events, metrics, ready, Signing.NONE, null);
+        this(config, spool, queue, admin, events, metrics, ready, Signing.NONE, null, null);
     }
 
     public ApiServices(HermodConfig config, Spool spool, MessageQueue queue, QueueAdmin admin, EventSink events,
                        Handler<RoutingContext> metrics, BooleanSupplier ready, Signing signing) {
-        this(config, spool, queue, admin, events, metrics, ready, signing, null);
+        this(config, spool, queue, admin, events, metrics, ready, signing, null, null);
     }
 }

@@ -1,6 +1,9 @@
 package io.hermod.config;
 
 import static io.hermod.config.Keys.AUTH_USERS;
+import static io.hermod.config.Keys.CLUSTER_HANDOFF_TIMEOUT;
+import static io.hermod.config.Keys.CLUSTER_HANDOFF_TO;
+import static io.hermod.config.Keys.CLUSTER_HANDOFF_TOKEN;
 import static io.hermod.config.Keys.DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION;
 import static io.hermod.config.Keys.HTTP_IDLE_TIMEOUT;
 import static io.hermod.config.Keys.HTTP_MAX_CONNECTIONS;
@@ -143,7 +146,8 @@ public final class ConfigLoader {
         new DkimConfig(s.get(DKIM_DOMAINS), s.get(DKIM_DEFAULT)),
         new BounceConfig(s.get(BOUNCE_RULES)),
         new SuppressionConfig(s.get(SUPPRESSION_ENABLED), s.get(SUPPRESSION_TTL), s.get(SUPPRESSION_SCOPE)),
-        new ShapingConfig(s.get(SHAPING_PATH)));
+        new ShapingConfig(s.get(SHAPING_PATH)),
+        new HandoffConfig(s.get(CLUSTER_HANDOFF_TO), s.get(CLUSTER_HANDOFF_TOKEN), s.get(CLUSTER_HANDOFF_TIMEOUT)));
   }
 
   /** The JDK puts only the path in these exceptions' messages; say what went wrong instead. */

@@ -4,5 +4,5 @@ package io.hermod.config;
 public record HermodConfig(String hostname, SmtpConfig smtp, HttpConfig http, SpoolConfig spool, QueueConfig queue,
     DeliveryConfig delivery, DnsConfig dns, LogConfig log, ShutdownConfig shutdown, TlsConfig tls, AuthConfig auth,
     SubmissionConfig submission, DkimConfig dkim, BounceConfig bounce,
-    SuppressionConfig suppression, ShapingConfig shaping) {
+    SuppressionConfig suppression, ShapingConfig shaping, HandoffConfig handoff) {
 }

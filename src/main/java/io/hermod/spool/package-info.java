@@ -11,7 +11,7 @@
  * has gone out). The envelope is never rewritten after its commit. A fourth family,
  * {@code suppression}, holds the suppression list ({@link io.hermod.spool.Suppressions}); it is
  * created in a spool opened by an older version. The default family holds only
- * the writer's probe key. A large body is written chunk by chunk while it arrives, without sync,
+ * the writer's probe key and the spool's identity ({@link io.hermod.spool.Spool#identity()}). A large body is written chunk by chunk while it arrives, without sync,
  * so it is never held whole in memory; the envelope is written last.
  *
  * <p>All writes go through one {@link io.hermod.spool.GroupCommitWriter} thread. Whatever arrived
