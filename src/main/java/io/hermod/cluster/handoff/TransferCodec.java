@@ -165,11 +165,14 @@ public final class TransferCodec {
         byte[] prefix = octets(in, in.getInt(), Spool.CHUNK_SIZE, where + "prefix");
         size += prefix.length;
         int chunkCount = in.getInt();
-        if (chunkCount < 1 || (long) chunkCount * Spool.CHUNK_SIZE > maxBodySize + Spool.CHUNK_SIZE) {
-            throw new TransferFormatException(where + "chunk count must be between 1 and "
-                    + (maxBodySize / Spool.CHUNK_SIZE + 1) + ", got " + chunkCount);
+        if (chunkCount < 1) {
+            throw new TransferFormatException(where + "a message has at least one body chunk, got " + chunkCount);
         }
-        List<byte[]> chunks = new ArrayList<>(chunkCount);
+        if (chunkCount > maxBodySize) {
+            throw new TooLarge(where + chunkCount + " body chunks, more than a body of at most " + maxBodySize
+                    + " octets has");
+        }
+        List<byte[]> chunks = new ArrayList<>(Math.min(chunkCount, 1024));
         for (int c = 0; c < chunkCount; c++) {
             int length = in.getInt();
             if (length < 1) {
