@@ -49,6 +49,8 @@ class HandoffIT {
     static final int LATER = 5;
     static final int CONNECTIONS = 8;
     private static final Pattern RECOVERED = Pattern.compile("recovered (\\d+) messages");
+    private static final Pattern DONE = Pattern.compile(
+            "handoff: done: (\\d+) messages moved to \\S+ in (\\d+) ms \\((\\d+) messages/s\\)");
 
     @TempDir
     Path dir;
@@ -109,6 +111,10 @@ class HandoffIT {
             Matcher m = again.awaitLine(RECOVERED, 30);
             recoveredByA = Integer.parseInt(m.group(1));
             again.terminate();
+            Matcher done = again.awaitLine(DONE, 120);
+            System.out.printf("HANDOFF-IT second hand-off: %s messages in %s ms (%s messages/s)%n", done.group(1),
+                    done.group(2), done.group(3));
+            assertThat(Integer.parseInt(done.group(1))).isEqualTo(recoveredByA);
             assertThat(again.waitForExit(120)).as(again.output()).isZero();
             handoffLines.addAll(handoffLines(again));
         }
@@ -157,7 +163,7 @@ class HandoffIT {
         List<String> all = new ArrayList<>(process.stderr());
         all.addAll(process.stdout());
         for (String line : all) {
-            if (line.contains("handoff:") || line.contains("shutdown:")) {
+            if (line.contains("handoff") || line.contains("shutdown") || line.contains("recovered")) {
                 out.add(line);
             }
         }
