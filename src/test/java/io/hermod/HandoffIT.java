@@ -101,7 +101,7 @@ class HandoffIT {
             System.out.printf("HANDOFF-IT filled A with %d messages in %d ms%n", BULK,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - filling));
 
-            a.terminate(); // SIGTERM: intake stops, the hand-off to B starts
+            a.sigterm(); // SIGTERM: intake stops, the hand-off to B starts
             Await.until(() -> b.queue().messages() >= BULK / 4, 60, () -> "B holds " + b.queue().messages());
             a.kill();      // SIGKILL in the middle of the transfer
             handoffLines.addAll(handoffLines(a));
@@ -110,7 +110,7 @@ class HandoffIT {
         try (HermodProcess again = HermodProcess.start(configA, Map.of()).awaitListening()) {
             Matcher m = again.awaitLine(RECOVERED, 30);
             recoveredByA = Integer.parseInt(m.group(1));
-            again.terminate();
+            again.sigterm();
             Matcher done = again.awaitLine(DONE, 120);
             System.out.printf("HANDOFF-IT second hand-off: %s messages in %s ms (%s messages/s)%n", done.group(1),
                     done.group(2), done.group(3));
