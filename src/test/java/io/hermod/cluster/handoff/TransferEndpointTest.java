@@ -165,6 +165,52 @@ class TransferEndpointTest {
         assertThat(hermod.spool().envelopes()).isEmpty();
     }
 
+    HttpResponse<String> api(String method, String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hermod.httpPort() + path))
+                .timeout(Duration.ofSeconds(30)).header("authorization", "Bearer " + TOKEN)
+                .header("content-type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void adminHandoff_badTarget_400_nothingStarts() throws Exception {
+        assertThat(api("POST", "/api/v1/admin/handoff", "{\"to\": \"ftp://peer:8025\"}").statusCode()).isEqualTo(400);
+        assertThat(api("POST", "/api/v1/admin/handoff", "{\"to\": 8025}").statusCode()).isEqualTo(400);
+        assertThat(api("POST", "/api/v1/admin/handoff", "{\"to\": \"http://peer:8025\", \"now\": true}")
+                .statusCode()).isEqualTo(400);
+        HttpResponse<String> noPeer = api("POST", "/api/v1/admin/handoff", null);
+        assertThat(noPeer.statusCode()).isEqualTo(400);
+        assertThat(noPeer.body()).contains("cluster.handoff_to");
+        assertThat(new JsonObject(api("GET", "/api/v1/admin/handoff", null).body()).getString("state")).isEqualTo("idle");
+        assertThat(hermod.isReady()).isTrue();
+    }
+
+    @Test
+    void adminHandoff_closesIntake_andReportsWhenDone() throws Exception {
+        HttpResponse<String> started = api("POST", "/api/v1/admin/handoff",
+                "{\"to\": \"http://127.0.0.1:" + hermod.httpPort() + "\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+
+        io.hermod.support.Await.until(() -> {
+            try {
+                return new JsonObject(api("GET", "/api/v1/admin/handoff", null).body()).getString("state").equals("done");
+            } catch (Exception e) {
+                return false;
+            }
+        }, 30, () -> "hand-off not done");
+        JsonObject status = new JsonObject(api("GET", "/api/v1/admin/handoff", null).body());
+        assertThat(status.getLong("moved")).isZero();
+        assertThat(status.getLong("remaining")).isZero();
+        assertThat(status.getString("to")).isEqualTo("http://127.0.0.1:" + hermod.httpPort());
+        assertThat(hermod.isReady()).isFalse();
+        assertThat(api("GET", "/health/ready", null).statusCode()).isEqualTo(503);
+        assertThat(api("POST", "/api/v1/messages", "{}").statusCode()).isEqualTo(503);
+        // And the pod takes no transfers while it is leaving itself.
+        assertThat(post(TransferCodec.encode(List.of(message("peer-spool:0000000000000001")))).statusCode())
+                .isEqualTo(503);
+    }
+
     @Test
     void batchFromItsOwnSpool_409() throws Exception {
         String own = hermod.spool().identity();
