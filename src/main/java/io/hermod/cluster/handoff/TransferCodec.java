@@ -2,7 +2,6 @@ package io.hermod.cluster.handoff;
 
 import io.hermod.spool.Recipient;
 import io.hermod.spool.RecipientState;
-import io.hermod.spool.Spool;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -161,8 +160,11 @@ public final class TransferCodec {
             recipients.add(new Recipient(address, STATES[state], attempts, next, string(in, where + "last result"),
                     string(in, where + "category")));
         }
+        // Chunks are as the sender's spool holds them (intake writes Spool.CHUNK_SIZE, a bounce one
+        // chunk of any size): only the whole body is bounded.
+        int maxChunk = (int) Math.min(maxBodySize, Integer.MAX_VALUE - 16);
         long size = 0;
-        byte[] prefix = octets(in, in.getInt(), Spool.CHUNK_SIZE, where + "prefix");
+        byte[] prefix = octets(in, in.getInt(), maxChunk, where + "prefix");
         size += prefix.length;
         int chunkCount = in.getInt();
         if (chunkCount < 1) {
@@ -179,10 +181,10 @@ public final class TransferCodec {
                 throw new TransferFormatException(where + "chunk " + c + " is empty");
             }
             size += length;
-            if (size > maxBodySize) {
+            if (length > maxChunk || size > maxBodySize) {
                 throw new TooLarge(where + "body larger than " + maxBodySize + " octets");
             }
-            chunks.add(octets(in, length, Spool.CHUNK_SIZE, where + "chunk " + c));
+            chunks.add(octets(in, length, maxChunk, where + "chunk " + c));
         }
         return new TransferredMessage(transferId, sender, recipients, arrival, (flags & 1) != 0, (flags & 2) != 0,
                 (flags & 4) != 0, clientName, clientAddress, pool, prefix, chunks);

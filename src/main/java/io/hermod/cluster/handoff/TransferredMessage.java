@@ -13,7 +13,8 @@ import java.util.List;
  * @param transferId the sender spool's identity, a colon and the sender's message id: the same
  *                   message sent twice has the same one
  * @param prefix     the prefix chunk (DKIM signatures written at acceptance); empty for none
- * @param chunks     the body chunks, each at most {@link io.hermod.spool.Spool#CHUNK_SIZE} octets
+ * @param chunks     the body chunks as the sender's spool holds them (intake's are at most
+ *                   {@link io.hermod.spool.Spool#CHUNK_SIZE} octets)
  * @param pool       the egress pool the message asked for; null when none
  */
 public record TransferredMessage(String transferId, String sender, List<Recipient> recipients, long arrivalMillis,
