@@ -112,6 +112,11 @@ class TransferEndpointTest {
         assertThat(new String(hermod.spool().body(e), StandardCharsets.US_ASCII))
                 .isEqualTo("DKIM-Signature: v=1\r\nSubject: hi\r\n\r\nbody\r\n");
         assertThat(hermod.queue().messages()).isEqualTo(1);
+        String metrics = api("GET", "/metrics", null).body();
+        assertThat(metrics).contains("hermod_handoff_received_total{result=\"committed\"} 1.0",
+                "hermod_handoff_received_total{result=\"duplicate\"} 0.0",
+                "hermod_handoff_messages_total{result=\"moved\"} 0.0",
+                "hermod_handoff_messages_total{result=\"failed\"} 0.0", "hermod_handoff_remaining 0.0");
     }
 
     @Test
