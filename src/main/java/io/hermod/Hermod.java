@@ -387,6 +387,9 @@ public final class Hermod implements AutoCloseable {
             return;
         }
         ready = false;
+        if (handoff != null) {
+            handoff.stop();
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -156,6 +156,26 @@ final class QueueHandoff implements HandoffControl {
         }
     }
 
+    /**
+     * Stops a running hand-off (Hermod is closing without a drain: SIGINT, a second SIGTERM) and
+     * waits for its thread, so the spool is not closed under it. What was not moved stays queued.
+     */
+    void stop() {
+        Thread started;
+        synchronized (this) {
+            started = running;
+        }
+        if (started == null || !started.isAlive()) {
+            return;
+        }
+        started.interrupt();
+        try {
+            started.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public HandoffProgress progress() {
         return progress;

@@ -108,6 +108,9 @@ public final class Handoff {
         MessageId after = null;
         try {
             while (true) {
+                if (Thread.currentThread().isInterrupted() || !spool.isOpen()) {
+                    throw new InterruptedException();
+                }
                 List<Envelope> page = spool.envelopesAfter(after, PAGE);
                 if (page.isEmpty()) {
                     break;
