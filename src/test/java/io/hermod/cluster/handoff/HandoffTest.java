@@ -87,6 +87,17 @@ class HandoffTest {
     }
 
     @Test
+    void spoolIdentity_survivesAReopen_soAResendIsRecognised() {
+        String first = spool.identity();
+        spool.close();
+        spool = Spool.open(dir.resolve("spool"));
+        assertThat(spool.identity()).isEqualTo(first);
+        try (Spool other = Spool.open(dir.resolve("other"))) {
+            assertThat(other.identity()).isNotEqualTo(first);
+        }
+    }
+
+    @Test
     void peerRefuses_nothingIsRemoved_andTheHandoffStops() throws Exception {
         store(10);
 
