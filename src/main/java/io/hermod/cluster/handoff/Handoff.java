@@ -207,6 +207,10 @@ public final class Handoff {
                     return;
                 }
                 last = "the peer answered " + answer.status() + " " + abbreviate(answer.body());
+                if (answer.status() == 413) {
+                    skipTooLarge(batch, envelopes, deadline, last);
+                    return;
+                }
                 if (!retryable(answer.status())) {
                     throw new Refused(last);
                 }
@@ -223,6 +227,27 @@ public final class Handoff {
         throw new Refused(last);
     }
 
+    /**
+     * The peer takes smaller messages than this pod ({@code smtp.max_message_size}): a message it
+     * refuses as too large stays here, counted as failed, and the others go one by one.
+     */
+    private void skipTooLarge(List<TransferredMessage> batch, List<Envelope> envelopes, long deadline, String why)
+            throws Refused, InterruptedException {
+        List<TransferredMessage> messages = new ArrayList<>(batch);
+        List<Envelope> owners = new ArrayList<>(envelopes);
+        batch.clear();
+        envelopes.clear();
+        if (messages.size() == 1) {
+            LOG.log(System.Logger.Level.WARNING, "handoff: " + owners.get(0).id() + " stays here: " + why);
+            progress.failed(1);
+            observer.failed(1);
+            return;
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            send(new ArrayList<>(List.of(messages.get(i))), new ArrayList<>(List.of(owners.get(i))), deadline);
+        }
+    }
+
     private void remove(List<Envelope> envelopes) throws InterruptedException, Refused {
         List<CompletableFuture<Void>> removals = new ArrayList<>(envelopes.size());
         for (Envelope envelope : envelopes) {
@@ -237,7 +262,7 @@ public final class Handoff {
         }
     }
 
-    /** 408, 429 and 5xx may pass; anything else (400, 401, 409, 413...) says the batch or the setup is wrong. */
+    /** 408, 429 and 5xx may pass; anything else (400, 401, 409...) says the batch or the setup is wrong (413: see skipTooLarge). */
     static boolean retryable(int status) {
         return status == 408 || status == 429 || status >= 500;
     }

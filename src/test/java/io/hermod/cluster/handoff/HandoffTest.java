@@ -112,6 +112,24 @@ class HandoffTest {
     }
 
     @Test
+    void messageTooLargeForThePeer_staysHere_theOthersMove() throws Exception {
+        store(5);
+        String tooLarge = spool.envelopes().get(2).id().toString();
+        Peer peer = body -> {
+            List<TransferredMessage> batch = TransferCodec.decode(ByteBuffer.wrap(body), 1L << 30);
+            batches.add(batch);
+            boolean refused = batch.stream().anyMatch(m -> m.transferId().endsWith(":" + tooLarge));
+            return CompletableFuture.completedFuture(new Peer.Answer(refused ? 413 : 200, "{}"));
+        };
+
+        assertThat(run(peer)).isNull();
+
+        assertThat(progress.moved()).isEqualTo(4);
+        assertThat(progress.failed()).isEqualTo(1);
+        assertThat(spool.envelopes()).extracting(e -> e.id().toString()).containsExactly(tooLarge);
+    }
+
+    @Test
     void peerUnreachableOrBusy_theBatchIsTriedAgain() throws Exception {
         store(3);
 
