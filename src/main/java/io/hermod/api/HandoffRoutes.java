@@ -78,7 +78,7 @@ final class HandoffRoutes {
             JsonResponse.error(ctx, 409, "a hand-off is already running (to " + handoff.progress().to() + ")");
             return;
         }
-        events.append(ApiEvents.adminAction("", "handoff to " + to, System.currentTimeMillis()));
+        events.append(ApiEvents.adminAction(null, "handoff to " + to, System.currentTimeMillis()));
         JsonResponse.send(ctx, 202, status());
     }
 
