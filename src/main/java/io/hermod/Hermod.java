@@ -83,6 +83,7 @@ public final class Hermod implements AutoCloseable {
     private HttpServer http;
     private ShapingStore shaping;
     private HttpApi api;
+    private QueueHandoff handoff;
     private volatile boolean ready;
 
     private Hermod(HermodConfig config, Vertx vertx, String registryName, Spool spool, EventLog events,
@@ -145,8 +146,10 @@ public final class Hermod implements AutoCloseable {
                     feedback(vertx, config, spool, events, metrics, classifier), memory);
             Hermod hermod = new Hermod(config, vertx, registryName, spool, events, queue, intake);
             hermod.shaping = shaping;
+            hermod.handoff = new QueueHandoff(config, vertx, spool, queue, metrics, hermod::stopIntake);
             HttpApi api = new HttpApi(vertx, new ApiServices(config, spool, queue, queue, events,
-                    PrometheusScrapingHandler.create(registryName), hermod::isReady, signing, queue, memory));
+                    PrometheusScrapingHandler.create(registryName), hermod::isReady, signing, queue, memory,
+                    hermod.handoff));
             HostAndPort httpListen = config.http().listen();
             hermod.api = api;
             hermod.http = await(api.listen(httpListen.host(), httpListen.port()), "http.listen " + httpListen);
@@ -349,7 +352,7 @@ public final class Hermod implements AutoCloseable {
      * write succeeds again.
      */
     public boolean isReady() {
-        return ready && spool.isOpen() && spool.writable();
+        return ready && spool.isOpen() && spool.writable() && (handoff == null || !handoff.intakeClosed());
     }
 
     public HermodConfig config() {
@@ -387,32 +390,43 @@ public final class Hermod implements AutoCloseable {
     /**
      * Graceful stop (SIGTERM): readiness turns false at once, the listeners stop accepting, sessions
      * in a transaction may finish it (the others get 421 4.3.2), no new delivery starts and those in
-     * flight may complete, all within {@code shutdown.grace}; then everything is closed, the spool
-     * last. What did not finish stays pending in the spool. Blocking.
+     * flight may complete, all within {@code shutdown.grace}. With {@code cluster.handoff_to} the
+     * queue is then handed to that peer (within {@code cluster.handoff_timeout}); a hand-off started
+     * through the API is waited for. Then everything is closed, the spool last. What did not finish
+     * or move stays pending in the spool. Blocking.
      */
     public void drain() {
         ready = false;
+        handoff.stopIntakeAndWait();
+        LOG.log(System.Logger.Level.INFO, "shutdown: drained");
+        String failure = handoff.onTerminate();
+        if (failure != null) {
+            LOG.log(System.Logger.Level.WARNING, "shutdown: hand-off incomplete (" + failure
+                    + "); " + queue.messages() + " messages stay in the spool");
+        }
+        close();
+    }
+
+    /**
+     * Closes the listeners (sessions in a transaction may finish it, within {@code shutdown.grace}
+     * plus 5 s, after which the verticles' stop tells them 421) and stops starting deliveries;
+     * completes when the listeners are closed and the deliveries in flight are done.
+     */
+    private Future<?> stopIntake() {
+        ready = false;
         java.time.Duration grace = config.shutdown().grace();
-        LOG.log(System.Logger.Level.INFO, "shutdown: draining for up to " + grace);
         List<Future<?>> steps = new java.util.ArrayList<>();
-        // The listeners' own deadline lies past ours, so that sessions still open when the grace
-        // runs out are told 421 by the verticles' stop() rather than cut off mid-transaction.
         for (IntakeVerticle verticle : intake) {
             steps.add(verticle.drain(grace.plusSeconds(5)));
         }
         // HTTP stays up until the end: /health/ready answers 503, /health/live and /metrics still work.
         steps.add(queue.drain());
-        try {
-            Future.join(steps).toCompletionStage().toCompletableFuture().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.log(System.Logger.Level.INFO, "shutdown: drained");
-        } catch (TimeoutException e) {
-            LOG.log(System.Logger.Level.WARNING, "shutdown: grace of " + grace + " ran out; what is unfinished stays queued");
-        } catch (ExecutionException e) {
-            LOG.log(System.Logger.Level.WARNING, "shutdown: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        close();
+        return Future.join(steps);
+    }
+
+    /** The queue hand-off (the API's and SIGTERM's). */
+    public io.hermod.cluster.handoff.HandoffControl handoff() {
+        return handoff;
     }
 
     /** Closes Vert.x (and every connection), then the event log and the spool. Blocking; idempotent. */
@@ -429,6 +443,9 @@ public final class Hermod implements AutoCloseable {
             return;
         }
         ready = false;
+        if (handoff != null) {
+            handoff.stop();
+        }
         try {
             if (api != null) {
                 api.close(); // batch expansion needs the event loops to queue what it commits

@@ -323,12 +323,13 @@ class ManifestsTest {
     // --- shutdown, security, resources -------------------------------------------------------
 
     @Test
-    void terminationGrace_outlastsPreStopPlusShutdownGrace() {
+    void terminationGrace_outlastsPreStopPlusShutdownGracePlusHandoff() {
         int period = statefulSet.integer("spec", "template", "spec", "terminationGracePeriodSeconds");
         long preStop = pod.preStopSleepSeconds();
-        assertThat((long) period).as("terminationGracePeriodSeconds vs preStop %ds + shutdown.grace %s + 5s",
-                preStop, config.shutdown().grace()).isGreaterThanOrEqualTo(
-                        preStop + config.shutdown().grace().toSeconds() + 5);
+        long handoff = config.handoff().to().isPresent() ? config.handoff().timeout().toSeconds() : 0;
+        assertThat((long) period).as("terminationGracePeriodSeconds vs preStop %ds + shutdown.grace %s"
+                + " + cluster.handoff_timeout %ds + 5s", preStop, config.shutdown().grace(), handoff)
+                .isGreaterThanOrEqualTo(preStop + config.shutdown().grace().toSeconds() + handoff + 5);
         assertThat(dockerfile.stopSignal()).isEqualTo("SIGTERM");
         // Without exec, sh stays PID 1 and java never sees the SIGTERM.
         assertThat(dockerfile.entrypoint()).contains("exec java");
@@ -390,6 +391,41 @@ class ManifestsTest {
                 .map(m -> String.valueOf(hpa.in(m, "resource", "name")))
                 .toList();
         assertThat(resourceMetrics).contains("cpu");
+    }
+
+    @Test
+    void handoff_goesThroughTheIntakeServicesHttpPort_withThePodsOwnToken() {
+        java.net.URI to = config.handoff().to().orElseThrow(() ->
+                new AssertionError("configmap.yaml: cluster.handoff_to is not set: a pod scaled away strands its queue"));
+        K8sObject intake = manifests.one("Service", to.getHost().split("\\.")[0]);
+        // Not the headless Service: it publishes not-ready pods, so the leaving pod could reach itself.
+        assertThat(intake.map("spec").get("clusterIP")).as("%s is not headless", intake).isNotEqualTo("None");
+        assertSelectsThePods(intake);
+        int port = to.getPort() < 0 ? 80 : to.getPort();
+        assertThat(servicePorts(intake)).as("ports of %s", intake).containsKey(port);
+        assertThat(pod.port(servicePorts(intake).get(port))).isEqualTo(config.http().listen().port());
+        // The peer checks its own http.token, which every pod takes from the same Secret.
+        assertThat(config.handoff().token()).as("cluster.handoff_token (unset = http.token)").isEmpty();
+        List<?> env = statefulSet.as(List.class, pod.container("env"), "env");
+        assertThat(env.stream().filter(e -> "HERMOD_HTTP_TOKEN".equals(((Map<?, ?>) e).get("name"))).toList())
+                .as("HERMOD_HTTP_TOKEN in the container's env").hasSize(1);
+        assertThat(pod.envSecretKeys()).extracting(PodTemplate.SecretKey::secret).contains("hermod-api");
+    }
+
+    @Test
+    void autoscaler_mayScaleDown_slowly() {
+        K8sObject hpa = manifests.one("HorizontalPodAutoscaler");
+        Map<?, ?> scaleDown = hpa.map("spec", "behavior", "scaleDown");
+        assertThat(scaleDown.get("selectPolicy")).as("scaleDown.selectPolicy").isNotEqualTo("Disabled");
+        List<?> policies = hpa.list("spec", "behavior", "scaleDown", "policies");
+        assertThat(policies).isNotEmpty();
+        for (Object policy : policies) {
+            assertThat(hpa.in(policy, "type")).isEqualTo("Pods");
+            assertThat(hpa.intIn(policy, "value")).as("pods removed per period").isEqualTo(1);
+            // One pod leaves at a time, its hand-off done before the next.
+            assertThat((long) hpa.intIn(policy, "periodSeconds"))
+                    .isGreaterThanOrEqualTo(config.handoff().timeout().toSeconds());
+        }
     }
 
     // --- dashboard and rendering ---------------------------------------------------------------

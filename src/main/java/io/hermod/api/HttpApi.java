@@ -69,6 +69,16 @@ public final class HttpApi {
         long maxMessageSize = services.config().smtp().maxMessageSize();
         long bodyLimit = MessageInjection.bodyLimit(maxMessageSize);
         // A route of its own: Vert.x wants a body handler first on the route that reads the body.
+        if (services.handoff() != null) {
+            // Intake is closed (draining, handing off): the API takes no new mail either.
+            router.post("/api/v1/messages").handler(ctx -> {
+                if (services.handoff().intakeClosed()) {
+                    JsonResponse.error(ctx, 503, "intake closed: this pod is draining or handing off its queue");
+                } else {
+                    ctx.next();
+                }
+            });
+        }
         router.post("/api/v1/messages").handler(new InjectionAdmission(InjectionAdmission.MAX_IN_PROGRESS,
                 services.memory(), bodyLimit));
         router.post("/api/v1/messages")
@@ -90,6 +100,11 @@ public final class HttpApi {
         new QueueRoutes(vertx, services.admin(), services.events()).mount(router, wholeRequest);
         new MessageRoutes(vertx, services.spool(), services.admin(), services.events()).mount(router, wholeRequest);
         new SuppressionRoutes(vertx, services.spool().suppressions(), services.events()).mount(router, wholeRequest);
+        if (services.handoff() != null) {
+            new HandoffRoutes(vertx, services.handoff(), services.events(), services.ready(), maxMessageSize)
+                    .mount(router, wholeRequest, tooLarge("request body larger than "
+                            + HandoffRoutes.transferLimit(maxMessageSize) + " octets"));
+        }
         if (services.sites() != null) {
             new SiteRoutes(vertx, services.sites(), services.events()).mount(router, wholeRequest);
         }

@@ -1,6 +1,9 @@
 package io.hermod.config;
 
 import static io.hermod.config.Keys.AUTH_USERS;
+import static io.hermod.config.Keys.CLUSTER_HANDOFF_TIMEOUT;
+import static io.hermod.config.Keys.CLUSTER_HANDOFF_TO;
+import static io.hermod.config.Keys.CLUSTER_HANDOFF_TOKEN;
 import static io.hermod.config.Keys.DELIVERY_MAX_RECIPIENTS_PER_TRANSACTION;
 import static io.hermod.config.Keys.HTTP_IDLE_TIMEOUT;
 import static io.hermod.config.Keys.HTTP_INJECT_MAX_RECIPIENTS;
@@ -155,7 +158,8 @@ public final class ConfigLoader {
         new FeedbackConfig(s.get(INBOUND_DOMAINS), s.get(INBOUND_MAX_SIZE), s.get(DELIVERY_RETURN_PATH),
             s.get(FEEDBACK_SECRET)),
         new ShapingConfig(s.get(SHAPING_PATH)),
-        new ClusterConfig(s.get(CLUSTER_REDIS)));
+        new ClusterConfig(s.get(CLUSTER_REDIS)),
+        new HandoffConfig(s.get(CLUSTER_HANDOFF_TO), s.get(CLUSTER_HANDOFF_TOKEN), s.get(CLUSTER_HANDOFF_TIMEOUT)));
   }
 
   /** The JDK puts only the path in these exceptions' messages; say what went wrong instead. */

@@ -10,6 +10,7 @@ import static io.hermod.config.ValueTypes.duration;
 import static io.hermod.config.ValueTypes.hostAndPort;
 import static io.hermod.config.ValueTypes.hostAndPorts;
 import static io.hermod.config.ValueTypes.hostname;
+import static io.hermod.config.ValueTypes.httpUrl;
 import static io.hermod.config.ValueTypes.integer;
 import static io.hermod.config.ValueTypes.integerOrAuto;
 import static io.hermod.config.ValueTypes.offOr;
@@ -129,6 +130,11 @@ final class Keys {
   static final Key<Optional<String>> DELIVERY_RETURN_PATH =
       key("delivery.return_path", "off", offOr(domain().map(Optional::of), Optional.empty()));
   static final Key<Optional<String>> FEEDBACK_SECRET = key("feedback.secret", null, optional(secret()));
+  // Queue hand-off (README, "Queue hand-off"): where SIGTERM sends the queue; unset = it stays on the volume.
+  static final Key<Optional<java.net.URI>> CLUSTER_HANDOFF_TO = key("cluster.handoff_to", null, optional(httpUrl()));
+  // The peer's http.token; unset = this pod's own http.token (one Secret for the StatefulSet).
+  static final Key<Optional<String>> CLUSTER_HANDOFF_TOKEN = key("cluster.handoff_token", null, optional(token()));
+  static final Key<Duration> CLUSTER_HANDOFF_TIMEOUT = key("cluster.handoff_timeout", "5m", duration("1s", "1d"));
 
   static final List<Key<?>> ALL = List.of(HOSTNAME,
       SMTP_LISTEN, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS, SMTP_RELAY_NETWORKS, SMTP_IDLE_TIMEOUT,
@@ -141,7 +147,8 @@ final class Keys {
       DELIVERY_ROUTES, DELIVERY_TLS_REQUIRED_DOMAINS,
       DNS_SERVERS, DNS_TIMEOUT, DNS_MIN_TTL, DNS_MAX_TTL, DNS_NEGATIVE_TTL, LOG_EVENTS, SHUTDOWN_GRACE,
       DKIM_DOMAINS, DKIM_DEFAULT, BOUNCE_RULES, SHAPING_PATH, CLUSTER_REDIS, SUPPRESSION_ENABLED, SUPPRESSION_TTL,
-      SUPPRESSION_SCOPE, INBOUND_DOMAINS, INBOUND_MAX_SIZE, DELIVERY_RETURN_PATH, FEEDBACK_SECRET);
+      SUPPRESSION_SCOPE, INBOUND_DOMAINS, INBOUND_MAX_SIZE, DELIVERY_RETURN_PATH, FEEDBACK_SECRET,
+      CLUSTER_HANDOFF_TO, CLUSTER_HANDOFF_TOKEN, CLUSTER_HANDOFF_TIMEOUT);
 
   private static final Map<String, Key<?>> BY_PATH = index(Key::path);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

@@ -159,6 +159,32 @@ final class ValueTypes {
     });
   }
 
+  /**
+   * An absolute http or https URL with a host and nothing past the path (no query, fragment or
+   * user info): the base URL of a peer's HTTP API, e.g. {@code http://hermod-1.hermod-headless:8025}.
+   */
+  static ValueType<java.net.URI> httpUrl() {
+    return ValueType.scalar("a URL", text -> {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(text.strip());
+      } catch (java.net.URISyntaxException e) {
+        throw new BadValue("not a URL: " + BadValue.quote(text));
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new BadValue("must be an http:// or https:// URL, got " + BadValue.quote(text));
+      }
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        throw new BadValue("has no host name: " + BadValue.quote(text));
+      }
+      if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+        throw new BadValue("must not have a query, a fragment or user info: " + BadValue.quote(text));
+      }
+      return uri;
+    });
+  }
+
   /** host:port with the port at least minPort (0 for listeners, 1 for addresses we connect to). */
   static ValueType<HostAndPort> hostAndPort(int minPort) {
     return ValueType.scalar("host:port", text -> hostAndPort(text, minPort, -1));

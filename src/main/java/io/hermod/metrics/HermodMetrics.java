@@ -296,4 +296,44 @@ public final class HermodMetrics {
     public void gauge(String name, String tagKey, String tagValue, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tag(tagKey, tagValue).register(registry);
     }
+    // ---- queue hand-off (io.hermod.cluster.handoff) ----
+
+    /** Indexed by result: moved, failed (sender); committed, duplicate (receiver). */
+    private final ConcurrentHashMap<String, Counter> handoffCounters = new ConcurrentHashMap<>();
+
+    /**
+     * Registers the hand-off meters at zero: {@code hermod_handoff_messages_total{result=moved|failed}}
+     * (this pod handing its queue over), {@code hermod_handoff_received_total{result=committed|duplicate}}
+     * (this pod taking a peer's) and the gauge {@code hermod_handoff_remaining} (messages still queued
+     * here once a hand-off has started; 0 before).
+     */
+    public void registerHandoff(Supplier<Number> remaining) {
+        for (String result : new String[] {"moved", "failed"}) {
+            handoffCounters.computeIfAbsent(result, r -> Counter.builder("hermod.handoff.messages")
+                    .description("Queued messages this pod handed to a peer (moved), or could not (failed)")
+                    .tag("result", r).register(registry));
+        }
+        for (String result : new String[] {"committed", "duplicate"}) {
+            handoffCounters.computeIfAbsent("received:" + result, r -> Counter.builder("hermod.handoff.received")
+                    .description("Messages a peer handed to this pod: committed, or recognised as sent before")
+                    .tag("result", result).register(registry));
+        }
+        gauge("hermod.handoff.remaining", "Messages left to hand over (0 until a hand-off starts)", remaining);
+    }
+
+    /** result: moved, failed. */
+    public void handoffMessages(String result, int count) {
+        Counter counter = handoffCounters.get(result);
+        if (counter != null) {
+            counter.increment(count);
+        }
+    }
+
+    /** result: committed, duplicate. */
+    public void handoffReceived(String result, int count) {
+        Counter counter = handoffCounters.get("received:" + result);
+        if (counter != null) {
+            counter.increment(count);
+        }
+    }
 }

@@ -56,6 +56,8 @@ public final class Spool implements MessageStore, AutoCloseable {
     /** The body chunk index of a message's prefix (see {@link Envelope#prefixed()}); read first. */
     public static final int PREFIX_CHUNK = Integer.MAX_VALUE;
     private static final byte[] MARK = new byte[0];
+    /** Key of {@link #identity()} in the default family. */
+    private static final byte[] IDENTITY_KEY = "identity".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static final System.Logger LOG = System.getLogger(Spool.class.getName());
 
@@ -208,6 +210,13 @@ public final class Spool implements MessageStore, AutoCloseable {
         byte[] chunkKey = lastChunk == null ? null : chunkKey(envelope.id(), envelope.chunkCount() - 1);
         byte[] prefixKey = envelope.prefixed() ? chunkKey(envelope.id(), PREFIX_CHUNK) : null;
         long bytes = value.length + (lastChunk == null ? 0 : lastChunk.length) + (prefix == null ? 0 : prefix.length);
+        byte[][] categorized = new byte[envelope.recipients().size()][];
+        for (int i = 0; i < categorized.length; i++) {
+            Recipient r = envelope.recipients().get(i);
+            if (!r.category().isEmpty()) {
+                categorized[i] = EnvelopeCodec.encodeState(r);
+            }
+        }
         return writer.submit(batch -> {
             if (chunkKey != null) {
                 batch.writes().put(bodies, chunkKey, lastChunk);
@@ -216,6 +225,13 @@ public final class Spool implements MessageStore, AutoCloseable {
                 batch.writes().put(bodies, prefixKey, prefix);
             }
             batch.writes().put(envelopes, key, value);
+            // The envelope codec keeps no bounce category; a message committed with one (a queue
+            // handed over from another pod) keeps it in its recipients' state records.
+            for (int i = 0; i < categorized.length; i++) {
+                if (categorized[i] != null) {
+                    batch.writes().put(recipientStates, chunkKey(envelope.id(), i), categorized[i]);
+                }
+            }
             if (envelope.delayReported()) {
                 batch.writes().put(recipientStates, chunkKey(envelope.id(), DELAY_REPORTED), MARK);
             }
@@ -387,6 +403,50 @@ public final class Spool implements MessageStore, AutoCloseable {
             }
         }
         return all;
+    }
+
+    /**
+     * Up to {@code limit} stored messages with their recipients' current states, in arrival order,
+     * starting after {@code after} (null: from the first). Read-only and blocking; a caller that
+     * pages through the spool this way holds one page at a time, whatever the queue's length.
+     */
+    public List<Envelope> envelopesAfter(MessageId after, int limit) {
+        List<Envelope> page = new ArrayList<>(Math.min(limit, 1024));
+        try (RocksIterator it = db.newIterator(envelopes)) {
+            if (after == null) {
+                it.seekToFirst();
+            } else {
+                it.seek(after.toKey());
+                if (it.isValid() && MessageId.fromKey(it.key()).equals(after)) {
+                    it.next();
+                }
+            }
+            for (; it.isValid() && page.size() < limit; it.next()) {
+                page.add(withStates(EnvelopeCodec.decode(it.value())));
+            }
+        }
+        return page;
+    }
+
+    /**
+     * This spool's identity: random, made when the spool is first opened and kept in it, so a
+     * process that restarts on the same volume is still the same origin (queue hand-off uses it to
+     * recognise a transfer sent twice). Blocking.
+     */
+    public String identity() {
+        try {
+            byte[] stored = db.get(defaultFamily, IDENTITY_KEY);
+            if (stored != null) {
+                return new String(stored, java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            String made = java.util.UUID.randomUUID().toString();
+            try (org.rocksdb.WriteOptions sync = new org.rocksdb.WriteOptions().setSync(true)) {
+                db.put(defaultFamily, sync, IDENTITY_KEY, made.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            return made;
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot read or store the spool's identity", e);
+        }
     }
 
     /** The envelope with each recipient's recorded state in place of the state it was accepted with. */

@@ -12,8 +12,8 @@
  * {@code suppression}, holds the suppression list ({@link io.hermod.spool.Suppressions}); it is
  * created in a spool opened by an older version; so is a fifth, {@code injections}, which holds
  * deferred batch injections until they are expanded ({@link io.hermod.spool.Injections}). The
- * default family holds only
- * the writer's probe key. A large body is written chunk by chunk while it arrives, without sync,
+ * default family holds only the writer's probe key and the spool's identity
+ * ({@link io.hermod.spool.Spool#identity()}). A large body is written chunk by chunk while it arrives, without sync,
  * so it is never held whole in memory; the envelope is written last.
  *
  * <p>All writes go through one {@link io.hermod.spool.GroupCommitWriter} thread. Whatever arrived

@@ -116,9 +116,17 @@ public final class HermodProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM. */
+    /** SIGTERM. {@link Process#destroy} also closes the output pipes: what the process logs while it stops is lost. */
     public void terminate() {
         process.destroy();
+    }
+
+    /**
+     * SIGTERM, keeping the output pipes open (through {@link ProcessHandle}, unlike
+     * {@link #terminate}), so the lines the process writes while it stops can be awaited.
+     */
+    public void sigterm() {
+        process.toHandle().destroy();
     }
 
     public int waitForExit(long seconds) throws InterruptedException {
