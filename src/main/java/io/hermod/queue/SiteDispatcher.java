@@ -221,11 +221,19 @@ final class SiteDispatcher {
     }
 
     /** How long mail over {@code max_ready} waits: about the time the lane needs for what it holds. */
-    private static long readyDelay(Lane lane) {
-        Rate rate = lane.shaping.maxMessageRate();
-        long drain = rate == null ? 0 : (long) (lane.ready() / rate.perSecond() * 1000);
-        return Math.max(5_000, Math.min(drain, 300_000));
+    static long readyDelay(Lane lane) {
+        // The lane's measured rate, or its limit before there is one: what it holds will have gone by then.
+        double perSecond = lane.messageRate > 0 ? lane.messageRate : 0;
+        Rate limit = lane.shaping.maxMessageRate();
+        if (limit != null && (perSecond == 0 || limit.perSecond() < perSecond)) {
+            perSecond = limit.perSecond();
+        }
+        long drain = perSecond > 0 ? (long) (lane.ready() / perSecond * 1000) : READY_RETRY_MILLIS;
+        return Math.max(READY_RETRY_MILLIS / 5, Math.min(drain, 300_000));
     }
+
+    /** How soon mail over max_ready comes back when the lane's rate is not known yet. */
+    static final long READY_RETRY_MILLIS = 500;
 
     private Lane lane(Site site, Shaping shaping, String source) {
         Lane lane = site.lanes.get(source);
