@@ -48,7 +48,7 @@ public final class ClusterActions implements SiteAction.Sharing {
     @Override
     public void publish(SiteAction action) {
         JsonObject json = new JsonObject().put("site", action.site()).put("source", action.source())
-                .put("kind", action.kind()).put("until", action.untilMillis()).put("why", action.why())
+                .put("kind", action.kind().keyword()).put("until", action.untilMillis()).put("why", action.why())
                 .put("rule", action.rule()).put("taken", action.takenMillis());
         pending.put(action.slot(), json.encode());
         send(action.slot(), json.encode());
@@ -102,7 +102,11 @@ public final class ClusterActions implements SiteAction.Sharing {
     private static SiteAction parse(Response value) {
         try {
             JsonObject j = new JsonObject(value.toString());
-            return new SiteAction(j.getString("site"), j.getString("source"), j.getString("kind"), j.getLong("until"),
+            SiteAction.Kind kind = SiteAction.Kind.of(j.getString("kind"));
+            if (kind == null) {
+                return null; // a later version's action: this pod cannot carry it out
+            }
+            return new SiteAction(j.getString("site"), j.getString("source"), kind, j.getLong("until"),
                     j.getString("why"), j.getString("rule"), j.getLong("taken", 0L));
         } catch (RuntimeException e) {
             return null;

@@ -34,12 +34,7 @@ public final class ClusterLimits {
         ClusterLeases providerLeases = new ClusterLeases(vertx, redis, "provider-lease");
         ClusterActions actions = new ClusterActions(vertx, redis);
         vertx.setPeriodic(10_000, id -> throttles.forgetIdle(Duration.ofSeconds(30)));
-        metrics.gauge("hermod.cluster.redis.up", "1 while Redis answers (limits shared), 0 while each pod keeps its share",
-                () -> redis.up() ? 1 : 0);
-        metrics.gauge("hermod.cluster.pods", "Live pods in the cluster, as last seen in Redis", redis::livePods);
-        metrics.counter("hermod.cluster.redis.calls", "Throttle scripts run in Redis (each fetches one or more units)",
-                throttles::calls);
-        metrics.counter("hermod.cluster.lease.denials", "Connection leases Redis refused: the cluster's limit was reached",
+        metrics.cluster(() -> redis.up() ? 1 : 0, redis::livePods, throttles::calls,
                 () -> leases.denials() + providerLeases.denials());
         return new ClusterLimits(new ShardedQueue.Limits(shaping, throttles, leases, providerLeases, actions), actions);
     }

@@ -126,6 +126,21 @@ public final class HermodMetrics {
                 io.micrometer.core.instrument.Tags.of("provider", provider, "source", source, "limit", limit)).increment();
     }
 
+    /**
+     * The meters of limits shared through Redis ({@code cluster.redis}): whether Redis answers,
+     * the live pods, throttle scripts run, and leases refused because the cluster was at its limit.
+     */
+    public void cluster(Supplier<Number> redisUp, Supplier<Number> pods, Supplier<Number> redisCalls,
+                        Supplier<Number> leaseDenials) {
+        gauge("hermod.cluster.redis.up", "1 while Redis answers (limits shared), 0 while each pod keeps its share",
+                redisUp);
+        gauge("hermod.cluster.pods", "Live pods in the cluster, as last seen in Redis", pods);
+        counter("hermod.cluster.redis.calls", "Throttle scripts run in Redis (each fetches one or more units)",
+                redisCalls);
+        counter("hermod.cluster.lease.denials", "Connection leases Redis refused: the cluster's limit was reached",
+                leaseDenials);
+    }
+
     /** An automation rule applied to a site × source: {@code action} is suspend, set or bounce. */
     public void shapingAutomation(String provider, String source, String action) {
         shapingCounter("hermod.shaping.automation", "Reply-driven automation rules applied to a site and source",

@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  */
 final class LaneAutomation {
 
-    private static final System.Logger LOG = System.getLogger(LaneAutomation.class.getName());
     private static final Pattern REPLY_STATUS = Pattern.compile("^\\d{3} [245]\\.(\\d{1,3})\\.(\\d{1,3})\\b");
 
     /** What carrying out an action does to the dispatcher's lanes. */
@@ -80,7 +79,7 @@ final class LaneAutomation {
         long until = now + rule.duration().toMillis();
         String provider = lane.site.provider == null ? "none" : lane.site.provider;
         s.observer().automation(lane.site.name(), provider, lane.source, rule, reply, until);
-        SiteAction action = new SiteAction(lane.site.key, lane.source, rule.action().keyword(), until,
+        SiteAction action = new SiteAction(lane.site.key, lane.source, SiteAction.Kind.of(rule.action().keyword()), until,
                 rule.action() instanceof AutomationRule.Bounce ? reply : "automation " + rule.name() + ": " + reply,
                 rule.name(), now);
         inForce.put(action.slot(), action);
@@ -104,8 +103,8 @@ final class LaneAutomation {
     /** Carries out a suspension or an automation action on the lane, taken here or by another pod. */
     private void enact(Lane lane, SiteAction action) {
         switch (action.kind()) {
-            case "suspend" -> effects.suspend(lane, action.untilMillis(), action.why());
-            case "set" -> {
+            case SUSPEND -> effects.suspend(lane, action.untilMillis(), action.why());
+            case SET -> {
                 AutomationRule rule = ruleNamed(lane.site, action.rule());
                 if (rule != null && rule.action() instanceof AutomationRule.Set) {
                     lane.override = rule;
@@ -113,13 +112,12 @@ final class LaneAutomation {
                     effects.reshape(lane);
                 }
             }
-            case "bounce" -> {
+            case BOUNCE -> {
                 lane.bounceUntil = action.untilMillis();
                 lane.bounceWith = new Outcome.Failed(Failure.POLICY, null, bounceStatus(action.why()),
                         "bounced by shaping rule " + action.rule() + " after " + action.why());
                 effects.bounceWaiting(lane);
             }
-            default -> LOG.log(System.Logger.Level.WARNING, "delivery: unknown shared site action " + action.kind());
         }
     }
 

@@ -1,16 +1,37 @@
 package io.hermod.queue;
 
+import java.util.Locale;
+
 /**
  * A suspension or an automation action on one site × source, as every pod of a cluster shares it:
- * {@code kind} is {@code suspend}, {@code set} (the named rule's values) or {@code bounce}; it lasts
+ * {@code kind} is a suspension, the named rule's values ({@code SET}) or a bounce; it lasts
  * until {@code untilMillis}. {@code why} is the reason shown by the API (for a bounce, the reply);
  * {@code takenMillis} when it was taken, so that a resume made later is not undone by an older copy.
  */
-public record SiteAction(String site, String source, String kind, long untilMillis, String why, String rule,
+public record SiteAction(String site, String source, Kind kind, long untilMillis, String why, String rule,
                          long takenMillis) {
 
+    /** What an action does; its keyword is how the cluster writes it and how a rule's action is named. */
+    public enum Kind {
+        SUSPEND, SET, BOUNCE;
+
+        public String keyword() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The kind of {@code keyword}, or null for one this version does not know. */
+        public static Kind of(String keyword) {
+            for (Kind k : values()) {
+                if (k.keyword().equals(keyword)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
     /** An action taken at an unknown time (0): any later resume wins over it. */
-    public SiteAction(String site, String source, String kind, long untilMillis, String why, String rule) {
+    public SiteAction(String site, String source, Kind kind, long untilMillis, String why, String rule) {
         this(site, source, kind, untilMillis, why, rule, 0);
     }
 

@@ -491,7 +491,7 @@ final class SiteDispatcher {
         Shaping shaping = s.shaping().current();
         List<String> sources = source != null ? List.of(source) : new ArrayList<>(shaping.sources().keySet());
         for (String name : sources) {
-            automation.record(new SiteAction(key, name, "suspend", untilMillis, why, null, s.clock().millis()));
+            automation.record(new SiteAction(key, name, SiteAction.Kind.SUSPEND, untilMillis, why, null, s.clock().millis()));
             suspend(lane(site, shaping, name), untilMillis, why);
         }
     }

@@ -103,7 +103,7 @@ class LaneAutomationTest {
         assertThat(effects).containsExactly("suspend default 3600s: automation yahoo-tss04: 421 4.7.0 [TSS04] Messages"
                 + " from 192.0.2.1 temporarily deferred due to unexpected volume");
         assertThat(published).singleElement().satisfies(a -> {
-            assertThat(a.kind()).isEqualTo("suspend");
+            assertThat(a.kind()).isEqualTo(SiteAction.Kind.SUSPEND);
             assertThat(a.slot()).isEqualTo(site.key + "|default");
             assertThat(a.untilMillis()).isEqualTo(NOW + 3_600_000);
         });
@@ -147,13 +147,13 @@ class LaneAutomationTest {
 
     @Test
     void anotherPodsAction_appliesNow_andToALaneMadeLater_andALiftResumes() {
-        SiteAction suspendDefault = new SiteAction(site.key, "default", "suspend", NOW + 60_000, "by pod 2", null);
+        SiteAction suspendDefault = new SiteAction(site.key, "default", SiteAction.Kind.SUSPEND, NOW + 60_000, "by pod 2", null);
         automation.applyShared(suspendDefault);
         automation.applyShared(suspendDefault); // read again on the next poll: nothing more happens
         assertThat(effects).containsExactly("suspend default 60s: by pod 2");
 
         laterLane = new Lane(site, "ip-b");
-        automation.applyShared(new SiteAction(site.key, "ip-b", "suspend", NOW + 30_000, "by pod 3", null));
+        automation.applyShared(new SiteAction(site.key, "ip-b", SiteAction.Kind.SUSPEND, NOW + 30_000, "by pod 3", null));
         assertThat(effects).hasSize(1); // no lane here yet
         automation.applyTo(laterLane);
         assertThat(effects).last().isEqualTo("suspend ip-b 30s: by pod 3");
@@ -166,7 +166,7 @@ class LaneAutomationTest {
 
     @Test
     void anOperatorsResume_isWithdrawnForEveryPod() {
-        SiteAction suspension = new SiteAction(site.key, "default", "suspend", NOW + 60_000, "operator", null, NOW - 10);
+        SiteAction suspension = new SiteAction(site.key, "default", SiteAction.Kind.SUSPEND, NOW + 60_000, "operator", null, NOW - 10);
         automation.record(suspension);
         automation.forget(site.key, "default");
         assertThat(published).hasSize(1);
@@ -175,7 +175,7 @@ class LaneAutomationTest {
         automation.applyShared(suspension);
         assertThat(effects).isEmpty();
         // A suspension taken after the resume does.
-        automation.applyShared(new SiteAction(site.key, "default", "suspend", NOW + 60_000, "again", null, NOW + 1));
+        automation.applyShared(new SiteAction(site.key, "default", SiteAction.Kind.SUSPEND, NOW + 60_000, "again", null, NOW + 1));
         assertThat(effects).containsExactly("suspend default 60s: again");
         automation.liftShared(site.key, "default");
         Lane fresh = new Lane(site, "default");
@@ -185,7 +185,7 @@ class LaneAutomationTest {
 
     @Test
     void whatIsOver_isForgotten() {
-        automation.applyShared(new SiteAction(site.key, "ip-c", "suspend", NOW + 1000, "short", null));
+        automation.applyShared(new SiteAction(site.key, "ip-c", SiteAction.Kind.SUSPEND, NOW + 1000, "short", null));
         automation.prune(NOW + 2000);
         Lane later = new Lane(site, "ip-c");
         automation.applyTo(later);
