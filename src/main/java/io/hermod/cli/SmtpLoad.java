@@ -55,14 +55,17 @@ final class SmtpLoad {
         for (int i = 0; i < plan.concurrency(); i++) {
             Promise<Void> done = Promise.promise();
             connections.add(done.future());
-            client.connect(plan.port(), plan.host()).onComplete(r -> {
+            // Connect from the event loop the socket will live on: a callback registered from this
+            // (non-Vert.x) thread after the connection completed would run here, racing the loop
+            // that reads the greeting.
+            vertx.runOnContext(v -> client.connect(plan.port(), plan.host()).onComplete(r -> {
                 if (r.failed()) {
                     stats.error("connect to " + plan.host() + ":" + plan.port() + ": " + r.cause().getMessage());
                     done.complete();
                 } else {
                     new Connection(r.result(), done).start();
                 }
-            });
+            }));
         }
         return Future.join(connections).eventually(() -> client.close()).mapEmpty();
     }
@@ -89,9 +92,8 @@ final class SmtpLoad {
         void start() {
             RecordParser lines = RecordParser.newDelimited("\n", this::line).maxRecordSize(64 * 1024);
             lines.exceptionHandler(e -> fail("reply line too long"));
-            socket.handler(lines);
-            socket.exceptionHandler(e -> fail(e.getMessage()));
-            socket.closeHandler(v -> fail("connection closed by the server"));
+            // The greeting's handler first: setting the socket's handler delivers at once what was
+            // read before it, and a greeting with no one waiting for it would hang the connection.
             expect(code -> {
                 if (code != 220) {
                     stats.reply("greeting", code);
@@ -108,6 +110,9 @@ final class SmtpLoad {
                     }
                 });
             });
+            socket.exceptionHandler(e -> fail(e.getMessage()));
+            socket.closeHandler(v -> fail("connection closed by the server"));
+            socket.handler(lines);
         }
 
         private void line(Buffer line) {
