@@ -47,7 +47,7 @@ public final class HermodMetrics {
     private final Timer dnsLookup;
     private final Counter spoolFailures;
     private final java.util.List<Object> suppliers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.concurrent.ConcurrentHashMap<String, Counter> shapingCounters =
+    private final java.util.concurrent.ConcurrentHashMap<ShapingMeter, Counter> shapingCounters =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> feedbackReports = new ConcurrentHashMap<>();
 
@@ -100,12 +100,10 @@ public final class HermodMetrics {
             dkimMessages.computeIfAbsent(result, this::dkimMessagesCounter);
         }
         for (String action : new String[] {"suspend", "set", "bounce"}) {
-            shapingCounter("hermod.shaping.automation", "Reply-driven automation rules applied to a site and source",
-                    io.micrometer.core.instrument.Tags.of("provider", "none", "source", "default", "action", action));
+            shapingCounter(new ShapingMeter(ShapingCounter.AUTOMATION, "none", "default", action));
         }
         for (String limit : new String[] {"message_rate", "connection_rate", "connection_limit"}) {
-            shapingCounter("hermod.shaping.throttled", "Deliveries and connections held back by a shaping limit",
-                    io.micrometer.core.instrument.Tags.of("provider", "none", "source", "default", "limit", limit));
+            shapingCounter(new ShapingMeter(ShapingCounter.THROTTLED, "none", "default", limit));
         }
         for (String type : FEEDBACK_TYPES) {
             feedbackReports.computeIfAbsent(type, this::feedbackReportsCounter);
@@ -122,8 +120,7 @@ public final class HermodMetrics {
      * is the site's provider or {@code none} (never a domain: the label set stays bounded).
      */
     public void shapingThrottled(String provider, String source, String limit) {
-        shapingCounter("hermod.shaping.throttled", "Deliveries and connections held back by a shaping limit",
-                io.micrometer.core.instrument.Tags.of("provider", provider, "source", source, "limit", limit)).increment();
+        shapingCounter(new ShapingMeter(ShapingCounter.THROTTLED, provider, source, limit)).increment();
     }
 
     /**
@@ -143,13 +140,36 @@ public final class HermodMetrics {
 
     /** An automation rule applied to a site × source: {@code action} is suspend, set or bounce. */
     public void shapingAutomation(String provider, String source, String action) {
-        shapingCounter("hermod.shaping.automation", "Reply-driven automation rules applied to a site and source",
-                io.micrometer.core.instrument.Tags.of("provider", provider, "source", source, "action", action)).increment();
+        shapingCounter(new ShapingMeter(ShapingCounter.AUTOMATION, provider, source, action)).increment();
     }
 
-    private Counter shapingCounter(String name, String description, io.micrometer.core.instrument.Tags tags) {
-        return shapingCounters.computeIfAbsent(name + tags, k -> Counter.builder(name).description(description)
-                .tags(tags).register(registry));
+    /** The two shaping counters: name, description and the name of their third label. */
+    private enum ShapingCounter {
+        THROTTLED("hermod.shaping.throttled", "Deliveries and connections held back by a shaping limit", "limit"),
+        AUTOMATION("hermod.shaping.automation", "Reply-driven automation rules applied to a site and source",
+                "action");
+
+        final String name;
+        final String description;
+        final String label;
+
+        ShapingCounter(String name, String description, String label) {
+            this.name = name;
+            this.description = description;
+            this.label = label;
+        }
+    }
+
+    /** One labelled shaping counter: the map key (the label values are bounded: provider, source, limit). */
+    private record ShapingMeter(ShapingCounter counter, String provider, String source, String value) {
+    }
+
+    /** The counter, registered on first use: the lookup allocates one small key, no tags or strings. */
+    private Counter shapingCounter(ShapingMeter meter) {
+        return shapingCounters.computeIfAbsent(meter, m -> Counter.builder(m.counter().name)
+                .description(m.counter().description)
+                .tags("provider", m.provider(), "source", m.source(), m.counter().label, m.value())
+                .register(registry));
     }
 
     /** The {@code type} label values of {@code hermod_feedback_reports_total}. */

@@ -10,7 +10,6 @@ import io.hermod.delivery.RecipientOutcome;
 import io.hermod.delivery.TransactionResult;
 import io.hermod.shaping.Rate;
 import io.hermod.shaping.Shaping;
-import io.hermod.shaping.SiteShaping;
 import io.hermod.shaping.Source;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -160,7 +159,7 @@ final class SiteDispatcher {
             if (site.domains.size() < Site.MAX_DOMAINS_SHOWN) {
                 site.domains.add(d.domain);
             }
-            String pool = shaping.poolFor(d.envelope.pool(), senderDomain(d.envelope.sender()));
+            String pool = shaping.poolFor(d.envelope.pool(), d.envelope.sender());
             Lane lane = null;
             for (int tries = 0; tries <= shaping.pool(pool).size() && lane == null; tries++) {
                 String source = site.rotation(shaping, pool).next(name -> usable(site, name, now));
@@ -192,11 +191,6 @@ final class SiteDispatcher {
             }
         }
         touched.forEach(this::pump);
-    }
-
-    private static String senderDomain(String sender) {
-        int at = sender.lastIndexOf('@');
-        return at < 0 ? null : sender.substring(at + 1);
     }
 
     /** Whether {@code source} may take mail for the site now: bound, and its lane not suspended. */
@@ -240,12 +234,12 @@ final class SiteDispatcher {
         if (lane == null) {
             lane = new Lane(site, source);
             Lane created = lane;
-            lane.shaping = resolve(shaping, site, lane, s.clock().millis());
+            lane.shaping = lane.resolve(shaping, s.clock().millis());
             lane.shapingGeneration = site.shapingGeneration;
             Source src = shaping.source(source) != null ? shaping.source(source) : Source.unbound();
             lane.pool = s.pools().create(lane.key, site.destination, src,
                     limits.gate(lane, () -> s.onLoop().execute(() -> pump(created))));
-            configure(lane);
+            lane.configurePool(s.timeouts());
             lane.pool.onCapacityFreed(() -> pump(created));
             site.lanes.put(source, lane);
             automation.applyTo(lane);
@@ -255,20 +249,12 @@ final class SiteDispatcher {
         return lane;
     }
 
-    private SiteShaping resolve(Shaping shaping, Site site, Lane lane, long now) {
-        return lane.resolve(shaping, now);
-    }
-
     private void reshape(Lane lane, Shaping shaping) {
         lane.shaping = lane.resolve(shaping, s.clock().millis());
         lane.shapingGeneration = lane.site.shapingGeneration;
-        configure(lane);
+        lane.configurePool(s.timeouts());
         Source src = shaping.source(lane.source) != null ? shaping.source(lane.source) : Source.unbound();
         lane.pool.useEgress(s.pools().egress(src));
-    }
-
-    private void configure(Lane lane) {
-        lane.configurePool(s.timeouts());
     }
 
     /** Hands back the waiting (not in-flight) deliveries of {@code domain} at site {@code key}. */

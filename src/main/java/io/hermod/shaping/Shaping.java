@@ -224,14 +224,16 @@ public final class Shaping {
 
     /**
      * The pool a message goes out through: the one it asked for ({@code X-Hermod-Pool}, the API's
-     * {@code pool}) when it exists, else its sender domain's, else {@code default}.
+     * {@code pool}) when it exists, else its sender domain's, else {@code default}. Called for every
+     * delivery: the sender ({@code user@domain}, or just its domain) is looked at only when some
+     * sender domain has a pool.
      */
-    public String poolFor(String requested, String senderDomain) {
+    public String poolFor(String requested, String sender) {
         if (requested != null && pools.containsKey(requested)) {
             return requested;
         }
-        if (senderDomain != null) {
-            String pool = poolBySender.get(senderDomain.toLowerCase(Locale.ROOT));
+        if (!poolBySender.isEmpty() && sender != null) {
+            String pool = poolBySender.get(sender.substring(sender.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT));
             if (pool != null && pools.containsKey(pool)) {
                 return pool;
             }
