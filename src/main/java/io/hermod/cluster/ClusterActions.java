@@ -1,6 +1,7 @@
 package io.hermod.cluster;
 
 import io.hermod.queue.SiteAction;
+import io.hermod.smtp.EnhancedStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
@@ -49,7 +50,8 @@ public final class ClusterActions implements SiteAction.Sharing {
     public void publish(SiteAction action) {
         JsonObject json = new JsonObject().put("site", action.site()).put("source", action.source())
                 .put("kind", action.kind().keyword()).put("until", action.untilMillis()).put("why", action.why())
-                .put("rule", action.rule()).put("taken", action.takenMillis());
+                .put("rule", action.rule()).put("taken", action.takenMillis())
+                .put("status", action.bounceStatus() == null ? null : action.bounceStatus().toString());
         pending.put(action.slot(), json.encode());
         send(action.slot(), json.encode());
     }
@@ -107,7 +109,8 @@ public final class ClusterActions implements SiteAction.Sharing {
                 return null; // a later version's action: this pod cannot carry it out
             }
             return new SiteAction(j.getString("site"), j.getString("source"), kind, j.getLong("until"),
-                    j.getString("why"), j.getString("rule"), j.getLong("taken", 0L));
+                    j.getString("why"), j.getString("rule"), j.getLong("taken", 0L),
+                    j.getString("status") == null ? null : EnhancedStatus.of(j.getString("status")));
         } catch (RuntimeException e) {
             return null;
         }

@@ -8,8 +8,6 @@ import io.hermod.smtp.EnhancedStatus;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reply-driven automation for the lanes of one dispatcher, and the site actions a cluster shares:
@@ -20,7 +18,6 @@ import java.util.regex.Pattern;
  */
 final class LaneAutomation {
 
-    private static final Pattern REPLY_STATUS = Pattern.compile("^\\d{3} [245]\\.(\\d{1,3})\\.(\\d{1,3})\\b");
 
     /** What carrying out an action does to the dispatcher's lanes. */
     interface Effects {
@@ -70,18 +67,18 @@ final class LaneAutomation {
             last = text;
             long now = s.clock().millis();
             for (AutomationRule rule : lane.automation.observe(rules, text, now)) {
-                fire(lane, rule, text, now);
+                fire(lane, rule, answered, text, now);
             }
         }
     }
 
-    private void fire(Lane lane, AutomationRule rule, String reply, long now) {
+    private void fire(Lane lane, AutomationRule rule, Outcome.Answered answered, String reply, long now) {
         long until = now + rule.duration().toMillis();
         String provider = lane.site.provider == null ? "none" : lane.site.provider;
         s.observer().automation(lane.site.name(), provider, lane.source, rule, reply, until);
         SiteAction action = new SiteAction(lane.site.key, lane.source, SiteAction.Kind.of(rule.action().keyword()), until,
                 rule.action() instanceof AutomationRule.Bounce ? reply : "automation " + rule.name() + ": " + reply,
-                rule.name(), now);
+                rule.name(), now, permanent(answered.status()));
         inForce.put(action.slot(), action);
         enact(lane, action);
         s.sharing().publish(action);
@@ -114,7 +111,9 @@ final class LaneAutomation {
             }
             case BOUNCE -> {
                 lane.bounceUntil = action.untilMillis();
-                lane.bounceWith = new Outcome.Failed(Failure.POLICY, null, bounceStatus(action.why()),
+                // The status travels with the action; one from a pod that did not send it is read from the reply.
+                EnhancedStatus status = action.bounceStatus() != null ? action.bounceStatus() : bounceStatus(action.why());
+                lane.bounceWith = new Outcome.Failed(Failure.POLICY, null, status,
                         "bounced by shaping rule " + action.rule() + " after " + action.why());
                 effects.bounceWaiting(lane);
             }
@@ -130,11 +129,22 @@ final class LaneAutomation {
         return null;
     }
 
-    /** The reply's enhanced status made permanent ({@code 4.7.0} bounces as {@code 5.7.0}), else 5.7.1. */
+    /** The permanent form of a reply's enhanced status ({@code 4.7.0} bounces as {@code 5.7.0}); 5.7.1 without one. */
+    static EnhancedStatus permanent(EnhancedStatus status) {
+        return status == null ? new EnhancedStatus(5, 7, 1) : new EnhancedStatus(5, status.subject(), status.detail());
+    }
+
+    /** The bounce status of an action shared by a pod that sent the reply's text only. */
     static EnhancedStatus bounceStatus(String reply) {
-        Matcher m = REPLY_STATUS.matcher(reply);
-        return m.find() ? new EnhancedStatus(5, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))
-                : new EnhancedStatus(5, 7, 1);
+        EnhancedStatus found = null;
+        if (reply.length() > 4 && reply.charAt(3) == ' ') {
+            String rest = reply.substring(4);
+            found = EnhancedStatus.leading(rest, 4);
+            if (found == null) {
+                found = EnhancedStatus.leading(rest, 5);
+            }
+        }
+        return permanent(found);
     }
 
     /** Another pod suspended a site × source or applied a rule to it: the same here, now and for lanes made later. */

@@ -1,15 +1,23 @@
 package io.hermod.queue;
 
+import io.hermod.smtp.EnhancedStatus;
 import java.util.Locale;
 
 /**
  * A suspension or an automation action on one site × source, as every pod of a cluster shares it:
  * {@code kind} is a suspension, the named rule's values ({@code SET}) or a bounce; it lasts
  * until {@code untilMillis}. {@code why} is the reason shown by the API (for a bounce, the reply);
- * {@code takenMillis} when it was taken, so that a resume made later is not undone by an older copy.
+ * {@code takenMillis} when it was taken, so that a resume made later is not undone by an older copy;
+ * {@code bounceStatus} for a bounce, the permanent form of the reply's enhanced status (null: 5.7.1).
  */
 public record SiteAction(String site, String source, Kind kind, long untilMillis, String why, String rule,
-                         long takenMillis) {
+                         long takenMillis, EnhancedStatus bounceStatus) {
+
+    /** An action without a bounce status: a suspension, a rule's values (a bounce then bounces with 5.7.1). */
+    public SiteAction(String site, String source, Kind kind, long untilMillis, String why, String rule,
+                      long takenMillis) {
+        this(site, source, kind, untilMillis, why, rule, takenMillis, null);
+    }
 
     /** What an action does; its keyword is how the cluster writes it and how a rule's action is named. */
     public enum Kind {
