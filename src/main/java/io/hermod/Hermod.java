@@ -136,8 +136,7 @@ public final class Hermod implements AutoCloseable {
             }
             MemoryBudget memory = new MemoryBudget(config.smtp().maxBufferedBytes());
             metrics.intakeMemory(memory);
-            Spool recovering = spool;
-            recovering.recover(queue::enqueue);
+            queue.recover();
             ConnectionLimits limits = new ConnectionLimits(config.smtp().maxConnections(),
                     config.smtp().maxConnectionsPerIp());
             metrics.gauge("hermod.inbound.connections", "Open SMTP client connections", limits::open);

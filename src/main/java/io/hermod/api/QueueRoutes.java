@@ -68,7 +68,8 @@ final class QueueRoutes {
                     .put("scheduled", s.scheduled())
                     .put("in_flight", s.inFlight())
                     .put("messages", s.messages());
-            JsonResponse.send(ctx, 200, new JsonObject().put("domains", domains).put("totals", totals));
+            JsonResponse.send(ctx, 200, new JsonObject().put("recovered", s.recovered()).put("domains", domains)
+                    .put("totals", totals));
         });
     }
 

@@ -2,6 +2,7 @@ package io.hermod.queue;
 
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
+import io.hermod.spool.Slot;
 import java.util.List;
 
 /**
@@ -22,7 +23,17 @@ final class Delivery implements Comparable<Delivery> {
     private MemoryBody body;
     private HotBodies hotBodies;
     volatile boolean inFlight;
+    /** Its place in the spool's schedule, which it keeps while it is in memory (shard only). */
+    Slot slot;
 
+    /** A delivery as intake or the schedule hands it over, at {@code slot}. */
+    Delivery(Envelope envelope, Slot slot) {
+        this(envelope, slot.domain(), envelope.recipients().toArray(Recipient[]::new), slot.recipients());
+        this.slot = slot;
+        this.dueMillis = slot.dueMillis();
+    }
+
+    /** A delivery without a place in the schedule yet (unit tests give it one with {@link #slot}). */
     Delivery(Envelope envelope, String domain, List<Integer> pending) {
         this(envelope, domain, envelope.recipients().toArray(Recipient[]::new), pending);
     }

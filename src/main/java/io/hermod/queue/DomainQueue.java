@@ -1,14 +1,19 @@
 package io.hermod.queue;
 
 import io.hermod.delivery.Destination;
+import io.hermod.delivery.Outcome;
+import io.hermod.spool.Slot;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * One recipient domain's queue state, owned by its shard. Due deliveries are either {@link #held}
- * here (while the next hop is looked up, or while the domain is suspended) or lent to the
- * domain's site ({@link #atSite}) until their attempt is settled.
+ * One recipient domain's queue state, owned by its shard. Its deliveries are in the spool's
+ * schedule ({@link #stored} of them only there), and the ones due now are also in memory: either
+ * {@link #held} here (while the next hop is looked up) or lent to the domain's site
+ * ({@link #atSite}) until their attempt is settled.
  */
 final class DomainQueue {
 
@@ -20,15 +25,41 @@ final class DomainQueue {
     long resolvedAtMillis;
     boolean resolving;
     boolean suspended;
-    int scheduled;
 
-    DomainQueue(String domain) {
+    /** Slots in the spool's schedule that are not in memory. */
+    long stored;
+    /** No stored slot is due before this (a lower bound; 0: read to find out); MAX_VALUE when none is stored. */
+    long nextDueMillis = Long.MAX_VALUE;
+    /** Arrival of the oldest message stored, as far as known (a lower bound; MAX_VALUE when none). */
+    long oldestStoredMillis = Long.MAX_VALUE;
+    /** The start-up scan has counted this domain's stored slots into {@link #stored}. */
+    boolean counted;
+    /** Slots of the deliveries in memory, and of those whose move in the schedule is being written. */
+    final Set<Slot> loaded = new HashSet<>();
+    /** A read of its schedule is running; what must wait for it is in {@link #afterRead}. */
+    boolean reading;
+    final List<Runnable> afterRead = new ArrayList<>();
+    /** A flush or bounce is taking every slot written by this time, whatever its due time; -1 for none. */
+    long sweepUpToMillis = -1;
+    /** Where the sweep goes on; null to start at the domain's first slot. */
+    byte[] sweepCursor;
+    /** Why the sweep bounces what it takes; null for a flush. */
+    Outcome bounceWhy;
+
+    DomainQueue(String domain, boolean counted) {
         this.domain = domain;
+        this.counted = counted;
     }
 
-    /** Nothing waits, runs or is held here: the entry can go. */
+    /** Deliveries in memory: held here or at the site. */
+    int inMemory() {
+        return held.size() + atSite.size();
+    }
+
+    /** Nothing waits, runs, is held or stored here: the entry can go. */
     boolean isIdle() {
-        return held.isEmpty() && atSite.isEmpty() && scheduled == 0 && !suspended && !resolving;
+        return held.isEmpty() && atSite.isEmpty() && stored == 0 && !suspended && !resolving && !reading
+                && loaded.isEmpty() && sweepUpToMillis < 0 && counted;
     }
 
     int inFlight() {
@@ -37,5 +68,10 @@ final class DomainQueue {
             n += d.inFlight ? 1 : 0;
         }
         return n;
+    }
+
+    /** When its stored slots may be read: counted, not suspended (unless a bounce sweeps it), something stored. */
+    boolean readable() {
+        return counted && stored > 0 && !reading && (!suspended || bounceWhy != null);
     }
 }

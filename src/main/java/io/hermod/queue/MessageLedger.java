@@ -6,43 +6,46 @@ import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * Writes recipient outcomes to the spool and removes a message once its last recipient is final.
- * A message's recipients may sit in several shards (one per domain), so the count of open
- * recipients per message is the one piece of queue bookkeeping the shards share.
+ * Writes recipient outcomes to the spool. Which recipient of a message is the last to become final
+ * is decided by the spool's writer from what is stored ({@link Spool#recordFinal}), so nothing
+ * here grows with the queue: the ledger only remembers, for an hour, the messages an operator
+ * deleted (their deliveries in memory are dropped) and the messages whose one delay report has
+ * been claimed (shards of several domains race for it).
  */
 final class MessageLedger {
 
     private static final System.Logger LOG = System.getLogger(MessageLedger.class.getName());
-
-    /** {@code delayReported}: the message's one delay report has gone out (shards of several domains race for it). */
-    private record Entry(Envelope envelope, AtomicInteger open, AtomicBoolean delayReported) {
-    }
 
     /**
      * Attempts of one state write, 1 s apart and doubling up to 30 s: about 4 minutes in all, well
      * past RocksDB's 5 s check for free space after a full disk (see Spool), so a disk-full episode
      * that clears loses no "delivered" record and no delete.
      */
-    private static final int WRITE_ATTEMPTS = 12;
+    static final int WRITE_ATTEMPTS = 12;
     private static final long MAX_RETRY_DELAY_SECONDS = 30;
+    /** How long a deletion or a delay-report claim is remembered: far longer than a delivery stays in memory. */
+    private static final long REMEMBER_MILLIS = 3_600_000;
 
     /** The spool writes the ledger makes; a unit test records them instead. */
     interface Writes {
         CompletableFuture<Void> record(MessageId id, int index, Recipient state);
 
-        CompletableFuture<Void> delete(Envelope envelope);
+        /** Records a final state, deleting the message when it was the last pending one. */
+        CompletableFuture<Boolean> recordFinal(Envelope envelope, int index, Recipient state);
+
+        /** Deletes a message, whatever its recipients' states; true when it was stored. */
+        CompletableFuture<Boolean> delete(MessageId id);
 
         CompletableFuture<Void> markDelayReported(MessageId id);
     }
 
     private final Writes spool;
-    private final ConcurrentHashMap<MessageId, Entry> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<MessageId, Long> deleted = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<MessageId, Long> delayClaims = new ConcurrentHashMap<>();
 
     MessageLedger(Writes spool) {
         this.spool = spool;
@@ -56,8 +59,13 @@ final class MessageLedger {
             }
 
             @Override
-            public CompletableFuture<Void> delete(Envelope envelope) {
-                return spool.delete(envelope);
+            public CompletableFuture<Boolean> recordFinal(Envelope envelope, int index, Recipient state) {
+                return spool.recordFinal(envelope, index, state);
+            }
+
+            @Override
+            public CompletableFuture<Boolean> delete(MessageId id) {
+                return spool.delete(id);
             }
 
             @Override
@@ -67,20 +75,9 @@ final class MessageLedger {
         });
     }
 
-    void register(Envelope envelope) {
-        int pending = 0;
-        for (Recipient r : envelope.recipients()) {
-            if (!r.state().isFinal()) {
-                pending++;
-            }
-        }
-        open.put(envelope.id(), new Entry(envelope, new AtomicInteger(pending), new AtomicBoolean(envelope.delayReported())));
-    }
-
-    /** Whether the message's delay report has gone out (or it is no longer queued). */
-    boolean delayReported(MessageId id) {
-        Entry entry = open.get(id);
-        return entry == null || entry.delayReported().get();
+    /** Whether the message's delay report has gone out (as stored when it was read, or claimed since). */
+    boolean delayReported(Envelope envelope) {
+        return envelope.delayReported() || delayClaims.containsKey(envelope.id());
     }
 
     /**
@@ -88,48 +85,45 @@ final class MessageLedger {
      * to the spool, so that a restart does not send it again.
      */
     boolean claimDelayReport(Envelope envelope) {
-        Entry entry = open.get(envelope.id());
-        if (entry == null || !entry.delayReported().compareAndSet(false, true)) {
+        if (envelope.delayReported() || !isOpen(envelope.id())
+                || delayClaims.putIfAbsent(envelope.id(), System.currentTimeMillis()) != null) {
             return false;
         }
-        write(() -> spool.markDelayReported(envelope.id()), envelope, WRITE_ATTEMPTS);
+        write(() -> spool.markDelayReported(envelope.id()), envelope.id(), WRITE_ATTEMPTS);
         return true;
     }
 
+    /** False once an operator has deleted the message. */
     boolean isOpen(MessageId id) {
-        return open.containsKey(id);
+        return !deleted.containsKey(id);
     }
 
     /**
-     * Records where a recipient stands. The record is submitted before the count drops, so the
-     * spool writer sees it before the delete that the last recipient's shard submits.
+     * Records where a recipient stands; a final state may delete the message (see {@link
+     * Spool#recordFinal}). Nothing is written for a message an operator deleted.
      */
     void record(Envelope envelope, int index, Recipient state) {
-        if (!state.state().isFinal()) {
-            if (open.containsKey(envelope.id())) {
-                write(() -> spool.record(envelope.id(), index, state), envelope, WRITE_ATTEMPTS);
-            }
+        if (!isOpen(envelope.id())) {
             return;
         }
-        Entry entry = open.get(envelope.id());
-        if (entry == null) {
-            return; // deleted by an operator meanwhile
-        }
-        if (entry.open().get() > 1) {
-            write(() -> spool.record(envelope.id(), index, state), envelope, WRITE_ATTEMPTS);
-        }
-        if (entry.open().decrementAndGet() == 0 && open.remove(envelope.id(), entry)) {
-            write(() -> spool.delete(envelope), envelope, WRITE_ATTEMPTS);
+        if (state.state().isFinal()) {
+            write(() -> spool.recordFinal(envelope, index, state).thenApply(deletedNow -> null), envelope.id(),
+                    WRITE_ATTEMPTS);
+        } else {
+            write(() -> spool.record(envelope.id(), index, state), envelope.id(), WRITE_ATTEMPTS);
         }
     }
 
-    /** An operator's delete: the message leaves the ledger and the spool; false if it was not queued. */
+    /** An operator's delete: the message leaves the spool; false if it was not stored. */
     CompletableFuture<Boolean> delete(MessageId id) {
-        Entry entry = open.remove(id);
-        if (entry == null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        return spool.delete(entry.envelope()).thenApply(v -> true);
+        deleted.put(id, System.currentTimeMillis());
+        return spool.delete(id);
+    }
+
+    /** Forgets deletions and claims older than an hour; called now and then. */
+    void forgetOld(long nowMillis) {
+        deleted.values().removeIf(at -> nowMillis - at > REMEMBER_MILLIS);
+        delayClaims.values().removeIf(at -> nowMillis - at > REMEMBER_MILLIS);
     }
 
     /**
@@ -137,24 +131,38 @@ final class MessageLedger {
      * "delivered" record would mean delivering again after a restart, and a lost delete a message
      * left on disk.
      */
-    private static void write(Supplier<CompletableFuture<Void>> write, Envelope envelope, int attemptsLeft) {
+    private static void write(Supplier<CompletableFuture<Void>> write, MessageId id, int attemptsLeft) {
         write.get().whenComplete((v, e) -> {
             if (e == null) {
                 return;
             }
             if (attemptsLeft > 1) {
                 long delay = Math.min(MAX_RETRY_DELAY_SECONDS, 1L << Math.min(5, WRITE_ATTEMPTS - attemptsLeft));
-                CompletableFuture.runAsync(() -> write(write, envelope, attemptsLeft - 1),
+                CompletableFuture.runAsync(() -> write(write, id, attemptsLeft - 1),
                         CompletableFuture.delayedExecutor(delay, TimeUnit.SECONDS));
                 return;
             }
-            LOG.log(System.Logger.Level.ERROR, "spool: cannot record delivery state of " + envelope.id()
+            LOG.log(System.Logger.Level.ERROR, "spool: cannot record delivery state of " + id
                     + " after " + WRITE_ATTEMPTS + " attempts: " + e.getMessage());
         });
     }
 
-    /** Messages with at least one recipient not yet final. */
-    int messages() {
-        return open.size();
+    /** As {@link #write}, for a caller that needs to know when it is done (or given up). */
+    static void writeThen(Supplier<CompletableFuture<Void>> write, String what, int attemptsLeft, Runnable then) {
+        write.get().whenComplete((v, e) -> {
+            if (e == null) {
+                then.run();
+                return;
+            }
+            if (attemptsLeft > 1) {
+                long delay = Math.min(MAX_RETRY_DELAY_SECONDS, 1L << Math.min(5, WRITE_ATTEMPTS - attemptsLeft));
+                CompletableFuture.runAsync(() -> writeThen(write, what, attemptsLeft - 1, then),
+                        CompletableFuture.delayedExecutor(delay, TimeUnit.SECONDS));
+                return;
+            }
+            LOG.log(System.Logger.Level.ERROR, "spool: cannot write " + what + " after " + WRITE_ATTEMPTS
+                    + " attempts: " + e.getMessage());
+            then.run();
+        });
     }
 }

@@ -19,7 +19,11 @@ public interface QueueAdmin {
 
     Future<Void> resume(String domain);
 
-    /** Makes every deferred delivery of the domain due now; returns how many there were. */
+    /**
+     * Makes every deferred delivery of the domain due now; returns how many there were. The
+     * deliveries are then read from the spool in turn, so a large queue is flushed in the
+     * background, at the pace its site takes them.
+     */
     Future<Integer> flush(String domain);
 
     /**
@@ -39,10 +43,18 @@ public interface QueueAdmin {
     record DomainStats(String domain, int ready, int scheduled, int inFlight, boolean suspended, long oldestAgeMillis) {
     }
 
-    /** Every domain with mail or a suspension, and the sums over them. */
-    record QueueSnapshot(List<DomainStats> domains, int ready, int scheduled, int inFlight, int messages) {
+    /**
+     * Every domain with mail or a suspension, and the sums over them. {@code recovered} is false
+     * while the start-up scan of the spool is still counting what was queued before the restart.
+     */
+    record QueueSnapshot(List<DomainStats> domains, int ready, int scheduled, int inFlight, int messages,
+                         boolean recovered) {
         public QueueSnapshot {
             domains = List.copyOf(domains);
+        }
+
+        public QueueSnapshot(List<DomainStats> domains, int ready, int scheduled, int inFlight, int messages) {
+            this(domains, ready, scheduled, inFlight, messages, true);
         }
     }
 }

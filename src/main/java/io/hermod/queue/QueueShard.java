@@ -3,25 +3,44 @@ package io.hermod.queue;
 import io.hermod.delivery.Destination;
 import io.hermod.delivery.Outcome;
 import io.hermod.delivery.TransactionResult;
+import io.hermod.spool.Slot;
+import io.hermod.spool.Spool;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
  * The schedule of the domains one shard owns. Runs on one event loop and is the only code that
- * touches their queue state: deliveries deferred to a later attempt wait in one priority queue
- * ordered by due time, woken by one timer; due ones are held here while their next hop is looked
- * up (or while their domain is suspended) and otherwise lent to their site (see
- * {@link SiteDispatcher}) until the attempt's result comes back to be settled and applied.
+ * touches their queue state.
+ *
+ * <p>Every delivery has a slot in the spool's schedule ({@link Slot}); the heap holds only the
+ * deliveries due now, up to {@code queue.max_ready} per domain and {@link #memoryCap} per shard.
+ * A delivery deferred to a later attempt is written to its new slot and leaves memory; a domain's
+ * due slots are read back in due order, one bounded batch at a time, when its window has room.
+ * In memory, a delivery is held here while its next hop is looked up, or lent to its site (see
+ * {@link SiteDispatcher}) until the attempt's result comes back to be settled and applied. A
+ * suspended domain keeps nothing in memory but its counts.
+ *
+ * <p>The slots of the deliveries in memory are remembered ({@link DomainQueue#loaded}) so that a
+ * read passes over them; a slot leaves that set only once its move is written, and not while a
+ * read that may have seen it is running, so no delivery is ever in memory twice.
  */
 final class QueueShard {
 
     /** How long a domain keeps its next hop before it is looked up again (the resolver caches by TTL). */
     static final long REFRESH_MILLIS = 30_000;
+    /**
+     * Bounced recipients keep a slot this long while their DSN is written: if Hermod stops before
+     * that, they are tried again (and bounced again) after a restart rather than forgotten.
+     */
+    static final long REPORT_SLOT_MILLIS = 10 * 60_000;
+    /** Slots read from the spool at a time. */
+    static final int READ_BATCH = 256;
 
     /** What the shard needs of the world around it; the verticle provides it, a unit test fakes it. */
     interface World {
@@ -46,29 +65,110 @@ final class QueueShard {
         default RetryPolicy retryFor(String domain, Destination destination) {
             return null;
         }
+
+        /**
+         * Replaces slot {@code old} (none when null) by {@code replacements} in the spool's schedule,
+         * in one write, and runs {@code done} on this shard's loop once it is written (or given up
+         * after retries: the old slot then stays, and its delivery is read again when due).
+         */
+        void reschedule(Slot old, List<Slot> replacements, Runnable done);
+
+        /** Reads due slots off this loop (see {@link Spool#readDue}) and calls {@code done} on this loop. */
+        void read(Read request, Consumer<Spool.DueBatch> done);
+    }
+
+    /** One read of a domain's schedule; {@code skip} is a copy, safe to read on another thread. */
+    record Read(String domain, byte[] from, long dueUpTo, long writtenUpTo, int limit, Set<Slot> skip) {
     }
 
     private final World world;
     private final Settlement settlement;
     private final SettlementEffects effects;
     private final MessageLedger ledger;
+    private final int maxReady;
+    private final int memoryCap;
     private final Map<String, DomainQueue> domains = new HashMap<>();
-    private final PriorityQueue<Delivery> schedule = new PriorityQueue<>();
+    /** Domains with stored slots that can be read, earliest first. */
+    private final TreeSet<DomainQueue> waiting = new TreeSet<>(Comparator.<DomainQueue>comparingLong(q -> q.nextDueMillis)
+            .thenComparing(q -> q.domain));
+    /** Deliveries in memory. */
+    private int inMemory;
+    private boolean reading;
+    /** The start-up scan has counted every domain. */
+    private boolean counted = true;
     private long wakeDue = Long.MAX_VALUE;
 
     QueueShard(World world, Settlement settlement, SettlementEffects effects, MessageLedger ledger) {
+        this(world, settlement, effects, ledger, 1024, 8192);
+    }
+
+    /** {@code maxReady}: deliveries in memory per domain; {@code memoryCap}: per shard. */
+    QueueShard(World world, Settlement settlement, SettlementEffects effects, MessageLedger ledger, int maxReady,
+               int memoryCap) {
         this.world = world;
         this.settlement = settlement;
         this.effects = effects;
         this.ledger = ledger;
+        this.maxReady = maxReady;
+        this.memoryCap = memoryCap;
     }
 
-    /** A delivery for one of this shard's domains: new, recovered from the spool, or split off. */
+    private DomainQueue queue(String domain) {
+        return domains.computeIfAbsent(domain, d -> new DomainQueue(d, counted));
+    }
+
+    // ---- start-up ----
+
+    /** The start-up scan is under way: domains are read only once it has counted them. */
+    void counting() {
+        counted = false;
+        for (DomainQueue q : domains.values()) {
+            q.counted = false;
+        }
+    }
+
+    /** The start-up scan counted {@code slots} stored slots of {@code domain}, the first due at {@code firstDue}. */
+    void counted(String domain, int slots, long firstDue, long oldestMillis) {
+        DomainQueue q = queue(domain);
+        waiting.remove(q);
+        q.stored += slots;
+        q.counted = true;
+        q.nextDueMillis = Math.min(q.nextDueMillis, firstDue);
+        q.oldestStoredMillis = Math.min(q.oldestStoredMillis, oldestMillis);
+        enlist(q);
+        pump();
+    }
+
+    /** The start-up scan is done: a domain it did not count has nothing stored from before. */
+    void countedAll() {
+        counted = true;
+        for (DomainQueue q : domains.values()) {
+            if (!q.counted) {
+                q.counted = true;
+                enlist(q);
+            }
+        }
+        pump();
+    }
+
+    // ---- deliveries coming in ----
+
+    /** A new delivery (intake, a hand-off, a DSN) for one of this shard's domains, its slot already written. */
     void accept(Delivery delivery) {
-        DomainQueue q = domains.computeIfAbsent(delivery.domain, DomainQueue::new);
+        DomainQueue q = queue(delivery.domain);
+        if (!q.loaded.add(delivery.slot)) {
+            delivery.takeBody(); // a read of the schedule found it first
+            return;
+        }
+        inMemory++;
+        admit(q, delivery);
+    }
+
+    /** A delivery now in memory: dropped, expired, sent back to its slot, or due. */
+    private void admit(DomainQueue q, Delivery delivery) {
         long now = world.now();
         if (!ledger.isOpen(delivery.envelope.id())) {
-            delivery.takeBody(); // deleted by an operator
+            leave(q, delivery, List.of(), null); // deleted by an operator
         } else if (settlement.expired(delivery.envelope.arrivalMillis(), now)) {
             apply(q, delivery, settlement.expire(delivery.states, delivery.pending()), null);
         } else if (delivery.dueMillis() > now) {
@@ -78,17 +178,170 @@ final class QueueShard {
         }
     }
 
+    /** Back to the schedule at its due time: written to a new slot, and out of memory. */
     private void defer(DomainQueue q, Delivery delivery) {
+        Slot next = delivery.slot.at(delivery.dueMillis(), delivery.pending(), world.now());
+        if (next.equals(delivery.slot)) {
+            release(q, delivery); // already stored where it belongs (a hand-off's deferred mail)
+        } else {
+            leave(q, delivery, List.of(next), next);
+        }
+    }
+
+    /**
+     * {@code delivery} leaves memory: its slot is replaced by {@code replacements}, of which
+     * {@code stored} (or none) waits in the spool. Its slot stays in {@link DomainQueue#loaded}
+     * until the write is done.
+     */
+    private void leave(DomainQueue q, Delivery delivery, List<Slot> replacements, Slot stored) {
         delivery.takeBody();
-        q.scheduled++;
-        schedule.add(delivery);
+        inMemory--;
+        Slot old = delivery.slot;
+        if (stored != null) {
+            q.stored++;
+        }
+        world.reschedule(old, replacements, () -> afterWrite(q, () -> {
+            q.loaded.remove(old);
+            if (stored != null) {
+                storedAt(q, stored);
+            }
+        }));
+        enlist(q);
+        pump();
+    }
+
+    /**
+     * {@code delivery} leaves memory unchanged: its slot in the spool stays as it is (a suspended
+     * domain's mail, or mail waiting for room).
+     */
+    private void release(DomainQueue q, Delivery delivery) {
+        delivery.takeBody();
+        inMemory--;
+        q.stored++;
+        Slot slot = delivery.slot;
+        afterWrite(q, () -> {
+            q.loaded.remove(slot);
+            storedAt(q, slot);
+        });
+        enlist(q);
+        pump();
+    }
+
+    /** Runs {@code action} now, or after the domain's read in progress (which may have seen the old state). */
+    private void afterWrite(DomainQueue q, Runnable action) {
+        if (q.reading) {
+            q.afterRead.add(action);
+        } else {
+            action.run();
+            enlist(q);
+            pump();
+        }
+    }
+
+    /** A slot now stored: the domain has something due then. */
+    private void storedAt(DomainQueue q, Slot slot) {
+        q.oldestStoredMillis = Math.min(q.oldestStoredMillis, slot.id().millis());
+        if (slot.dueMillis() < q.nextDueMillis) {
+            boolean was = waiting.remove(q);
+            q.nextDueMillis = slot.dueMillis();
+            if (was) {
+                waiting.add(q);
+            }
+        }
+    }
+
+    /** Puts the domain among those waiting to be read, when it can be. */
+    private void enlist(DomainQueue q) {
+        if (q.readable() && q.nextDueMillis != Long.MAX_VALUE && q.inMemory() < maxReady) {
+            waiting.add(q);
+        }
+    }
+
+    /** Starts the next read, if some domain's slots are due and memory has room; else sets the timer. */
+    private void pump() {
+        if (reading) {
+            return;
+        }
+        long now = world.now();
+        while (!waiting.isEmpty()) {
+            DomainQueue q = waiting.first();
+            if (q.nextDueMillis > now && q.sweepUpToMillis < 0) {
+                break;
+            }
+            int room = Math.min(maxReady - q.inMemory(), memoryCap - inMemory);
+            if (memoryCap - inMemory <= 0) {
+                return; // deliveries leaving memory call pump again
+            }
+            waiting.pollFirst();
+            if (room <= 0 || !q.readable()) {
+                continue; // enlisted again when its deliveries leave memory
+            }
+            read(q, room, now);
+            return;
+        }
         armTimer();
     }
 
-    /** A delivery due now: lent to its site, or held while the domain is suspended or its next hop unknown. */
+    private void read(DomainQueue q, int room, long now) {
+        reading = true;
+        q.reading = true;
+        long sweep = q.sweepUpToMillis;
+        world.read(new Read(q.domain, sweep >= 0 ? q.sweepCursor : null, now, sweep, Math.min(room, READ_BATCH),
+                Set.copyOf(q.loaded)), batch -> readDone(q, sweep, batch));
+    }
+
+    /** A read's answer: the due deliveries come into memory, and the domain knows where it stands. */
+    private void readDone(DomainQueue q, long sweep, Spool.DueBatch batch) {
+        reading = false;
+        q.reading = false;
+        q.stored = Math.max(0, q.stored - batch.stale());
+        boolean sweepGoesOn = sweep >= 0 && q.sweepUpToMillis == sweep;
+        List<Delivery> arrived = new ArrayList<>(batch.found().size());
+        for (Spool.Due due : batch.found()) {
+            if (!q.loaded.add(due.slot())) {
+                continue; // came in from intake meanwhile
+            }
+            q.stored = Math.max(0, q.stored - 1);
+            inMemory++;
+            arrived.add(new Delivery(due.envelope(), due.slot()));
+        }
+        if (sweepGoesOn) {
+            q.sweepCursor = batch.cursor();
+            if (batch.cursor() == null) {
+                q.sweepUpToMillis = -1;
+            }
+        }
+        // after a sweep, or when more may be due, the next read finds out
+        q.nextDueMillis = q.stored == 0 ? Long.MAX_VALUE : sweep >= 0 ? 0 : batch.nextDueMillis();
+        if (q.stored == 0) {
+            q.oldestStoredMillis = Long.MAX_VALUE;
+        }
+        List<Runnable> waited = List.copyOf(q.afterRead);
+        q.afterRead.clear();
+        waited.forEach(Runnable::run);
+        Outcome bounce = q.bounceWhy;
+        if (sweepGoesOn && q.sweepUpToMillis < 0) {
+            q.bounceWhy = null;
+        }
+        for (Delivery d : arrived) {
+            boolean swept = sweep >= 0 && d.slot.writtenMillis() <= sweep;
+            if (swept && bounce != null) {
+                attempted(q, d, TransactionResult.all(d.pending(), bounce, false, null), 0);
+            } else {
+                if (swept) {
+                    d.retryAt(d.pending(), 0);
+                }
+                admit(q, d);
+            }
+        }
+        enlist(q);
+        pump();
+    }
+
+    /** A delivery due now: lent to its site, or held while its next hop is looked up; a suspended domain's goes back. */
     private void due(DomainQueue q, Delivery delivery) {
         if (q.suspended) {
-            q.held.add(delivery);
+            release(q, delivery);
             return;
         }
         if (q.destination != null && world.now() - q.resolvedAtMillis < REFRESH_MILLIS) {
@@ -106,20 +359,18 @@ final class QueueShard {
     private void resolved(DomainQueue q, NextHop.Lookup lookup) {
         q.resolving = false;
         List<Delivery> waiting = new ArrayList<>(q.held);
+        q.held.clear();
         if (lookup.found()) {
             q.destination = lookup.destination();
             q.resolvedAtMillis = world.now();
-            if (!q.suspended) {
-                q.held.clear();
-                waiting.forEach(d -> due(q, d));
-            }
+            waiting.forEach(d -> due(q, d));
             return;
         }
         if (q.suspended) {
-            return; // looked up again on resume
+            waiting.forEach(d -> release(q, d)); // looked up again on resume
+            return;
         }
         // No next hop: an attempt for every delivery waiting, failed with the lookup's answer.
-        q.held.clear();
         for (Delivery d : waiting) {
             attempted(q, d, TransactionResult.all(d.pending(), lookup.failure(), false, null), 0);
         }
@@ -127,7 +378,7 @@ final class QueueShard {
 
     /** The result of a lent delivery's attempt, back from its site. */
     void attempted(Delivery delivery, TransactionResult result, long notBeforeMillis) {
-        DomainQueue q = domains.computeIfAbsent(delivery.domain, DomainQueue::new);
+        DomainQueue q = queue(delivery.domain);
         q.atSite.remove(delivery);
         attempted(q, delivery, result, notBeforeMillis);
     }
@@ -135,60 +386,118 @@ final class QueueShard {
     private void attempted(DomainQueue q, Delivery delivery, TransactionResult result, long notBeforeMillis) {
         String remote = result.remote() == null ? null : result.remote().name();
         RetryPolicy retry = world.retryFor(q.domain, q.destination);
+        boolean delayReported = ledger.delayReported(delivery.envelope);
         Settlement.Plan plan = retry == null
                 ? settlement.settle(delivery.envelope.arrivalMillis(), delivery.states, result.outcomes(), remote,
-                        world.now(), notBeforeMillis, ledger.delayReported(delivery.envelope.id()))
+                        world.now(), notBeforeMillis, delayReported)
                 : settlement.settle(delivery.envelope.arrivalMillis(), delivery.states, result.outcomes(), remote,
-                        world.now(), notBeforeMillis, ledger.delayReported(delivery.envelope.id()), retry);
+                        world.now(), notBeforeMillis, delayReported, retry);
         apply(q, delivery, plan, result.remote());
     }
 
-    /** Lent deliveries handed back unattempted: held again (suspended domain) or dropped (deleted message). */
+    /** Lent deliveries handed back unattempted: due again (a suspended domain's go back to the spool) or dropped. */
     void withdrawn(List<Delivery> deliveries) {
         for (Delivery d : deliveries) {
-            DomainQueue q = domains.computeIfAbsent(d.domain, DomainQueue::new);
+            DomainQueue q = queue(d.domain);
             q.atSite.remove(d);
             if (ledger.isOpen(d.envelope.id())) {
                 due(q, d);
             } else {
-                d.takeBody();
+                leave(q, d, List.of(), null);
             }
         }
     }
 
-    /** Lent deliveries that shaping would not send now: scheduled again for {@code notBeforeMillis}, no attempt counted. */
+    /** Lent deliveries that shaping would not send now: back to the schedule for {@code notBeforeMillis}, no attempt counted. */
     void postponed(List<Delivery> deliveries, long notBeforeMillis) {
         for (Delivery d : deliveries) {
-            DomainQueue q = domains.computeIfAbsent(d.domain, DomainQueue::new);
+            DomainQueue q = queue(d.domain);
             q.atSite.remove(d);
             if (ledger.isOpen(d.envelope.id())) {
                 d.retryAt(d.pending(), notBeforeMillis);
                 defer(q, d);
             } else {
-                d.takeBody();
+                leave(q, d, List.of(), null);
             }
         }
     }
 
-    /** Carries out a plan: states and events, reports, and the delivery's next place in the schedule. */
+    /**
+     * Carries out a plan: states and events, reports, and the schedule: recipients to send again
+     * now stay in memory at a slot due now, deferred ones move to a slot at their next attempt and
+     * leave memory, bounced ones keep a slot until their DSN is written.
+     */
     private void apply(DomainQueue q, Delivery delivery, Settlement.Plan plan, Destination.Candidate remote) {
         delivery.takeBody();
         effects.apply(delivery, plan, remote);
+        long now = world.now();
+        Slot old = delivery.slot;
+        List<Slot> replacements = new ArrayList<>(2);
+        Delivery again = null;
         if (!plan.resend().isEmpty()) {
-            Delivery again = plan.deferred().isEmpty() ? delivery : delivery.fork(plan.resend(), 0);
+            again = plan.deferred().isEmpty() ? delivery : delivery.fork(plan.resend(), 0);
             again.retryAt(plan.resend(), 0);
-            due(q, again);
+            Slot resend = old.at(now, plan.resend(), now);
+            again.slot = resend.equals(old) ? old : resend;
+            if (again.slot != old) {
+                replacements.add(resend);
+                q.loaded.add(resend);
+            }
         }
+        Slot deferred = null;
         if (!plan.deferred().isEmpty()) {
             delivery.retryAt(plan.deferred(), plan.dueMillis());
-            defer(q, delivery);
+            deferred = old.at(plan.dueMillis(), plan.deferred(), now);
+            replacements.add(deferred);
+            q.stored++;
         }
-        effects.report(delivery, plan, again -> defer(domains.computeIfAbsent(again.domain, DomainQueue::new), again));
+        Slot reporting = null;
+        if (!plan.bounced().isEmpty()) {
+            reporting = old.at(now + REPORT_SLOT_MILLIS, plan.bouncedIndexes(), now);
+            replacements.add(reporting);
+            q.loaded.add(reporting);
+        }
+        boolean keepsOld = again != null && again.slot == old;
+        if (again != delivery) {
+            inMemory--;
+        }
+        if (again != null && again != delivery) {
+            inMemory++;
+        }
+        if (!keepsOld || !replacements.isEmpty()) {
+            Slot stored = deferred;
+            world.reschedule(keepsOld ? null : old, replacements, () -> afterWrite(q, () -> {
+                if (!keepsOld) {
+                    q.loaded.remove(old);
+                }
+                if (stored != null) {
+                    storedAt(q, stored);
+                }
+            }));
+        }
+        if (again != null) {
+            due(q, again);
+        }
+        Slot reportSlot = reporting;
+        effects.report(delivery, plan, retryLater -> requeue(q, retryLater, reportSlot),
+                () -> world.reschedule(reportSlot, List.of(), () -> afterWrite(q, () -> q.loaded.remove(reportSlot))));
+        enlist(q);
+        pump();
     }
 
-    /** One wake-up for the shard, set for the next due delivery. */
+    /** Bounced recipients whose DSN could not be written: their report slot moves to their next attempt. */
+    private void requeue(DomainQueue q, Delivery retryLater, Slot reportSlot) {
+        Slot next = reportSlot.at(retryLater.dueMillis(), retryLater.pending(), world.now());
+        q.stored++;
+        world.reschedule(reportSlot, List.of(next), () -> afterWrite(q, () -> {
+            q.loaded.remove(reportSlot);
+            storedAt(q, next);
+        }));
+    }
+
+    /** One wake-up for the shard, set for the earliest domain waiting to be read. */
     private void armTimer() {
-        long next = schedule.isEmpty() ? Long.MAX_VALUE : schedule.peek().dueMillis();
+        long next = waiting.isEmpty() ? Long.MAX_VALUE : Math.max(waiting.first().nextDueMillis, world.now() + 1);
         if (next != wakeDue) {
             wakeDue = next;
             world.wakeAt(next, this::wake);
@@ -197,26 +506,26 @@ final class QueueShard {
 
     void wake() {
         wakeDue = Long.MAX_VALUE;
-        long now = world.now();
-        while (!schedule.isEmpty() && schedule.peek().dueMillis() <= now) {
-            Delivery d = schedule.poll();
-            DomainQueue q = domains.get(d.domain);
-            q.scheduled--;
-            accept(d);
-        }
-        armTimer();
+        pump();
     }
 
     /** Drops the entries of domains with nothing left (their next hop is looked up again if mail comes back). */
     void tick() {
         domains.values().removeIf(DomainQueue::isIdle);
+        pump();
     }
 
     // ---- operator actions (QueueAdmin), run on this shard's event loop ----
 
     void suspend(String domain) {
-        DomainQueue q = domains.computeIfAbsent(domain, DomainQueue::new);
+        DomainQueue q = queue(domain);
         q.suspended = true;
+        waiting.remove(q);
+        List<Delivery> held = new ArrayList<>(q.held);
+        if (!q.resolving) {
+            q.held.clear();
+            held.forEach(d -> release(q, d));
+        }
         if (q.destination != null && !q.atSite.isEmpty()) {
             world.withdraw(q.destination.key(), domain);
         }
@@ -228,10 +537,10 @@ final class QueueShard {
             return;
         }
         q.suspended = false;
-        // re-enter through due(), so that a stale or missing next hop is looked up first
-        List<Delivery> waiting = new ArrayList<>(q.held);
-        q.held.clear();
-        waiting.forEach(d -> due(q, d));
+        waiting.remove(q);
+        q.nextDueMillis = Math.min(q.nextDueMillis, 0);
+        enlist(q);
+        pump();
     }
 
     /** Makes the domain's deferred deliveries due now; returns how many. */
@@ -239,69 +548,66 @@ final class QueueShard {
         return flush(Set.of(domain));
     }
 
-    /** Makes the deferred deliveries of {@code flushed} due now, in one pass over the schedule; returns how many. */
+    /**
+     * Makes the stored deliveries of {@code flushed} due now: each domain's slots written until now
+     * are read in turn, whatever their due time. Returns how many.
+     */
     int flush(Set<String> flushed) {
-        List<Delivery> due = new ArrayList<>();
-        schedule.removeIf(d -> {
-            if (flushed.contains(d.domain)) {
-                due.add(d);
-                return true;
+        long count = 0;
+        for (String domain : flushed) {
+            DomainQueue q = domains.get(domain);
+            if (q != null && q.stored > 0) {
+                count += q.stored;
+                sweep(q, null);
             }
-            return false;
-        });
-        for (Delivery d : due) {
-            domains.get(d.domain).scheduled--;
         }
-        for (Delivery d : due) {
-            d.retryAt(d.pending(), 0);
-            accept(d);
-        }
-        armTimer();
-        return due.size();
+        pump();
+        return (int) Math.min(Integer.MAX_VALUE, count);
+    }
+
+    private void sweep(DomainQueue q, Outcome bounceWhy) {
+        waiting.remove(q);
+        q.sweepUpToMillis = world.now();
+        q.sweepCursor = null;
+        q.bounceWhy = bounceWhy;
+        q.nextDueMillis = 0;
+        enlist(q);
     }
 
     /**
-     * Bounces the domain's waiting deliveries (scheduled for a retry, or held while suspended or
-     * while the next hop is looked up) as if their attempt had failed for good with {@code why}:
-     * DSNs and Bounce events as for any permanent failure. Deliveries already lent to a connection
-     * are left to finish (suspend the domain first to have them handed back). Returns how many.
+     * Bounces the domain's waiting deliveries (stored, or held while the next hop is looked up) as
+     * if their attempt had failed for good with {@code why}: DSNs and Bounce events as for any
+     * permanent failure. The stored ones are read and bounced in turn, even while the domain is
+     * suspended. Deliveries already lent to a connection are left to finish (suspend the domain
+     * first to have them handed back). Returns how many.
      */
     int bounce(String domain, Outcome why) {
-        List<Delivery> waiting = new ArrayList<>();
-        schedule.removeIf(d -> {
-            if (d.domain.equals(domain)) {
-                waiting.add(d);
-                return true;
-            }
-            return false;
-        });
         DomainQueue q = domains.get(domain);
         if (q == null) {
             return 0;
         }
-        q.scheduled -= waiting.size();
-        waiting.addAll(q.held);
+        long count = q.stored + q.held.size();
+        List<Delivery> held = new ArrayList<>(q.held);
         q.held.clear();
-        for (Delivery d : waiting) {
+        if (q.stored > 0) {
+            sweep(q, why);
+        }
+        for (Delivery d : held) {
             attempted(q, d, TransactionResult.all(d.pending(), why, false, null), 0);
         }
-        armTimer();
-        return waiting.size();
+        pump();
+        return (int) Math.min(Integer.MAX_VALUE, count);
     }
 
-    /** Per domain: held or waiting at its site, scheduled, in flight. */
+    /** Per domain: held or waiting at its site, stored, in flight. */
     List<QueueAdmin.DomainStats> stats() {
         long now = world.now();
-        Map<String, Long> oldest = new HashMap<>();
-        for (Delivery d : schedule) {
-            oldest.merge(d.domain, d.envelope.arrivalMillis(), Math::min);
-        }
         List<QueueAdmin.DomainStats> stats = new ArrayList<>();
         for (DomainQueue q : domains.values()) {
-            if (q.held.isEmpty() && q.atSite.isEmpty() && q.scheduled == 0 && !q.suspended) {
+            if (q.inMemory() == 0 && q.stored == 0 && !q.suspended) {
                 continue;
             }
-            long first = oldest.getOrDefault(q.domain, Long.MAX_VALUE);
+            long first = q.oldestStoredMillis;
             for (Delivery d : q.held) {
                 first = Math.min(first, d.envelope.arrivalMillis());
             }
@@ -309,21 +615,32 @@ final class QueueShard {
                 first = Math.min(first, d.envelope.arrivalMillis());
             }
             int inFlight = q.inFlight();
-            stats.add(new QueueAdmin.DomainStats(q.domain, q.held.size() + q.atSite.size() - inFlight, q.scheduled,
-                    inFlight, q.suspended, first == Long.MAX_VALUE ? 0 : now - first));
+            stats.add(new QueueAdmin.DomainStats(q.domain, q.inMemory() - inFlight, clamp(q.stored), inFlight,
+                    q.suspended, first == Long.MAX_VALUE ? 0 : Math.max(0, now - first)));
         }
         return stats;
     }
 
-    /** Totals for the gauges: ready, scheduled, in flight. */
+    /** Totals for the gauges: ready, stored, in flight. */
     int[] totals() {
         int ready = 0;
+        long stored = 0;
         int inFlight = 0;
         for (DomainQueue q : domains.values()) {
             int f = q.inFlight();
             inFlight += f;
-            ready += q.held.size() + q.atSite.size() - f;
+            ready += q.inMemory() - f;
+            stored += q.stored;
         }
-        return new int[] {ready, schedule.size(), inFlight};
+        return new int[] {ready, clamp(stored), inFlight};
+    }
+
+    /** Whether every domain has been counted by the start-up scan. */
+    boolean counted() {
+        return counted;
+    }
+
+    private static int clamp(long n) {
+        return (int) Math.min(Integer.MAX_VALUE, n);
     }
 }

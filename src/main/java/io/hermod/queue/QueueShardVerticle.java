@@ -13,6 +13,8 @@ import io.hermod.shaping.Shaping;
 import io.hermod.shaping.ShapingStore;
 import io.hermod.shaping.SiteShaping;
 import io.hermod.shaping.Source;
+import io.hermod.spool.Slot;
+import io.hermod.spool.Spool;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,6 +42,8 @@ import java.util.function.Function;
  */
 final class QueueShardVerticle extends VerticleBase {
 
+    private static final System.Logger LOG = System.getLogger(QueueShardVerticle.class.getName());
+
     private final QueueServices services;
     private QueueShard shard;
     private SiteDispatcher sites;
@@ -56,6 +60,9 @@ final class QueueShardVerticle extends VerticleBase {
     final AtomicInteger scheduledGauge = new AtomicInteger();
     final AtomicInteger inFlightGauge = new AtomicInteger();
     final AtomicInteger suspendedGauge = new AtomicInteger();
+
+    /** Deliveries a shard holds in memory at most (at least 4 × {@code queue.max_ready}). */
+    static final int MEMORY_CAP = 8192;
 
     QueueShardVerticle(QueueServices services) {
         this.services = services;
@@ -93,7 +100,9 @@ final class QueueShardVerticle extends VerticleBase {
         SettlementEffects effects = new SettlementEffects(s.ledger(), s.bounces(),
                 new QueueTelemetry(s.metrics(), s.events(), clock, s.classifier()), retry, clock,
                 new SuppressionPolicy(s.config().suppression()), s.spool().suppressions()::add);
-        shard = new QueueShard(new World(clock), settlement, effects, s.ledger());
+        int maxReady = s.config().queue().maxReady();
+        shard = new QueueShard(new World(clock), settlement, effects, s.ledger(), maxReady,
+                Math.max(MEMORY_CAP, 4 * maxReady));
         vertx.setPeriodic(1000, id -> tick());
         return Future.succeededFuture();
     }
@@ -132,6 +141,9 @@ final class QueueShardVerticle extends VerticleBase {
 
     private void tick() {
         shard.tick();
+        if (this == services.shards().get(0)) {
+            services.ledger().forgetOld(System.currentTimeMillis());
+        }
         sites.tick();
         int[] totals = shard.totals();
         readyGauge.set(totals[0]);
@@ -150,6 +162,11 @@ final class QueueShardVerticle extends VerticleBase {
         }
         sites.close();
         return Future.succeededFuture();
+    }
+
+    /** The shard itself: touch it only on this verticle's loop. */
+    QueueShard shard() {
+        return shard;
     }
 
     /** Runs {@code task} on this shard's event loop, as a task of its own; callable from any thread. */
@@ -278,6 +295,27 @@ final class QueueShardVerticle extends VerticleBase {
                 retries.put(destination.key(), cached);
             }
             return cached.policy;
+        }
+
+        @Override
+        public void reschedule(Slot old, List<Slot> replacements, Runnable done) {
+            MessageLedger.writeThen(() -> services.spool().reschedule(old, replacements), "the schedule of "
+                    + (old != null ? old : replacements.get(0)), MessageLedger.WRITE_ATTEMPTS, () -> onLoop(done));
+        }
+
+        @Override
+        public void read(QueueShard.Read r, Consumer<Spool.DueBatch> done) {
+            vertx.executeBlocking(() -> services.spool().readDue(r.domain(), r.from(), r.dueUpTo(), r.writtenUpTo(),
+                    r.limit(), r.skip()::contains), false).onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            onLoop(() -> done.accept(ar.result()));
+                        } else {
+                            LOG.log(System.Logger.Level.WARNING, "spool: cannot read the schedule of " + r.domain()
+                                    + ": " + ar.cause().getMessage() + "; trying again in a second");
+                            vertx.setTimer(1000, id -> onLoop(() -> done.accept(new Spool.DueBatch(List.of(), 0,
+                                    r.from(), clock.millis() + 1000))));
+                        }
+                    });
         }
 
         @Override

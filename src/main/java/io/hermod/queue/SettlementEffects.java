@@ -77,9 +77,10 @@ final class SettlementEffects {
      * original (whose headers the report quotes) cannot be removed first, and a crash in between
      * repeats the report rather than losing it. When no report can be spooled the recipients stay
      * pending and come back to {@code requeue} for a later attempt, which fails them again and
-     * retries the report.
+     * retries the report. {@code reported} runs once the report is spooled and the recipients'
+     * final states submitted.
      */
-    void report(Delivery delivery, Settlement.Plan plan, Consumer<Delivery> requeue) {
+    void report(Delivery delivery, Settlement.Plan plan, Consumer<Delivery> requeue, Runnable reported) {
         List<FailedRecipient> failed = plan.bounced();
         if (failed.isEmpty()) {
             return;
@@ -91,6 +92,7 @@ final class SettlementEffects {
                 for (int index : settled) {
                     ledger.record(delivery.envelope, index, states[index]);
                 }
+                reported.run();
                 return;
             }
             long due = clock.millis() + retry.delayMillis(maxAttempts(states, settled) + 1, Math.random());

@@ -21,7 +21,7 @@ import io.hermod.smtp.AddressSyntax;
 import io.hermod.smtp.EnhancedStatus;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
-import io.hermod.spool.Recipient;
+import io.hermod.spool.Slot;
 import io.hermod.spool.Spool;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -44,10 +44,14 @@ import java.util.function.ToIntFunction;
  */
 public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
 
+    private static final System.Logger LOG = System.getLogger(ShardedQueue.class.getName());
+
     /** Filled as the shard verticles deploy, before any message is queued. */
     private final List<QueueShardVerticle> shards;
     private final MessageLedger ledger;
+    private final Spool spool;
     private final Acceptance acceptance;
+    private volatile boolean recovered = true;
     private final HotBodies hotBodies = new HotBodies(HotBodies.DEFAULT_LIMIT);
 
     private NextHop nextHop;
@@ -56,6 +60,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
     private ShardedQueue(List<QueueShardVerticle> shards, MessageLedger ledger, Spool spool) {
         this.shards = shards;
         this.ledger = ledger;
+        this.spool = spool;
         this.acceptance = new Acceptance(spool, this);
     }
 
@@ -117,7 +122,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
     }
 
     private void registerGauges(HermodMetrics metrics, ConnectionBudget budget, MxResolver resolver) {
-        metrics.gauge("hermod.queue.messages", "Messages with a recipient not yet final", ledger::messages);
+        metrics.gauge("hermod.queue.messages", "Messages with a recipient not yet final", spool::messages);
         metrics.gauge("hermod.queue.deliveries", "state", "ready", "Deliveries due now, waiting for a connection",
                 () -> sum(s -> s.readyGauge.get()));
         metrics.gauge("hermod.queue.deliveries", "state", "scheduled", "Deliveries deferred to a later attempt",
@@ -138,26 +143,70 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
         return total;
     }
 
+    /** A committed message: one delivery per domain, at the slot its commit wrote (see {@link Slot#of}). */
     @Override
     public void enqueue(Envelope envelope, byte[] prefix, byte[] body) {
-        ledger.register(envelope);
-        Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
-        List<Recipient> recipients = envelope.recipients();
-        for (int i = 0; i < recipients.size(); i++) {
-            if (!recipients.get(i).state().isFinal()) {
-                byDomain.computeIfAbsent(recipients.get(i).domain(), d -> new ArrayList<>()).add(i);
-            }
-        }
-        byDomain.forEach((domain, indexes) -> {
-            Delivery delivery = new Delivery(envelope, domain, indexes);
+        for (Slot slot : Slot.of(envelope, 0)) {
+            Delivery delivery = new Delivery(envelope, slot);
             if (body != null) {
                 MemoryBody held = new MemoryBody(prefix, body);
                 if (hotBodies.tryReserve(held.size())) {
                     delivery.holdBody(held, hotBodies);
                 }
             }
-            shardOf(domain).submit(delivery);
-        });
+            shardOf(slot.domain()).submit(delivery);
+        }
+    }
+
+    /**
+     * Recovery after a restart, in the background: the spool's schedule is scanned domain by
+     * domain, and each domain is read and delivered from as soon as it has been counted. Mail can
+     * be accepted meanwhile; {@link QueueSnapshot#recovered()} turns true when the scan is done.
+     * Call before intake starts (the scan sees the spool as it is at the call).
+     */
+    public void recover() {
+        Spool.ScheduleScan scan = spool.scan();
+        recovered = false;
+        for (QueueShardVerticle shard : shards) {
+            shard.onLoop(() -> shard.shard().counting());
+        }
+        Thread scanner = new Thread(() -> {
+            long start = System.nanoTime();
+            long[] slots = new long[2];
+            long messages;
+            try {
+                messages = scan.run(count -> {
+                    slots[0] += count.slots();
+                    slots[1]++;
+                    QueueShardVerticle owner = shardOf(count.domain());
+                    owner.onLoop(() -> owner.shard().counted(count.domain(), count.slots(), count.firstDueMillis(),
+                            count.oldestMillis()));
+                });
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "spool: the start-up scan failed: " + e.getMessage()
+                        + "; domains not counted yet are counted as new mail arrives only", e);
+                messages = -1;
+            }
+            for (QueueShardVerticle shard : shards) {
+                shard.onLoop(() -> shard.shard().countedAll());
+            }
+            recovered = true;
+            LOG.log(System.Logger.Level.INFO, "spool {0}: recovered {1,number,#} messages ({2,number,#} deliveries"
+                    + " over {3,number,#} domains) in {4,number,#} ms", spool.path(), messages, slots[0], slots[1],
+                    (System.nanoTime() - start) / 1_000_000);
+            try {
+                spool.sweepLeftovers();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "spool: cannot remove leftovers: " + e.getMessage());
+            }
+        }, "hermod-recovery");
+        scanner.setDaemon(true);
+        scanner.start();
+    }
+
+    /** False while the start-up scan is counting the spool. */
+    public boolean recovered() {
+        return recovered;
     }
 
     // ---- sites (SiteAdmin) ----
@@ -294,7 +343,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
 
     /** Messages with a recipient not yet final. */
     public int messages() {
-        return ledger.messages();
+        return (int) Math.min(Integer.MAX_VALUE, spool.messages());
     }
 
     /** Stops starting deliveries; completes when every shard's transactions in flight have finished. */
@@ -335,7 +384,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
                 scheduled += d.scheduled();
                 inFlight += d.inFlight();
             }
-            return new QueueSnapshot(domains, ready, scheduled, inFlight, ledger.messages());
+            return new QueueSnapshot(domains, ready, scheduled, inFlight, messages(), recovered);
         });
     }
 

@@ -41,6 +41,8 @@ final class GroupCommitWriter implements AutoCloseable {
     static final class Batch {
         private final WriteBatch writes;
         private final Set<MessageId> removed = new HashSet<>();
+        /** Recipients that a write earlier in this batch recorded final, per message. */
+        private final java.util.Map<MessageId, Set<Integer>> finals = new java.util.HashMap<>();
 
         private Batch(WriteBatch writes) {
             this.writes = writes;
@@ -56,6 +58,15 @@ final class GroupCommitWriter implements AutoCloseable {
 
         boolean removedEarlier(MessageId id) {
             return removed.contains(id);
+        }
+
+        void recordsFinal(MessageId id, int index) {
+            finals.computeIfAbsent(id, k -> new HashSet<>()).add(index);
+        }
+
+        /** The recipients of {@code id} that writes earlier in this batch recorded final. */
+        Set<Integer> finalEarlier(MessageId id) {
+            return finals.getOrDefault(id, Set.of());
         }
     }
 

@@ -22,6 +22,11 @@ public record MessageId(long value) implements Comparable<MessageId> {
         return new MessageId(ByteBuffer.wrap(key, 0, 8).getLong());
     }
 
+    /** The millisecond the id was made in: about when its message arrived. */
+    public long millis() {
+        return value >>> SEQUENCE_BITS;
+    }
+
     public byte[] toKey() {
         return ByteBuffer.allocate(8).putLong(value).array();
     }

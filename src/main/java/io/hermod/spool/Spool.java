@@ -78,8 +78,15 @@ public final class Spool implements MessageStore, AutoCloseable {
     private final Suppressions suppressions;
     private final ColumnFamilyHandle injectionFamily;
     private final Injections injections;
+    private final ColumnFamilyHandle schedule;
     private final GroupCommitWriter writer;
     private final MessageIdGenerator ids;
+    private final LongSupplier clock;
+    /** Stored messages: counted at start-up by {@link #scan} (null until then), then kept by commits and deletes. */
+    private final java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong(-1);
+    private final java.util.concurrent.atomic.AtomicLong changedSinceOpen = new java.util.concurrent.atomic.AtomicLong();
+    /** The first id made by this process: anything below it in the bodies family without an envelope is left over. */
+    private final MessageId firstIdOfThisRun;
     private volatile boolean open = true;
 
     private Spool(Path path, DBOptions dbOptions, ColumnFamilyOptions cfOptions, Statistics statistics, RocksDB db,
@@ -99,6 +106,10 @@ public final class Spool implements MessageStore, AutoCloseable {
         this.suppressions = new Suppressions(db, suppressionFamily, writer);
         this.injectionFamily = handles.get(5);
         this.injections = new Injections(db, injectionFamily, writer);
+        this.schedule = handles.get(6);
+        this.clock = clock;
+        this.firstIdOfThisRun = new MessageId(highestId() + 1);
+        buildScheduleIfMissing();
     }
 
     public static Spool open(Path path) {
@@ -139,7 +150,8 @@ public final class Spool implements MessageStore, AutoCloseable {
                     new ColumnFamilyDescriptor("bodies".getBytes(), cfOptions),
                     new ColumnFamilyDescriptor("recipients".getBytes(), cfOptions),
                     new ColumnFamilyDescriptor("suppression".getBytes(), cfOptions),
-                    new ColumnFamilyDescriptor("injections".getBytes(), cfOptions));
+                    new ColumnFamilyDescriptor("injections".getBytes(), cfOptions),
+                    new ColumnFamilyDescriptor("schedule".getBytes(), cfOptions));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, path.toString(), families, handles);
             try {
@@ -210,6 +222,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         byte[] chunkKey = lastChunk == null ? null : chunkKey(envelope.id(), envelope.chunkCount() - 1);
         byte[] prefixKey = envelope.prefixed() ? chunkKey(envelope.id(), PREFIX_CHUNK) : null;
         long bytes = value.length + (lastChunk == null ? 0 : lastChunk.length) + (prefix == null ? 0 : prefix.length);
+        List<Slot> slots = Slot.of(envelope, clock.getAsLong());
         byte[][] categorized = new byte[envelope.recipients().size()][];
         for (int i = 0; i < categorized.length; i++) {
             Recipient r = envelope.recipients().get(i);
@@ -225,6 +238,9 @@ public final class Spool implements MessageStore, AutoCloseable {
                 batch.writes().put(bodies, prefixKey, prefix);
             }
             batch.writes().put(envelopes, key, value);
+            for (Slot slot : slots) {
+                batch.writes().put(schedule, slot.key(), slot.value());
+            }
             // The envelope codec keeps no bounce category; a message committed with one (a queue
             // handed over from another pod) keeps it in its recipients' state records.
             for (int i = 0; i < categorized.length; i++) {
@@ -235,7 +251,7 @@ public final class Spool implements MessageStore, AutoCloseable {
             if (envelope.delayReported()) {
                 batch.writes().put(recipientStates, chunkKey(envelope.id(), DELAY_REPORTED), MARK);
             }
-        }, bytes, true);
+        }, bytes, true).thenRun(changedSinceOpen::incrementAndGet);
     }
 
     /**
@@ -277,20 +293,353 @@ public final class Spool implements MessageStore, AutoCloseable {
         MessageId id = envelope.id();
         int chunks = envelope.chunkCount();
         int recipients = envelope.recipients().size();
-        byte[] key = id.toKey();
+        boolean[] removed = new boolean[1];
+        return writer.submit(batch -> removed[0] = remove(batch, id, chunks, recipients),
+                16L * (chunks + recipients + 3), true).thenRun(() -> {
+                    if (removed[0]) {
+                        changedSinceOpen.decrementAndGet();
+                    }
+                });
+    }
+
+    /**
+     * An operator's delete of a message that may or may not be in memory: read and removed by the
+     * writer, so the caller need not have the envelope. Completes true when the message was there.
+     */
+    public CompletableFuture<Boolean> delete(MessageId id) {
+        boolean[] removed = new boolean[1];
         return writer.submit(batch -> {
-            batch.removes(id);
-            WriteBatch writes = batch.writes();
-            writes.delete(envelopes, key);
-            for (int i = 0; i < chunks; i++) {
-                writes.delete(bodies, chunkKey(id, i));
+            if (batch.removedEarlier(id)) {
+                return;
             }
-            writes.delete(bodies, chunkKey(id, PREFIX_CHUNK));
-            for (int i = 0; i < recipients; i++) {
-                writes.delete(recipientStates, chunkKey(id, i));
+            byte[] value = db.get(envelopes, id.toKey());
+            if (value != null) {
+                Envelope stored = EnvelopeCodec.decode(value);
+                removed[0] = remove(batch, id, stored.chunkCount(), stored.recipients().size());
             }
-            writes.delete(recipientStates, chunkKey(id, DELAY_REPORTED));
-        }, 16L * (chunks + recipients + 3), true);
+        }, 64, true).thenApply(v -> {
+            if (removed[0]) {
+                changedSinceOpen.decrementAndGet();
+            }
+            return removed[0];
+        });
+    }
+
+    /**
+     * Records that recipient {@code index} is final and, when that leaves none of the message's
+     * recipients pending, deletes the message in the same write. The writer decides, from what is
+     * stored and what this batch wrote before: recipients of one message at several domains finish
+     * on several shards, and only the stored states say which of them is the last. Completes true
+     * when the message was deleted.
+     */
+    public CompletableFuture<Boolean> recordFinal(Envelope envelope, int index, Recipient state) {
+        MessageId id = envelope.id();
+        byte[] stateKey = chunkKey(id, index);
+        byte[] stateValue = EnvelopeCodec.encodeState(state);
+        boolean[] removed = new boolean[1];
+        return writer.submit(batch -> {
+            if (envelope.recipients().size() == 1) {
+                removed[0] = remove(batch, id, envelope.chunkCount(), 1);
+                return;
+            }
+            if (!stored(batch, id)) {
+                return;
+            }
+            Envelope current = withStates(EnvelopeCodec.decode(db.get(envelopes, id.toKey())));
+            java.util.Set<Integer> finalEarlier = batch.finalEarlier(id);
+            boolean pending = false;
+            List<Recipient> all = current.recipients();
+            for (int i = 0; i < all.size() && !pending; i++) {
+                pending = i != index && !all.get(i).state().isFinal() && !finalEarlier.contains(i);
+            }
+            if (pending) {
+                batch.writes().put(recipientStates, stateKey, stateValue);
+                batch.recordsFinal(id, index);
+            } else {
+                removed[0] = remove(batch, id, current.chunkCount(), all.size());
+            }
+        }, stateValue.length, true).thenApply(v -> {
+            if (removed[0]) {
+                changedSinceOpen.decrementAndGet();
+            }
+            return removed[0];
+        });
+    }
+
+    /** Adds the removal of a message to {@code batch}; false when it is not stored (or an earlier write removed it). */
+    private boolean remove(GroupCommitWriter.Batch batch, MessageId id, int chunks, int recipients)
+            throws RocksDBException {
+        boolean there = stored(batch, id);
+        byte[] key = id.toKey();
+        batch.removes(id);
+        WriteBatch writes = batch.writes();
+        writes.delete(envelopes, key);
+        for (int i = 0; i < chunks; i++) {
+            writes.delete(bodies, chunkKey(id, i));
+        }
+        writes.delete(bodies, chunkKey(id, PREFIX_CHUNK));
+        for (int i = 0; i < recipients; i++) {
+            writes.delete(recipientStates, chunkKey(id, i));
+        }
+        writes.delete(recipientStates, chunkKey(id, DELAY_REPORTED));
+        return there;
+    }
+
+    /**
+     * Replaces slot {@code old} (none when null) by {@code replacements}, in one write: a delivery
+     * moved to a later time, split, or finished (no replacements) is never in two places or none.
+     * Replacements are written only while the message is stored.
+     */
+    public CompletableFuture<Void> reschedule(Slot old, List<Slot> replacements) {
+        byte[] oldKey = old == null ? null : old.key();
+        byte[][] keys = new byte[replacements.size()][];
+        byte[][] values = new byte[replacements.size()][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = replacements.get(i).key();
+            values[i] = replacements.get(i).value();
+        }
+        MessageId id = old != null ? old.id() : replacements.isEmpty() ? null : replacements.get(0).id();
+        return writer.submit(batch -> {
+            if (oldKey != null) {
+                batch.writes().delete(schedule, oldKey);
+            }
+            if (keys.length > 0 && stored(batch, id)) {
+                for (int i = 0; i < keys.length; i++) {
+                    batch.writes().put(schedule, keys[i], values[i]);
+                }
+            }
+        }, 64L * (keys.length + 1), true);
+    }
+
+    /** A slot read from the schedule with its message as stored now. */
+    public record Due(Slot slot, Envelope envelope) {
+    }
+
+    /**
+     * What {@link #readDue} found: the due slots (their recipients narrowed to those still pending),
+     * how many stale slots it removed (their message gone or their recipients final), where to go on
+     * ({@code cursor}, null at the end of the domain), and the due time of the first slot it left
+     * ({@code Long.MAX_VALUE} when none is left, 0 when more may be due now).
+     */
+    public record DueBatch(List<Due> found, int stale, byte[] cursor, long nextDueMillis) {
+    }
+
+    /**
+     * Reads up to {@code limit} slots of {@code domain} in due order, from {@code from} (null: the
+     * start of the domain), that are due by {@code dueUpTo} or were written by {@code writtenUpTo}
+     * (a flush or bounce takes every slot that existed when it was asked for; -1 for none), passing
+     * over those {@code skip} says are already in memory. Without {@code writtenUpTo} it stops at the
+     * first slot not due. Blocking: a worker's job.
+     */
+    public DueBatch readDue(String domain, byte[] from, long dueUpTo, long writtenUpTo, int limit,
+                            java.util.function.Predicate<Slot> skip) {
+        List<Due> found = new ArrayList<>();
+        int stale = 0;
+        byte[] end = Slot.domainEnd(domain);
+        try (org.rocksdb.Slice bound = new org.rocksdb.Slice(end);
+             org.rocksdb.ReadOptions options = new org.rocksdb.ReadOptions().setIterateUpperBound(bound);
+             RocksIterator it = db.newIterator(schedule, options)) {
+            it.seek(from != null ? from : Slot.domainStart(domain));
+            for (; it.isValid(); it.next()) {
+                byte[] key = it.key();
+                long due = Slot.dueOf(key);
+                if (writtenUpTo < 0 && due > dueUpTo) {
+                    return new DueBatch(found, stale, key, due);
+                }
+                Slot slot = Slot.decode(key, it.value());
+                if ((due > dueUpTo && slot.writtenMillis() > writtenUpTo) || skip.test(slot)) {
+                    continue;
+                }
+                if (found.size() == limit) {
+                    return new DueBatch(found, stale, key, 0);
+                }
+                byte[] stored = db.get(envelopes, slot.id().toKey());
+                Envelope envelope = stored == null ? null : withStates(EnvelopeCodec.decode(stored));
+                List<Integer> pending = new ArrayList<>();
+                if (envelope != null) {
+                    for (int i : slot.recipients()) {
+                        if (i < envelope.recipients().size() && !envelope.recipients().get(i).state().isFinal()) {
+                            pending.add(i);
+                        }
+                    }
+                }
+                if (pending.isEmpty()) {
+                    stale++;
+                    reschedule(slot, List.of());
+                    continue;
+                }
+                found.add(new Due(pending.size() == slot.recipients().size() ? slot
+                        : new Slot(domain, slot.dueMillis(), slot.id(), pending, slot.writtenMillis()), envelope));
+            }
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot read the schedule of " + domain, e);
+        }
+        return new DueBatch(found, stale, null, Long.MAX_VALUE);
+    }
+
+    /** What the start-up scan found for one domain: its slots and the earliest due time among them. */
+    public record DomainCount(String domain, int slots, long firstDueMillis, long oldestMillis) {
+    }
+
+    /**
+     * The start-up scan of the schedule, over the spool as it was when this was called (later writes
+     * are not seen): {@link #run} hands over one {@link DomainCount} per domain as soon as that
+     * domain's range has been read, then counts the stored messages (so that {@link #messages()} is
+     * exact), then removes body chunks and states no stored message owns. Make it before anything is
+     * written; run it on a thread of its own.
+     */
+    public final class ScheduleScan {
+        private final org.rocksdb.Snapshot snapshot = db.getSnapshot();
+
+        private ScheduleScan() {
+        }
+
+        /** Blocking. Returns the number of stored messages. */
+        public long run(Consumer<DomainCount> each) {
+            try (org.rocksdb.ReadOptions options = new org.rocksdb.ReadOptions().setSnapshot(snapshot)) {
+                try (RocksIterator it = db.newIterator(schedule, options)) {
+                    byte[] domainKey = null;
+                    int count = 0;
+                    long first = 0;
+                    long oldest = Long.MAX_VALUE;
+                    for (it.seekToFirst(); it.isValid() && open; it.next()) {
+                        byte[] key = it.key();
+                        if (domainKey == null || !sameDomain(domainKey, key)) {
+                            if (domainKey != null) {
+                                each.accept(new DomainCount(Slot.domainOf(domainKey), count, first, oldest));
+                            }
+                            domainKey = key;
+                            count = 0;
+                            first = Slot.dueOf(key);
+                            oldest = Long.MAX_VALUE;
+                        }
+                        count++;
+                        oldest = Math.min(oldest, Slot.arrivalOf(key));
+                    }
+                    if (domainKey != null) {
+                        each.accept(new DomainCount(Slot.domainOf(domainKey), count, first, oldest));
+                    }
+                }
+                long messages = 0;
+                try (RocksIterator it = db.newIterator(envelopes, options)) {
+                    for (it.seekToFirst(); it.isValid() && open; it.next()) {
+                        messages++;
+                    }
+                }
+                counted.set(messages);
+                return messages;
+            } finally {
+                db.releaseSnapshot(snapshot);
+            }
+        }
+    }
+
+    private static boolean sameDomain(byte[] a, byte[] b) {
+        int length = a.length - 21;
+        if (b.length - 21 != length) {
+            return false;
+        }
+        return java.util.Arrays.equals(a, 0, length, b, 0, length);
+    }
+
+    /** Starts the start-up scan: its view of the spool is taken now. */
+    public ScheduleScan scan() {
+        return new ScheduleScan();
+    }
+
+    /**
+     * Stored messages (with a recipient not yet final); until the start-up scan has counted them,
+     * only those committed since the spool was opened.
+     */
+    public long messages() {
+        long base = counted.get();
+        return Math.max(0, (base < 0 ? 0 : base) + changedSinceOpen.get());
+    }
+
+    /** Whether {@link #messages()} is exact: the start-up scan has counted what was stored. */
+    public boolean counted() {
+        return counted.get() >= 0;
+    }
+
+    /**
+     * Removes body chunks and recipient states of messages made before this process started that
+     * have no envelope: transactions cut off before their commit, states of deleted messages. One
+     * pass over the keys of each family, a point lookup per message. Blocking; returns how many
+     * messages had some.
+     */
+    public int sweepLeftovers() {
+        int orphans = 0;
+        for (ColumnFamilyHandle family : List.of(bodies, recipientStates)) {
+            try (RocksIterator it = db.newIterator(family)) {
+                for (it.seekToFirst(); it.isValid() && open; ) {
+                    MessageId id = MessageId.fromKey(it.key());
+                    if (id.compareTo(firstIdOfThisRun) >= 0) {
+                        break;
+                    }
+                    byte[] next = chunkKey(new MessageId(id.value() + 1), 0);
+                    if (!db.keyExists(envelopes, id.toKey())) {
+                        db.deleteRange(family, chunkKey(id, 0), next);
+                        orphans++;
+                    }
+                    it.seek(next);
+                }
+            } catch (RocksDBException e) {
+                throw new SpoolException("cannot clean up the spool", e);
+            }
+        }
+        if (orphans > 0) {
+            LOG.log(System.Logger.Level.INFO, "spool {0}: removed the leftovers of {1,number,#} messages", path, orphans);
+        }
+        return orphans;
+    }
+
+    /** Key in the default family marking that the schedule family holds every pending recipient. */
+    private static final byte[] SCHEDULE_BUILT = "schedule-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * A spool written before the schedule existed gets one, once, at its first opening: every
+     * stored message is read and its pending recipients take their slots; messages whose recipients
+     * are all final (a delete lost in a crash) are removed.
+     */
+    private void buildScheduleIfMissing() {
+        try {
+            if (db.get(defaultFamily, SCHEDULE_BUILT) != null) {
+                return;
+            }
+            int slots = 0;
+            List<MessageId> finished = new ArrayList<>();
+            long now = clock.getAsLong();
+            try (RocksIterator it = db.newIterator(envelopes);
+                 org.rocksdb.WriteOptions sync = new org.rocksdb.WriteOptions().setSync(true)) {
+                WriteBatch batch = new WriteBatch();
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    Envelope envelope = withStates(EnvelopeCodec.decode(it.value()));
+                    if (envelope.isFinal()) {
+                        finished.add(envelope.id());
+                        continue;
+                    }
+                    for (Slot slot : Slot.of(envelope, now)) {
+                        batch.put(schedule, slot.key(), slot.value());
+                        slots++;
+                    }
+                    if (batch.count() >= 10_000) {
+                        db.write(sync, batch);
+                        batch.close();
+                        batch = new WriteBatch();
+                    }
+                }
+                batch.put(defaultFamily, SCHEDULE_BUILT, MARK);
+                db.write(sync, batch);
+                batch.close();
+            }
+            new LeftoverSweep(db, envelopes).removeFinished(finished, bodies, recipientStates);
+            if (slots > 0 || !finished.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "spool {0}: built the schedule: {1,number,#} slots, removed {2,number,#}"
+                        + " finished messages", path, slots, finished.size());
+            }
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot build the schedule of " + path, e);
+        }
     }
 
     /**
@@ -536,6 +885,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         recipientStates.close();
         suppressionFamily.close();
         injectionFamily.close();
+        schedule.close();
         defaultFamily.close();
         db.close();
         dbOptions.close();

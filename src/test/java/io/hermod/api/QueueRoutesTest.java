@@ -49,7 +49,7 @@ class QueueRoutesTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(ApiHarness.json(r)).isEqualTo(new JsonObject("""
-                {"domains": [
+                {"recovered": true, "domains": [
                   {"domain": "example.net", "ready": 3, "scheduled": 2, "in_flight": 1, "suspended": false,
                    "oldest_age_seconds": 125},
                   {"domain": "example.org", "ready": 0, "scheduled": 0, "in_flight": 0, "suspended": true,
@@ -62,7 +62,7 @@ class QueueRoutesTest {
         HttpResponse<String> r = api.get("/api/v1/queues");
 
         assertThat(ApiHarness.json(r)).isEqualTo(new JsonObject(
-                "{\"domains\":[],\"totals\":{\"ready\":0,\"scheduled\":0,\"in_flight\":0,\"messages\":0}}"));
+                "{\"recovered\":true,\"domains\":[],\"totals\":{\"ready\":0,\"scheduled\":0,\"in_flight\":0,\"messages\":0}}"));
     }
 
     @Test

@@ -23,6 +23,9 @@ import io.hermod.bounce.SuppressionPolicy;
 import io.hermod.config.SuppressionConfig;
 import java.util.Optional;
 import io.hermod.spool.Recipient;
+import io.hermod.spool.RecipientState;
+import io.hermod.spool.Slot;
+import io.hermod.spool.Spool;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +33,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -44,29 +51,14 @@ class QueueShardTest {
     private static final Destination SITE = Destination.route("127.0.0.1", 2526);
 
     private final FakeWorld world = new FakeWorld();
+    private final List<MessageId> delayMarks = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
     private final List<List<FailedRecipient>> delayReports = new ArrayList<>();
     private final List<Recipient> recorded = new ArrayList<>();
     private final List<Suppression> suppressed = new ArrayList<>();
-    private final MessageLedger ledger = new MessageLedger(new MessageLedger.Writes() {
-        @Override
-        public CompletableFuture<Void> record(MessageId id, int index, Recipient state) {
-            recorded.add(state);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletableFuture<Void> delete(Envelope envelope) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletableFuture<Void> markDelayReported(MessageId id) {
-            delayMarks.add(id);
-            return CompletableFuture.completedFuture(null);
-        }
-    });
-    private final List<MessageId> delayMarks = new ArrayList<>();
+    private final FakeSpool spool = new FakeSpool();
+    private boolean dsnFails;
+    private final MessageLedger ledger = new MessageLedger(spool);
     private final HermodMetrics metrics = HermodMetrics.noop();
     private final RetryPolicy retry = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1), 2);
     private final QueueShard shard = new QueueShard(world,
@@ -74,7 +66,7 @@ class QueueShardTest {
             new SettlementEffects(ledger, new BounceReporter() {
                 @Override
                 public Future<Void> failed(Envelope envelope, List<FailedRecipient> recipients) {
-                    return Future.succeededFuture();
+                    return dsnFails ? Future.failedFuture("spool full") : Future.succeededFuture();
                 }
 
                 @Override
@@ -90,7 +82,7 @@ class QueueShardTest {
                         suppressed.add(entry);
                         return CompletableFuture.completedFuture(null);
                     }),
-            ledger);
+            ledger, 100, 400);
 
     private Delivery message(long id, String... recipients) {
         List<Recipient> rs = new ArrayList<>();
@@ -101,8 +93,16 @@ class QueueShardTest {
         }
         Envelope envelope = new Envelope(new MessageId(id), "sender@example.org", rs, T0, 100, 1, false, false,
                 "client", "127.0.0.1");
-        ledger.register(envelope);
-        return new Delivery(envelope, rs.get(0).domain(), indexes);
+        return new Delivery(envelope, spool.commit(envelope, world.now).get(0));
+    }
+
+    /** The deliveries of a message at each of its domains, as intake hands them over (after the commit). */
+    private List<Delivery> deliveries(Delivery first) {
+        List<Delivery> all = new ArrayList<>();
+        for (Slot slot : Slot.of(first.envelope, 0)) {
+            all.add(slot.equals(first.slot) ? first : new Delivery(first.envelope, slot));
+        }
+        return all;
     }
 
     private static TransactionResult refusedConnection(Delivery d) {
@@ -146,19 +146,23 @@ class QueueShardTest {
             assertThat(r.attempts()).isEqualTo(1);
             assertThat(r.category()).isEqualTo("bad-connection"); // kept with the state, for the API's view
         });
+        world.settle();
         assertThat(world.wakeAt).isEqualTo(backoffEnd);
+        assertThat(spool.slotsOf("example.net")).extracting(Slot::dueMillis).containsExactly(backoffEnd);
+        assertThat(shard.totals()).containsExactly(0, 1, 0); // nothing in memory: it waits in the spool
         world.now = backoffEnd;
         world.lent.clear();
         shard.wake();
+        world.settle();
         world.answer(1, NextHop.Lookup.found(SITE)); // the next hop is older than REFRESH_MILLIS: looked up again
-        assertThat(world.lent).containsExactly(d);
+        assertThat(world.lent).extracting(x -> x.envelope.id()).containsExactly(d.envelope.id());
     }
 
     @Test
     void delayReport_goesOutOncePerMessage_evenAcrossDomains() {
         Delivery d = message(1, "a@one.example", "b@two.example");
-        Delivery one = new Delivery(d.envelope, "one.example", List.of(0));
-        Delivery two = new Delivery(d.envelope, "two.example", List.of(1));
+        Delivery one = deliveries(d).get(0);
+        Delivery two = deliveries(d).get(1);
         world.now = T0 + Duration.ofHours(2).toMillis();
         shard.accept(one);
         shard.accept(two);
@@ -174,8 +178,7 @@ class QueueShardTest {
     void delayReport_markedInTheSpool_isNotSentAgainAfterARestart() {
         Delivery d = message(1, "a@example.net");
         Envelope recovered = d.envelope.withDelayReported();
-        ledger.register(recovered);
-        Delivery again = new Delivery(recovered, "example.net", List.of(0));
+        Delivery again = new Delivery(recovered, d.slot);
         world.now = T0 + Duration.ofHours(2).toMillis();
         shard.accept(again);
         world.answer(0, NextHop.Lookup.found(SITE));
@@ -207,6 +210,7 @@ class QueueShardTest {
         shard.accept(d);
         shard.accept(e);
         world.answer(0, NextHop.Lookup.failed(false, null, "SERVFAIL from 127.0.0.1:53"));
+        world.settle();
         assertThat(world.lent).isEmpty();
         assertThat(events).extracting(Event::type).containsExactly(EventType.TransientFailure, EventType.TransientFailure);
         assertThat(events.get(0).enhancedCode()).isEqualTo("4.4.3");
@@ -224,12 +228,15 @@ class QueueShardTest {
         world.lent.clear();
         shard.withdrawn(List.of(d));
         assertThat(world.lent).isEmpty();
+        world.settle();
         assertThat(shard.stats()).singleElement().satisfies(s -> {
             assertThat(s.suspended()).isTrue();
-            assertThat(s.ready()).isEqualTo(1);
+            assertThat(s.ready()).isZero();
+            assertThat(s.scheduled()).isEqualTo(1); // back in the spool: a suspended domain holds no memory
         });
         shard.resume("example.net");
-        assertThat(world.lent).containsExactly(d);
+        world.settle();
+        assertThat(world.lent).extracting(x -> x.envelope.id()).containsExactly(d.envelope.id());
     }
 
     @Test
@@ -238,9 +245,12 @@ class QueueShardTest {
         shard.accept(d);
         world.answer(0, NextHop.Lookup.found(SITE));
         shard.attempted(d, refusedConnection(d), 0);
+        world.settle();
         world.lent.clear();
         assertThat(shard.flush("example.net")).isEqualTo(1);
-        assertThat(world.lent).containsExactly(d);
+        world.settle();
+        assertThat(world.lent).extracting(x -> x.envelope.id()).containsExactly(d.envelope.id());
+        assertThat(world.lent.get(0).dueMillis()).isZero();
     }
 
     @Test
@@ -251,10 +261,12 @@ class QueueShardTest {
         shard.accept(other);
         world.answer(0, NextHop.Lookup.found(SITE));
         shard.attempted(deferred, refusedConnection(deferred), 0);
+        world.settle();
         events.clear();
 
         Outcome why = new Outcome.Failed(Failure.POLICY, null, new EnhancedStatus(5, 0, 0), "bounced by the operator");
         assertThat(shard.bounce("example.net", why)).isEqualTo(1);
+        world.settle();
 
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo(EventType.Bounce);
@@ -312,6 +324,146 @@ class QueueShardTest {
         assertThat(suppressed).isEmpty();
     }
 
+    private static TransactionResult delivered(Delivery d) {
+        List<RecipientOutcome> outcomes = new ArrayList<>();
+        for (int i : d.pending()) {
+            outcomes.add(new RecipientOutcome(i, new Outcome.Answered(ClientStep.END_OF_DATA, Reply.of(250, "2.0.0", "ok"))));
+        }
+        return new TransactionResult(outcomes, true, false, null);
+    }
+
+    /** Messages stored in the spool (not handed over by intake), as the start-up scan finds them. */
+    private List<Envelope> storedOnly(int count, long firstId, String domain, long due) {
+        List<Envelope> all = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Envelope e = new Envelope(new MessageId(firstId + i), "sender@example.org",
+                    List.of(new Recipient("r" + i + "@" + domain, RecipientState.PENDING, 1, due, "")), T0, 100, 1,
+                    false, false, "client", "127.0.0.1");
+            spool.commit(e, T0);
+            all.add(e);
+        }
+        return all;
+    }
+
+    @Test
+    void memoryHoldsTheDomainsWindow_theRestIsReadAsDeliveriesLeave() {
+        storedOnly(1000, 100, "example.net", 0);
+        shard.counted("example.net", 1000, 0, T0);
+        world.settle();
+        world.answer(0, NextHop.Lookup.found(SITE));
+        world.settle();
+        assertThat(world.lent).hasSize(100); // queue.max_ready of this shard
+        assertThat(shard.totals()).containsExactly(100, 900, 0);
+        List<Delivery> first = List.copyOf(world.lent);
+        for (Delivery d : first.subList(0, 50)) {
+            shard.attempted(d, delivered(d), 0);
+        }
+        world.settle();
+        assertThat(world.lent).hasSize(150);
+        assertThat(world.lent).extracting(d -> d.envelope.id()).doesNotHaveDuplicates();
+        assertThat(shard.totals()).containsExactly(100, 850, 0);
+        assertThat(spool.stored).hasSize(950);
+    }
+
+    @Test
+    void aMoveWrittenWhileAReadRuns_doesNotBringTheDeliveryBackTwice() {
+        storedOnly(1, 100, "example.net", 0);
+        shard.counted("example.net", 1, 0, T0); // a read of the domain is queued
+        Delivery fresh = message(2, "b@example.net"); // committed: its slot is in the spool
+        world.step(); // the read runs now and sees both slots
+        shard.accept(fresh); // intake hands it over before the read's answer arrives
+        world.answer(0, NextHop.Lookup.found(SITE));
+        shard.attempted(fresh, delivered(fresh), 0);
+        world.step(); // its slot is removed before the read's answer arrives
+        world.settle();
+        assertThat(world.lent).extracting(d -> d.envelope.id().value()).containsExactlyInAnyOrder(2L, 100L);
+        assertThat(shard.totals()).containsExactly(1, 0, 0);
+    }
+
+    @Test
+    void suspendedDomain_keepsNothingInMemory_andResumeReadsItBack() {
+        shard.suspend("example.net");
+        for (int i = 0; i < 5; i++) {
+            shard.accept(message(10 + i, "r" + i + "@example.net"));
+        }
+        world.settle();
+        assertThat(world.lookups).isEmpty();
+        assertThat(shard.totals()).containsExactly(0, 5, 0);
+        assertThat(world.reads).isZero();
+        shard.resume("example.net");
+        world.settle();
+        world.answer(0, NextHop.Lookup.found(SITE));
+        assertThat(world.lent).hasSize(5);
+    }
+
+    @Test
+    void bounce_readsAndBouncesTheStoredSlots_evenWhileSuspended() {
+        storedOnly(3, 100, "example.net", T0 + 3_600_000);
+        shard.counted("example.net", 3, T0 + 3_600_000, T0);
+        shard.suspend("example.net");
+        Outcome why = new Outcome.Failed(Failure.POLICY, null, new EnhancedStatus(5, 0, 0), "bounced by the operator");
+        assertThat(shard.bounce("example.net", why)).isEqualTo(3);
+        world.settle();
+        assertThat(events).extracting(Event::type).containsOnly(EventType.Bounce).hasSize(3);
+        assertThat(spool.stored).isEmpty();
+        assertThat(spool.schedule).isEmpty();
+        assertThat(shard.totals()).containsExactly(0, 0, 0);
+    }
+
+    @Test
+    void flush_takesTheSlotsWrittenBeforeIt_once() {
+        storedOnly(3, 100, "example.net", T0 + 3_600_000);
+        shard.counted("example.net", 3, T0 + 3_600_000, T0);
+        world.settle();
+        assertThat(world.reads).isZero(); // nothing due for an hour
+        assertThat(shard.flush("example.net")).isEqualTo(3);
+        world.settle();
+        world.answer(0, NextHop.Lookup.found(SITE));
+        assertThat(world.lent).hasSize(3);
+        world.now += 1;
+        for (Delivery d : List.copyOf(world.lent)) {
+            shard.attempted(d, refusedConnection(d), 0); // deferred again, written after the flush
+        }
+        world.settle();
+        assertThat(world.lent).hasSize(3);
+        assertThat(shard.totals()).containsExactly(0, 3, 0);
+    }
+
+    @Test
+    void domainsNotCountedByTheStartUpScan_areNotRead_untilCounted() {
+        shard.counting();
+        storedOnly(2, 100, "example.net", 0);
+        Delivery fresh = message(5, "x@example.net");
+        shard.accept(fresh);
+        world.answer(0, NextHop.Lookup.found(SITE));
+        world.settle();
+        assertThat(world.reads).isZero();
+        assertThat(world.lent).containsExactly(fresh);
+        shard.counted("example.net", 2, 0, T0);
+        world.settle();
+        assertThat(world.lent).hasSize(3);
+        shard.countedAll();
+        assertThat(shard.counted()).isTrue();
+    }
+
+    @Test
+    void bouncedRecipients_whoseReportCannotBeSpooled_stayInTheSchedule() {
+        dsnFails = true;
+        Delivery d = message(1, "nobody@example.net");
+        shard.accept(d);
+        world.answer(0, NextHop.Lookup.found(SITE));
+        Reply unknown = new Reply(550, EnhancedStatus.of("5.1.1"), List.of("User unknown"));
+        shard.attempted(d, new TransactionResult(List.of(
+                new RecipientOutcome(0, new Outcome.Answered(ClientStep.RCPT, unknown))), false, false, null), 0);
+        world.settle();
+        assertThat(spool.slotsOf("example.net")).singleElement().satisfies(slot -> {
+            assertThat(slot.dueMillis()).isGreaterThan(T0);
+            assertThat(slot.recipients()).containsExactly(0);
+        });
+        assertThat(spool.stored).containsKey(d.envelope.id());
+        assertThat(shard.totals()).containsExactly(0, 1, 0);
+    }
+
     private double failures(String category, String kind) {
         return metrics.registry().get("hermod.delivery.failures").tag("category", category).tag("kind", kind)
                 .counter().count();
@@ -352,6 +504,165 @@ class QueueShardTest {
         @Override
         public void withdraw(String key, String domain) {
             withdrawn.add(key + " " + domain);
+        }
+
+        /** Writes and reads of the schedule wait here until {@link #settle} (or {@link #step}) runs them. */
+        final ArrayDeque<Runnable> io = new ArrayDeque<>();
+        FakeSpool spool;
+        int reads;
+
+        @Override
+        public void reschedule(Slot old, List<Slot> replacements, Runnable done) {
+            io.add(() -> {
+                spool.reschedule(old, replacements);
+                done.run();
+            });
+        }
+
+        /** Reads already made, whose answers have not reached the shard yet. */
+        final ArrayDeque<Runnable> answers = new ArrayDeque<>();
+
+        @Override
+        public void read(QueueShard.Read r, Consumer<Spool.DueBatch> done) {
+            reads++;
+            io.add(() -> {
+                Spool.DueBatch found = spool.readDue(r);
+                answers.add(() -> done.accept(found));
+            });
+        }
+
+        /** Runs the first waiting write or read (a read's answer waits in {@link #answers}). */
+        void step() {
+            io.poll().run();
+        }
+
+        /** Hands the shard the answers of the reads made. */
+        void answerReads() {
+            while (!answers.isEmpty()) {
+                answers.poll().run();
+            }
+        }
+
+        /** Runs every write and read, including those they cause. */
+        void settle() {
+            while (!io.isEmpty() || !answers.isEmpty()) {
+                while (!io.isEmpty()) {
+                    step();
+                }
+                answerReads();
+            }
+        }
+    }
+
+    /**
+     * The spool as far as the shard and the ledger see it: envelopes with their recipients'
+     * states, and the schedule, with the semantics of {@link Spool#readDue} and
+     * {@link Spool#recordFinal}.
+     */
+    private final class FakeSpool implements MessageLedger.Writes {
+        final Map<MessageId, Envelope> stored = new HashMap<>();
+        final List<Slot> schedule = new ArrayList<>();
+        final List<Recipient> recorded = QueueShardTest.this.recorded;
+
+        FakeSpool() {
+            world.spool = this;
+        }
+
+        List<Slot> commit(Envelope envelope, long now) {
+            stored.put(envelope.id(), envelope);
+            List<Slot> slots = Slot.of(envelope, now);
+            schedule.addAll(slots);
+            return slots;
+        }
+
+        void reschedule(Slot old, List<Slot> replacements) {
+            if (old != null) {
+                schedule.remove(old);
+            }
+            MessageId id = old != null ? old.id() : replacements.isEmpty() ? null : replacements.get(0).id();
+            if (id != null && stored.containsKey(id)) {
+                schedule.addAll(replacements);
+            }
+        }
+
+        List<Slot> slotsOf(String domain) {
+            return schedule.stream().filter(s -> s.domain().equals(domain))
+                    .sorted(Comparator.comparingLong(Slot::dueMillis).thenComparing(Slot::id)
+                            .thenComparing(s -> s.recipients().get(0)))
+                    .toList();
+        }
+
+        Spool.DueBatch readDue(QueueShard.Read r) {
+            List<Slot> slots = slotsOf(r.domain());
+            int start = r.from() == null ? 0 : java.nio.ByteBuffer.wrap(r.from()).getInt();
+            List<Spool.Due> found = new ArrayList<>();
+            int stale = 0;
+            for (int i = start; i < slots.size(); i++) {
+                Slot slot = slots.get(i);
+                if (r.writtenUpTo() < 0 && slot.dueMillis() > r.dueUpTo()) {
+                    return new Spool.DueBatch(found, stale, cursor(i), slot.dueMillis());
+                }
+                if ((slot.dueMillis() > r.dueUpTo() && slot.writtenMillis() > r.writtenUpTo())
+                        || r.skip().contains(slot)) {
+                    continue;
+                }
+                if (found.size() == r.limit()) {
+                    return new Spool.DueBatch(found, stale, cursor(i), 0);
+                }
+                Envelope e = stored.get(slot.id());
+                List<Integer> pending = e == null ? List.of() : slot.recipients().stream()
+                        .filter(x -> !e.recipients().get(x).state().isFinal()).toList();
+                if (pending.isEmpty()) {
+                    stale++;
+                    schedule.remove(slot);
+                    continue;
+                }
+                found.add(new Spool.Due(slot.at(slot.dueMillis(), pending, slot.writtenMillis()), e));
+            }
+            return new Spool.DueBatch(found, stale, null, Long.MAX_VALUE);
+        }
+
+        private byte[] cursor(int index) {
+            return java.nio.ByteBuffer.allocate(4).putInt(index).array();
+        }
+
+        private void state(MessageId id, int index, Recipient state) {
+            Envelope e = stored.get(id);
+            if (e != null) {
+                List<Recipient> rs = new ArrayList<>(e.recipients());
+                rs.set(index, state);
+                stored.put(id, e.withRecipients(rs));
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> record(MessageId id, int index, Recipient state) {
+            recorded.add(state);
+            state(id, index, state);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> recordFinal(Envelope envelope, int index, Recipient state) {
+            recorded.add(state);
+            state(envelope.id(), index, state);
+            Envelope e = stored.get(envelope.id());
+            if (e != null && e.isFinal()) {
+                stored.remove(envelope.id());
+                return CompletableFuture.completedFuture(true);
+            }
+            return CompletableFuture.completedFuture(false);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> delete(MessageId id) {
+            return CompletableFuture.completedFuture(stored.remove(id) != null);
+        }
+
+        @Override
+        public CompletableFuture<Void> markDelayReported(MessageId id) {
+            delayMarks.add(id);
+            return CompletableFuture.completedFuture(null);
         }
     }
 }

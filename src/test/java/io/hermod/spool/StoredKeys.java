@@ -40,6 +40,18 @@ final class StoredKeys {
         });
     }
 
+    /** Removes every key of {@code family}, as a spool written before that family existed would have none. */
+    static void clear(Path spool, String family) {
+        open(spool, family, (db, handle) -> {
+            try (RocksIterator it = db.newIterator(handle)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    db.delete(handle, it.key());
+                }
+            }
+            return null;
+        });
+    }
+
     static void put(Path spool, String family, byte[] key, byte[] value) {
         open(spool, family, (db, handle) -> {
             db.put(handle, key, value);
