@@ -91,6 +91,11 @@ final class QueueShard {
     /** Domains with stored slots that can be read, earliest first. */
     private final TreeSet<DomainQueue> waiting = new TreeSet<>(Comparator.<DomainQueue>comparingLong(q -> q.nextDueMillis)
             .thenComparing(q -> q.domain));
+    /**
+     * Sites that sent mail back because they hold all they may ({@code max_ready}): their domains'
+     * stored slots are not read until then, so the queue is not read and written back in a loop.
+     */
+    private final Map<String, Long> sitesFullUntil = new HashMap<>();
     /** Deliveries in memory. */
     private int inMemory;
     private boolean reading;
@@ -268,6 +273,18 @@ final class QueueShard {
             if (q.nextDueMillis > now && q.sweepUpToMillis < 0) {
                 break;
             }
+            Long full = q.destination == null || q.sweepUpToMillis >= 0 ? null
+                    : sitesFullUntil.get(q.destination.key());
+            if (full != null) {
+                waiting.pollFirst();
+                if (full > now) {
+                    q.nextDueMillis = Math.max(q.nextDueMillis, full);
+                    waiting.add(q);
+                    continue;
+                }
+                sitesFullUntil.remove(q.destination.key());
+                waiting.add(q);
+            }
             int room = Math.min(maxReady - q.inMemory(), memoryCap - inMemory);
             if (memoryCap - inMemory <= 0) {
                 return; // deliveries leaving memory call pump again
@@ -408,10 +425,18 @@ final class QueueShard {
         }
     }
 
-    /** Lent deliveries that shaping would not send now: back to the schedule for {@code notBeforeMillis}, no attempt counted. */
+    /**
+     * Lent deliveries that shaping would not send now: back to the schedule for {@code
+     * notBeforeMillis}, no attempt counted. Their site holds all it may, so its domains' stored
+     * mail is not read for half that time.
+     */
     void postponed(List<Delivery> deliveries, long notBeforeMillis) {
+        long now = world.now();
         for (Delivery d : deliveries) {
             DomainQueue q = queue(d.domain);
+            if (q.destination != null && notBeforeMillis > now) {
+                sitesFullUntil.merge(q.destination.key(), now + (notBeforeMillis - now) / 2, Math::max);
+            }
             q.atSite.remove(d);
             if (ledger.isOpen(d.envelope.id())) {
                 d.retryAt(d.pending(), notBeforeMillis);
@@ -512,6 +537,8 @@ final class QueueShard {
     /** Drops the entries of domains with nothing left (their next hop is looked up again if mail comes back). */
     void tick() {
         domains.values().removeIf(DomainQueue::isIdle);
+        long now = world.now();
+        sitesFullUntil.values().removeIf(until -> until <= now);
         pump();
     }
 
@@ -556,6 +583,9 @@ final class QueueShard {
         long count = 0;
         for (String domain : flushed) {
             DomainQueue q = domains.get(domain);
+            if (q != null && q.destination != null) {
+                sitesFullUntil.remove(q.destination.key());
+            }
             if (q != null && q.stored > 0) {
                 count += q.stored;
                 sweep(q, null);

@@ -366,6 +366,26 @@ class QueueShardTest {
     }
 
     @Test
+    void aSiteThatSendsMailBackForBeingFull_isNotFedFromTheSpoolForAWhile() {
+        storedOnly(300, 100, "example.net", 0);
+        shard.counted("example.net", 300, 0, T0);
+        world.settle();
+        world.answer(0, NextHop.Lookup.found(SITE));
+        world.settle();
+        assertThat(world.lent).hasSize(100);
+        int reads = world.reads;
+        shard.postponed(List.copyOf(world.lent.subList(0, 50)), T0 + 10_000); // over the site's max_ready
+        world.settle();
+        assertThat(world.reads).isEqualTo(reads); // not read again and sent back again in a loop
+        assertThat(shard.totals()).containsExactly(50, 250, 0);
+        world.now = T0 + 5_000;
+        shard.wake();
+        world.settle();
+        assertThat(world.reads).isGreaterThan(reads);
+        assertThat(world.lent).hasSize(150);
+    }
+
+    @Test
     void aMoveWrittenWhileAReadRuns_doesNotBringTheDeliveryBackTwice() {
         storedOnly(1, 100, "example.net", 0);
         shard.counted("example.net", 1, 0, T0); // a read of the domain is queued

@@ -55,7 +55,8 @@ public final class TestHermod {
         return baseYaml(dir, hostname, true);
     }
 
-    private static String baseYaml(Path dir, String hostname, boolean eventLog) {
+    /** As {@link #baseYaml(Path, String)}; without the event log when {@code eventLog} is false. */
+    public static String baseYaml(Path dir, String hostname, boolean eventLog) {
         return """
                 hostname: %s
                 smtp:
