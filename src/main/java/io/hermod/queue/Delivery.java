@@ -15,7 +15,10 @@ final class Delivery implements Comparable<Delivery> {
 
     final Envelope envelope;
     final String domain;
-    /** Current state of every recipient of the envelope; this delivery updates only its own. */
+    /**
+     * Current state of every recipient of the envelope; this delivery reads and updates only its
+     * own (the array may be shared with the message's other deliveries, see the constructor).
+     */
     final Recipient[] states;
     private List<Integer> pending;
     private long dueMillis;
@@ -28,7 +31,16 @@ final class Delivery implements Comparable<Delivery> {
 
     /** A delivery as intake or the schedule hands it over, at {@code slot}. */
     Delivery(Envelope envelope, Slot slot) {
-        this(envelope, slot.domain(), envelope.recipients().toArray(Recipient[]::new), slot.recipients());
+        this(envelope, envelope.recipients().toArray(Recipient[]::new), slot);
+    }
+
+    /**
+     * As above, sharing {@code states} with the message's deliveries at its other domains: each
+     * reads and writes only the entries of its own recipients, so one array serves them all (a
+     * message to 1000 domains does not copy its 1000 recipients 1000 times).
+     */
+    Delivery(Envelope envelope, Recipient[] states, Slot slot) {
+        this(envelope, slot.domain(), states, slot.recipients());
         this.slot = slot;
         this.dueMillis = slot.dueMillis();
     }

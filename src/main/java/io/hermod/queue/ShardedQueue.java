@@ -21,6 +21,7 @@ import io.hermod.smtp.AddressSyntax;
 import io.hermod.smtp.EnhancedStatus;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
+import io.hermod.spool.Recipient;
 import io.hermod.spool.Slot;
 import io.hermod.spool.Spool;
 import io.vertx.core.DeploymentOptions;
@@ -29,10 +30,8 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToIntFunction;
@@ -146,8 +145,10 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
     /** A committed message: one delivery per domain, at the slot its commit wrote (see {@link Slot#of}). */
     @Override
     public void enqueue(Envelope envelope, byte[] prefix, byte[] body) {
-        for (Slot slot : Slot.of(envelope, 0)) {
-            Delivery delivery = new Delivery(envelope, slot);
+        List<Slot> slots = Slot.of(envelope, 0);
+        Recipient[] states = envelope.recipients().toArray(Recipient[]::new);
+        for (Slot slot : slots) {
+            Delivery delivery = new Delivery(envelope, states, slot);
             if (body != null) {
                 MemoryBody held = new MemoryBody(prefix, body);
                 if (hotBodies.tryReserve(held.size())) {

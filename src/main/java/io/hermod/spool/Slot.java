@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One delivery's place in the spool's schedule: the recipients of one message at one domain that
@@ -53,7 +55,7 @@ public final class Slot {
             }
             return slots;
         }
-        java.util.Map<String, List<Integer>> byDomain = new java.util.LinkedHashMap<>();
+        Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
         for (int i = 0; i < all.size(); i++) {
             if (!all.get(i).state().isFinal()) {
                 byDomain.computeIfAbsent(all.get(i).domain(), d -> new ArrayList<>()).add(i);

@@ -1,25 +1,34 @@
 package io.hermod.spool;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.MutableColumnFamilyOptions;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
 import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
 
 /** The RocksDB spool; see the package documentation for its layout and guarantees. */
 public final class Spool implements MessageStore, AutoCloseable {
@@ -57,7 +66,7 @@ public final class Spool implements MessageStore, AutoCloseable {
     public static final int PREFIX_CHUNK = Integer.MAX_VALUE;
     private static final byte[] MARK = new byte[0];
     /** Key of {@link #identity()} in the default family. */
-    private static final byte[] IDENTITY_KEY = "identity".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] IDENTITY_KEY = "identity".getBytes(StandardCharsets.US_ASCII);
 
     private static final System.Logger LOG = System.getLogger(Spool.class.getName());
 
@@ -83,8 +92,8 @@ public final class Spool implements MessageStore, AutoCloseable {
     private final MessageIdGenerator ids;
     private final LongSupplier clock;
     /** Stored messages: counted at start-up by {@link #scan} (null until then), then kept by commits and deletes. */
-    private final java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong(-1);
-    private final java.util.concurrent.atomic.AtomicLong changedSinceOpen = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong counted = new AtomicLong(-1);
+    private final AtomicLong changedSinceOpen = new AtomicLong();
     /** The first id made by this process: anything below it in the bodies family without an envelope is left over. */
     private final MessageId firstIdOfThisRun;
     private volatile boolean open = true;
@@ -346,7 +355,7 @@ public final class Spool implements MessageStore, AutoCloseable {
                 return;
             }
             Envelope current = withStates(EnvelopeCodec.decode(db.get(envelopes, id.toKey())));
-            java.util.Set<Integer> finalEarlier = batch.finalEarlier(id);
+            Set<Integer> finalEarlier = batch.finalEarlier(id);
             boolean pending = false;
             List<Recipient> all = current.recipients();
             for (int i = 0; i < all.size() && !pending; i++) {
@@ -432,12 +441,12 @@ public final class Spool implements MessageStore, AutoCloseable {
      * first slot not due. Blocking: a worker's job.
      */
     public DueBatch readDue(String domain, byte[] from, long dueUpTo, long writtenUpTo, int limit,
-                            java.util.function.Predicate<Slot> skip) {
+                            Predicate<Slot> skip) {
         List<Due> found = new ArrayList<>();
         int stale = 0;
         byte[] end = Slot.domainEnd(domain);
-        try (org.rocksdb.Slice bound = new org.rocksdb.Slice(end);
-             org.rocksdb.ReadOptions options = new org.rocksdb.ReadOptions().setIterateUpperBound(bound);
+        try (Slice bound = new Slice(end);
+             ReadOptions options = new ReadOptions().setIterateUpperBound(bound);
              RocksIterator it = db.newIterator(schedule, options)) {
             it.seek(from != null ? from : Slot.domainStart(domain));
             for (; it.isValid(); it.next()) {
@@ -489,14 +498,14 @@ public final class Spool implements MessageStore, AutoCloseable {
      * written; run it on a thread of its own.
      */
     public final class ScheduleScan {
-        private final org.rocksdb.Snapshot snapshot = db.getSnapshot();
+        private final Snapshot snapshot = db.getSnapshot();
 
         private ScheduleScan() {
         }
 
         /** Blocking. Returns the number of stored messages. */
         public long run(Consumer<DomainCount> each) {
-            try (org.rocksdb.ReadOptions options = new org.rocksdb.ReadOptions().setSnapshot(snapshot)) {
+            try (ReadOptions options = new ReadOptions().setSnapshot(snapshot)) {
                 try (RocksIterator it = db.newIterator(schedule, options)) {
                     byte[] domainKey = null;
                     int count = 0;
@@ -539,7 +548,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         if (b.length - 21 != length) {
             return false;
         }
-        return java.util.Arrays.equals(a, 0, length, b, 0, length);
+        return Arrays.equals(a, 0, length, b, 0, length);
     }
 
     /** Starts the start-up scan: its view of the spool is taken now. */
@@ -594,7 +603,7 @@ public final class Spool implements MessageStore, AutoCloseable {
     }
 
     /** Key in the default family marking that the schedule family holds every pending recipient. */
-    private static final byte[] SCHEDULE_BUILT = "schedule-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SCHEDULE_BUILT = "schedule-v1".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * A spool written before the schedule existed gets one, once, at its first opening: every
@@ -610,7 +619,7 @@ public final class Spool implements MessageStore, AutoCloseable {
             List<MessageId> finished = new ArrayList<>();
             long now = clock.getAsLong();
             try (RocksIterator it = db.newIterator(envelopes);
-                 org.rocksdb.WriteOptions sync = new org.rocksdb.WriteOptions().setSync(true)) {
+                 WriteOptions sync = new WriteOptions().setSync(true)) {
                 WriteBatch batch = new WriteBatch();
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     Envelope envelope = withStates(EnvelopeCodec.decode(it.value()));
@@ -786,11 +795,11 @@ public final class Spool implements MessageStore, AutoCloseable {
         try {
             byte[] stored = db.get(defaultFamily, IDENTITY_KEY);
             if (stored != null) {
-                return new String(stored, java.nio.charset.StandardCharsets.US_ASCII);
+                return new String(stored, StandardCharsets.US_ASCII);
             }
             String made = java.util.UUID.randomUUID().toString();
-            try (org.rocksdb.WriteOptions sync = new org.rocksdb.WriteOptions().setSync(true)) {
-                db.put(defaultFamily, sync, IDENTITY_KEY, made.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            try (WriteOptions sync = new WriteOptions().setSync(true)) {
+                db.put(defaultFamily, sync, IDENTITY_KEY, made.getBytes(StandardCharsets.US_ASCII));
             }
             return made;
         } catch (RocksDBException e) {

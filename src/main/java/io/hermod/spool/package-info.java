@@ -12,8 +12,13 @@
  * {@code suppression}, holds the suppression list ({@link io.hermod.spool.Suppressions}); it is
  * created in a spool opened by an older version; so is a fifth, {@code injections}, which holds
  * deferred batch injections until they are expanded ({@link io.hermod.spool.Injections}). The
- * default family holds only the writer's probe key and the spool's identity
- * ({@link io.hermod.spool.Spool#identity()}). A large body is written chunk by chunk while it arrives, without sync,
+ * {@code schedule} family is the queue's due-time index: one key per delivery waiting, made of
+ * its domain, due time, message id and first recipient ({@link io.hermod.spool.Slot}), so every
+ * pending recipient is in exactly one slot and a domain's slots are one range in due order; a
+ * commit writes the message's slots with its envelope, and a move (deferral, split, end) deletes
+ * the old slot and writes the new ones in one write. The default family holds only the writer's
+ * probe key, the spool's identity ({@link io.hermod.spool.Spool#identity()}) and the mark that the
+ * schedule has been built (a spool from before it gets one at its first opening). A large body is written chunk by chunk while it arrives, without sync,
  * so it is never held whole in memory; the envelope is written last.
  *
  * <p>All writes go through one {@link io.hermod.spool.GroupCommitWriter} thread. Whatever arrived
@@ -34,9 +39,14 @@
  * readiness with it, until a write succeeds; the writer probes once a second meanwhile. On a full
  * disk RocksDB refuses every write until its own recovery, which starts once 4 MiB are free again.
  *
- * <p>At start the spool is scanned: messages whose recipients are all final (a delete lost in a
- * crash) are removed, and so are body chunks and state records that belong to no envelope
- * (transactions that never committed, states of deleted messages written by older versions); every
- * other message is handed to the queue.
+ * <p>Which recipient of a message is its last to become final is decided by the writer, from the
+ * stored states and those written earlier in the same batch ({@link io.hermod.spool.Spool#recordFinal}):
+ * the final state and the message's removal are one write, so no finished message is left behind.
+ *
+ * <p>At start nothing is read before serving: {@link io.hermod.spool.Spool#scan()} takes a view of
+ * the spool and, on a thread of its own, counts the schedule domain by domain (keys only) and then
+ * the envelopes, while the queue reads each domain's due slots as soon as it is counted; then body
+ * chunks and state records made before this start that belong to no envelope (transactions that
+ * never committed) are removed.
  */
 package io.hermod.spool;
