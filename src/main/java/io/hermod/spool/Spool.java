@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -505,6 +507,10 @@ public final class Spool implements MessageStore, AutoCloseable {
 
         /** Blocking. Returns the number of stored messages. */
         public long run(Consumer<DomainCount> each) {
+            if (!enterLongRead()) {
+                db.releaseSnapshot(snapshot);
+                return -1;
+            }
             try (ReadOptions options = new ReadOptions().setSnapshot(snapshot)) {
                 try (RocksIterator it = db.newIterator(schedule, options)) {
                     byte[] domainKey = null;
@@ -539,6 +545,7 @@ public final class Spool implements MessageStore, AutoCloseable {
                 return messages;
             } finally {
                 db.releaseSnapshot(snapshot);
+                longReads.release();
             }
         }
     }
@@ -577,6 +584,36 @@ public final class Spool implements MessageStore, AutoCloseable {
      * messages had some.
      */
     public int sweepLeftovers() {
+        if (!enterLongRead()) {
+            return 0;
+        }
+        try {
+            return sweepLeftoversNow();
+        } finally {
+            longReads.release();
+        }
+    }
+
+    /**
+     * Scans that run for seconds over a large spool hold a permit, and {@link #close()} waits for
+     * them to see that the spool is closing (they check between keys): RocksDB must not be closed
+     * under an iterator.
+     */
+    private final Semaphore longReads = new Semaphore(LONG_READS);
+    private static final int LONG_READS = 16;
+
+    private boolean enterLongRead() {
+        if (!longReads.tryAcquire()) {
+            return false;
+        }
+        if (!open) {
+            longReads.release();
+            return false;
+        }
+        return true;
+    }
+
+    private int sweepLeftoversNow() {
         int orphans = 0;
         for (ColumnFamilyHandle family : List.of(bodies, recipientStates)) {
             try (RocksIterator it = db.newIterator(family)) {
@@ -883,6 +920,13 @@ public final class Spool implements MessageStore, AutoCloseable {
             return;
         }
         open = false;
+        try {
+            if (longReads.tryAcquire(LONG_READS, 10, TimeUnit.SECONDS)) {
+                longReads.release(LONG_READS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         writer.close();
         try {
             db.syncWal();
