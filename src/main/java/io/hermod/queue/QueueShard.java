@@ -328,16 +328,20 @@ final class QueueShard {
                 q.sweepUpToMillis = -1;
             }
         }
-        // after a sweep, or when more may be due, the next read finds out
-        q.nextDueMillis = q.stored == 0 ? Long.MAX_VALUE : sweep >= 0 ? 0 : batch.nextDueMillis();
         if (q.stored == 0) {
+            q.nextDueMillis = Long.MAX_VALUE;
             q.oldestStoredMillis = Long.MAX_VALUE;
+            q.sweepUpToMillis = -1; // nothing left to sweep
+            q.sweepCursor = null;
+        } else {
+            // during or after a sweep (one may have been asked for while this read ran), the next read finds out
+            q.nextDueMillis = sweep >= 0 || q.sweepUpToMillis >= 0 ? 0 : batch.nextDueMillis();
         }
         List<Runnable> waited = List.copyOf(q.afterRead);
         q.afterRead.clear();
         waited.forEach(Runnable::run);
-        Outcome bounce = q.bounceWhy;
-        if (sweepGoesOn && q.sweepUpToMillis < 0) {
+        Outcome bounce = sweep >= 0 ? q.bounceWhy : null;
+        if (q.sweepUpToMillis < 0) {
             q.bounceWhy = null;
         }
         for (Delivery d : arrived) {

@@ -450,6 +450,19 @@ class QueueShardTest {
     }
 
     @Test
+    void aFlushAskedForWhileAReadRuns_isNotLostWhenTheReadAnswers() {
+        storedOnly(1, 100, "example.net", 0);
+        storedOnly(2, 200, "example.net", T0 + 3_600_000);
+        storedOnly(1, 300, "example.org", T0 + 1_800_000); // waits ahead of example.net's later slots
+        shard.counted("example.org", 1, T0 + 1_800_000, T0);
+        shard.counted("example.net", 3, 0, T0); // a read for what is due now is queued
+        assertThat(shard.flush("example.net")).isEqualTo(3);
+        world.settle();
+        world.answer(0, NextHop.Lookup.found(SITE));
+        assertThat(world.lent).hasSize(3);
+    }
+
+    @Test
     void domainsNotCountedByTheStartUpScan_areNotRead_untilCounted() {
         shard.counting();
         storedOnly(2, 100, "example.net", 0);
