@@ -39,6 +39,12 @@ final class DomainQueue {
     /** A read of its schedule is running; what must wait for it is in {@link #afterRead}. */
     boolean reading;
     final List<Runnable> afterRead = new ArrayList<>();
+    /**
+     * Where the next read starts: everything before it is in memory or gone, until a slot is
+     * stored before it (then null: from the domain's first slot). Reads do not wade again through
+     * the deleted slots of mail already delivered.
+     */
+    byte[] readCursor;
     /** A flush or bounce is taking every slot written by this time, whatever its due time; -1 for none. */
     long sweepUpToMillis = -1;
     /** Where the sweep goes on; null to start at the domain's first slot. */

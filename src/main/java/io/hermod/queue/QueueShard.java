@@ -138,6 +138,7 @@ final class QueueShard {
         waiting.remove(q);
         q.stored += slots;
         q.counted = true;
+        q.readCursor = null;
         q.nextDueMillis = Math.min(q.nextDueMillis, firstDue);
         q.oldestStoredMillis = Math.min(q.oldestStoredMillis, oldestMillis);
         enlist(q);
@@ -246,6 +247,9 @@ final class QueueShard {
     /** A slot now stored: the domain has something due then. */
     private void storedAt(DomainQueue q, Slot slot) {
         q.oldestStoredMillis = Math.min(q.oldestStoredMillis, slot.id().millis());
+        if (q.readCursor != null && slot.before(q.readCursor)) {
+            q.readCursor = null;
+        }
         if (slot.dueMillis() < q.nextDueMillis) {
             boolean was = waiting.remove(q);
             q.nextDueMillis = slot.dueMillis();
@@ -303,7 +307,7 @@ final class QueueShard {
         reading = true;
         q.reading = true;
         long sweep = q.sweepUpToMillis;
-        world.read(new Read(q.domain, sweep >= 0 ? q.sweepCursor : null, now, sweep, Math.min(room, READ_BATCH),
+        world.read(new Read(q.domain, sweep >= 0 ? q.sweepCursor : q.readCursor, now, sweep, Math.min(room, READ_BATCH),
                 Set.copyOf(q.loaded)), batch -> readDone(q, sweep, batch));
     }
 
@@ -327,6 +331,8 @@ final class QueueShard {
             if (batch.cursor() == null) {
                 q.sweepUpToMillis = -1;
             }
+        } else if (sweep < 0 && batch.cursor() != null) {
+            q.readCursor = batch.cursor();
         }
         if (q.stored == 0) {
             q.nextDueMillis = Long.MAX_VALUE;

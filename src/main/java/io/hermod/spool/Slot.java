@@ -100,10 +100,16 @@ public final class Slot {
         return new Slot(domain, due, id, indexes, now);
     }
 
-    byte[] key() {
+    /** The slot's key in the schedule family. */
+    public byte[] key() {
         byte[] name = domain.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(name.length + 21).put(name).put((byte) 0).putLong(dueMillis).putLong(id.value())
                 .putInt(recipients[0]).array();
+    }
+
+    /** Whether this slot comes before {@code position} (a key, as {@link Spool.DueBatch#cursor()} gives) in the schedule. */
+    public boolean before(byte[] position) {
+        return Arrays.compareUnsigned(key(), position) < 0;
     }
 
     /** The first key of {@code domain}'s range. */

@@ -450,6 +450,25 @@ class QueueShardTest {
     }
 
     @Test
+    void readsGoOnWhereTheLastStopped_untilASlotIsStoredBeforeThatPoint() {
+        storedOnly(300, 100, "example.net", 0);
+        shard.counted("example.net", 300, 0, T0);
+        world.settle();
+        world.answer(0, NextHop.Lookup.found(SITE));
+        world.settle();
+        assertThat(world.lent).extracting(d -> d.envelope.id().value()).contains(100L, 199L).doesNotContain(200L);
+        List<Delivery> first = List.copyOf(world.lent);
+        shard.suspend("example.net");
+        shard.withdrawn(first); // back to their slots, before where the reads had got to
+        world.settle();
+        world.lent.clear();
+        shard.resume("example.net");
+        world.settle();
+        assertThat(world.lent).hasSize(100);
+        assertThat(world.lent).extracting(d -> d.envelope.id().value()).contains(100L, 199L);
+    }
+
+    @Test
     void aFlushAskedForWhileAReadRuns_isNotLostWhenTheReadAnswers() {
         storedOnly(1, 100, "example.net", 0);
         storedOnly(2, 200, "example.net", T0 + 3_600_000);
@@ -627,20 +646,23 @@ class QueueShardTest {
 
         Spool.DueBatch readDue(QueueShard.Read r) {
             List<Slot> slots = slotsOf(r.domain());
-            int start = r.from() == null ? 0 : java.nio.ByteBuffer.wrap(r.from()).getInt();
+            int start = 0;
+            while (r.from() != null && start < slots.size() && slots.get(start).before(r.from())) {
+                start++;
+            }
             List<Spool.Due> found = new ArrayList<>();
             int stale = 0;
             for (int i = start; i < slots.size(); i++) {
                 Slot slot = slots.get(i);
                 if (r.writtenUpTo() < 0 && slot.dueMillis() > r.dueUpTo()) {
-                    return new Spool.DueBatch(found, stale, cursor(i), slot.dueMillis());
+                    return new Spool.DueBatch(found, stale, slot.key(), slot.dueMillis());
                 }
                 if ((slot.dueMillis() > r.dueUpTo() && slot.writtenMillis() > r.writtenUpTo())
                         || r.skip().contains(slot)) {
                     continue;
                 }
                 if (found.size() == r.limit()) {
-                    return new Spool.DueBatch(found, stale, cursor(i), 0);
+                    return new Spool.DueBatch(found, stale, slot.key(), 0);
                 }
                 Envelope e = stored.get(slot.id());
                 List<Integer> pending = e == null ? List.of() : slot.recipients().stream()
@@ -653,10 +675,6 @@ class QueueShardTest {
                 found.add(new Spool.Due(slot.at(slot.dueMillis(), pending, slot.writtenMillis()), e));
             }
             return new Spool.DueBatch(found, stale, null, Long.MAX_VALUE);
-        }
-
-        private byte[] cursor(int index) {
-            return java.nio.ByteBuffer.allocate(4).putInt(index).array();
         }
 
         private void state(MessageId id, int index, Recipient state) {
