@@ -73,6 +73,10 @@ final class QueueCommand implements Callable<Integer> {
             table.print(io.out());
             io.out().println("total: " + t.getValue("messages") + " messages; " + t.getValue("ready") + " ready, "
                     + t.getValue("scheduled") + " scheduled, " + t.getValue("in_flight") + " in flight");
+            if (Boolean.FALSE.equals(answer.getBoolean("recovered"))) {
+                io.out().println("recovering: the spool is still being counted after the restart, so these counts"
+                        + " are not complete yet");
+            }
             return 0;
         }
     }
