@@ -28,6 +28,8 @@ final class Delivery implements Comparable<Delivery> {
     volatile boolean inFlight;
     /** Its place in the spool's schedule, which it keeps while it is in memory (shard only). */
     Slot slot;
+    /** The site it is lent to, while it is (shard only). */
+    String lentTo;
 
     /** A delivery as intake or the schedule hands it over, at {@code slot}. */
     Delivery(Envelope envelope, Slot slot) {
@@ -41,6 +43,13 @@ final class Delivery implements Comparable<Delivery> {
      */
     Delivery(Envelope envelope, Recipient[] states, Slot slot) {
         this(envelope, slot.domain(), states, slot.recipients());
+        this.slot = slot;
+        this.dueMillis = slot.dueMillis();
+    }
+
+    /** A delivery read from the schedule: {@code slot} as stored, of which {@code pending} are still to deliver. */
+    Delivery(Envelope envelope, Slot slot, List<Integer> pending) {
+        this(envelope, slot.domain(), envelope.recipients().toArray(Recipient[]::new), pending);
         this.slot = slot;
         this.dueMillis = slot.dueMillis();
     }

@@ -57,15 +57,23 @@ final class DomainQueue {
         this.counted = counted;
     }
 
-    /** Deliveries in memory: held here or at the site. */
+    /** Bounced recipients whose DSN is being spooled (their slot stays until it is). */
+    int reporting;
+
+    /** Deliveries in memory: held here, at the site, or bounced with their DSN being spooled. */
     int inMemory() {
-        return held.size() + atSite.size();
+        return held.size() + atSite.size() + reporting;
     }
 
     /** Nothing waits, runs, is held or stored here: the entry can go. */
     boolean isIdle() {
-        return held.isEmpty() && atSite.isEmpty() && stored == 0 && !suspended && !resolving && !reading
+        return held.isEmpty() && atSite.isEmpty() && reporting == 0 && stored == 0 && !suspended && !resolving && !reading
                 && loaded.isEmpty() && sweepUpToMillis < 0 && counted;
+    }
+
+    /** Deliveries held here or at the site (the queue's "ready" and "in flight"). */
+    int waiting() {
+        return held.size() + atSite.size();
     }
 
     int inFlight() {

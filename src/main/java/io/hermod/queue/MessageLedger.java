@@ -6,8 +6,6 @@ import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Writes recipient outcomes to the spool. Which recipient of a message is the last to become final
@@ -18,15 +16,6 @@ import java.util.function.Supplier;
  */
 final class MessageLedger {
 
-    private static final System.Logger LOG = System.getLogger(MessageLedger.class.getName());
-
-    /**
-     * Attempts of one state write, 1 s apart and doubling up to 30 s: about 4 minutes in all, well
-     * past RocksDB's 5 s check for free space after a full disk (see Spool), so a disk-full episode
-     * that clears loses no "delivered" record and no delete.
-     */
-    static final int WRITE_ATTEMPTS = 12;
-    private static final long MAX_RETRY_DELAY_SECONDS = 30;
     /** How long a deletion or a delay-report claim is remembered: far longer than a delivery stays in memory. */
     private static final long REMEMBER_MILLIS = 3_600_000;
 
@@ -85,11 +74,16 @@ final class MessageLedger {
      * to the spool, so that a restart does not send it again.
      */
     boolean claimDelayReport(Envelope envelope) {
-        if (envelope.delayReported() || !isOpen(envelope.id())
-                || delayClaims.putIfAbsent(envelope.id(), System.currentTimeMillis()) != null) {
+        if (envelope.delayReported() || !isOpen(envelope.id())) {
             return false;
         }
-        write(() -> spool.markDelayReported(envelope.id()), envelope.id(), WRITE_ATTEMPTS);
+        // Only deliveries of a message with several recipients can race for its report; a queue of
+        // a million one-recipient messages crossing queue.delay_warning keeps no claim in memory.
+        if (envelope.recipients().size() > 1
+                && delayClaims.putIfAbsent(envelope.id(), System.currentTimeMillis()) != null) {
+            return false;
+        }
+        SpoolRetries.write(() -> spool.markDelayReported(envelope.id()), "the delay report of " + envelope.id(), done -> { });
         return true;
     }
 
@@ -107,10 +101,11 @@ final class MessageLedger {
             return;
         }
         if (state.state().isFinal()) {
-            write(() -> spool.recordFinal(envelope, index, state).thenApply(deletedNow -> null), envelope.id(),
-                    WRITE_ATTEMPTS);
+            SpoolRetries.write(() -> spool.recordFinal(envelope, index, state), "the delivery state of " + envelope.id(),
+                    done -> { });
         } else {
-            write(() -> spool.record(envelope.id(), index, state), envelope.id(), WRITE_ATTEMPTS);
+            SpoolRetries.write(() -> spool.record(envelope.id(), index, state), "the delivery state of "
+                    + envelope.id(), done -> { });
         }
     }
 
@@ -126,43 +121,4 @@ final class MessageLedger {
         delayClaims.values().removeIf(at -> nowMillis - at > REMEMBER_MILLIS);
     }
 
-    /**
-     * A failed state write is tried again with a growing delay (see {@link #WRITE_ATTEMPTS}): a lost
-     * "delivered" record would mean delivering again after a restart, and a lost delete a message
-     * left on disk.
-     */
-    private static void write(Supplier<CompletableFuture<Void>> write, MessageId id, int attemptsLeft) {
-        write.get().whenComplete((v, e) -> {
-            if (e == null) {
-                return;
-            }
-            if (attemptsLeft > 1) {
-                long delay = Math.min(MAX_RETRY_DELAY_SECONDS, 1L << Math.min(5, WRITE_ATTEMPTS - attemptsLeft));
-                CompletableFuture.runAsync(() -> write(write, id, attemptsLeft - 1),
-                        CompletableFuture.delayedExecutor(delay, TimeUnit.SECONDS));
-                return;
-            }
-            LOG.log(System.Logger.Level.ERROR, "spool: cannot record delivery state of " + id
-                    + " after " + WRITE_ATTEMPTS + " attempts: " + e.getMessage());
-        });
-    }
-
-    /** As {@link #write}, for a caller that needs to know when it is done (or given up). */
-    static void writeThen(Supplier<CompletableFuture<Void>> write, String what, int attemptsLeft, Runnable then) {
-        write.get().whenComplete((v, e) -> {
-            if (e == null) {
-                then.run();
-                return;
-            }
-            if (attemptsLeft > 1) {
-                long delay = Math.min(MAX_RETRY_DELAY_SECONDS, 1L << Math.min(5, WRITE_ATTEMPTS - attemptsLeft));
-                CompletableFuture.runAsync(() -> writeThen(write, what, attemptsLeft - 1, then),
-                        CompletableFuture.delayedExecutor(delay, TimeUnit.SECONDS));
-                return;
-            }
-            LOG.log(System.Logger.Level.ERROR, "spool: cannot write " + what + " after " + WRITE_ATTEMPTS
-                    + " attempts: " + e.getMessage());
-            then.run();
-        });
-    }
 }

@@ -68,10 +68,11 @@ final class QueueShard {
 
         /**
          * Replaces slot {@code old} (none when null) by {@code replacements} in the spool's schedule,
-         * in one write, and runs {@code done} on this shard's loop once it is written (or given up
-         * after retries: the old slot then stays, and its delivery is read again when due).
+         * in one write, and calls {@code done} on this shard's loop once it is written: with whether
+         * the replacements were (not when the message is gone), or null when the write was given up
+         * after retries (the old slot then stays where it was).
          */
-        void reschedule(Slot old, List<Slot> replacements, Runnable done);
+        void reschedule(Slot old, List<Slot> replacements, Consumer<Boolean> done);
 
         /** Reads due slots off this loop (see {@link Spool#readDue}) and calls {@code done} on this loop. */
         void read(Read request, Consumer<Spool.DueBatch> done);
@@ -87,6 +88,9 @@ final class QueueShard {
     private final MessageLedger ledger;
     private final int maxReady;
     private final int memoryCap;
+    private final int siteWindow;
+    /** Per site: deliveries this shard has lent it, and the domains waiting for it to take more. */
+    private final Map<String, SiteLoad> siteLoads = new HashMap<>();
     private final Map<String, DomainQueue> domains = new HashMap<>();
     /** Domains with stored slots that can be read, earliest first. */
     private final TreeSet<DomainQueue> waiting = new TreeSet<>(Comparator.<DomainQueue>comparingLong(q -> q.nextDueMillis)
@@ -104,18 +108,29 @@ final class QueueShard {
     private long wakeDue = Long.MAX_VALUE;
 
     QueueShard(World world, Settlement settlement, SettlementEffects effects, MessageLedger ledger) {
-        this(world, settlement, effects, ledger, 1024, 8192);
+        this(world, settlement, effects, ledger, 1024, 8192, 1024);
     }
 
-    /** {@code maxReady}: deliveries in memory per domain; {@code memoryCap}: per shard. */
+    /**
+     * {@code maxReady}: deliveries in memory per domain; {@code memoryCap}: per shard;
+     * {@code siteWindow}: deliveries this shard lends one site before it stops reading that site's
+     * domains from the spool (a site holds {@code max_ready}; sending it more only sends mail back).
+     */
     QueueShard(World world, Settlement settlement, SettlementEffects effects, MessageLedger ledger, int maxReady,
-               int memoryCap) {
+               int memoryCap, int siteWindow) {
         this.world = world;
         this.settlement = settlement;
         this.effects = effects;
         this.ledger = ledger;
         this.maxReady = maxReady;
         this.memoryCap = memoryCap;
+        this.siteWindow = siteWindow;
+    }
+
+    /** What this shard has lent one site, and its domains that wait for room there. */
+    private static final class SiteLoad {
+        int lent;
+        final java.util.LinkedHashSet<DomainQueue> starved = new java.util.LinkedHashSet<>();
     }
 
     private DomainQueue queue(String domain) {
@@ -206,14 +221,33 @@ final class QueueShard {
         if (stored != null) {
             q.stored++;
         }
-        world.reschedule(old, replacements, () -> afterWrite(q, () -> {
-            q.loaded.remove(old);
-            if (stored != null) {
-                storedAt(q, stored);
-            }
-        }));
+        world.reschedule(old, replacements, written -> afterWrite(q, () -> moved(q, old, true, stored, written)));
         enlist(q);
         pump();
+    }
+
+    /**
+     * A move in the schedule is written ({@code written}: with its replacements, or without them as
+     * the message is gone; null: given up). Until then {@code old} stayed in memory's set of slots;
+     * a move given up leaves it there, so that the old slot is not read again in this process.
+     */
+    private void moved(DomainQueue q, Slot old, boolean forgetOld, Slot stored, Boolean written) {
+        if (written == null) {
+            if (stored != null) {
+                q.stored--;
+            }
+            return;
+        }
+        if (forgetOld) {
+            q.loaded.remove(old);
+        }
+        if (stored != null) {
+            if (written) {
+                storedAt(q, stored);
+            } else {
+                q.stored--;
+            }
+        }
     }
 
     /**
@@ -221,6 +255,12 @@ final class QueueShard {
      * domain's mail, or mail waiting for room).
      */
     private void release(DomainQueue q, Delivery delivery) {
+        if (delivery.slot.fresh()) {
+            // reads pass over a slot fresh from its commit: written again, not fresh, it can be read
+            Slot again = delivery.slot.at(delivery.slot.dueMillis(), delivery.slot.recipients(), world.now());
+            leave(q, delivery, List.of(again), again);
+            return;
+        }
         delivery.takeBody();
         inMemory--;
         q.stored++;
@@ -248,7 +288,7 @@ final class QueueShard {
     private void storedAt(DomainQueue q, Slot slot) {
         q.oldestStoredMillis = Math.min(q.oldestStoredMillis, slot.id().millis());
         if (q.readCursor != null && slot.before(q.readCursor)) {
-            q.readCursor = null;
+            q.readCursor = slot.key(); // what lies before it is in memory or gone
         }
         if (slot.dueMillis() < q.nextDueMillis) {
             boolean was = waiting.remove(q);
@@ -274,11 +314,10 @@ final class QueueShard {
         long now = world.now();
         while (!waiting.isEmpty()) {
             DomainQueue q = waiting.first();
-            if (q.nextDueMillis > now && q.sweepUpToMillis < 0) {
+            if (q.nextDueMillis > now) {
                 break;
             }
-            Long full = q.destination == null || q.sweepUpToMillis >= 0 ? null
-                    : sitesFullUntil.get(q.destination.key());
+            Long full = q.destination == null || q.bounceWhy != null ? null : sitesFullUntil.get(q.destination.key());
             if (full != null) {
                 waiting.pollFirst();
                 if (full > now) {
@@ -296,6 +335,14 @@ final class QueueShard {
             waiting.pollFirst();
             if (room <= 0 || !q.readable()) {
                 continue; // enlisted again when its deliveries leave memory
+            }
+            if (q.destination != null && q.bounceWhy == null) {
+                SiteLoad load = siteLoads.computeIfAbsent(q.destination.key(), k -> new SiteLoad());
+                if (load.lent >= siteWindow) {
+                    load.starved.add(q); // enlisted again when the site takes what it has
+                    continue;
+                }
+                room = Math.min(room, siteWindow - load.lent);
             }
             read(q, room, now);
             return;
@@ -315,6 +362,13 @@ final class QueueShard {
     private void readDone(DomainQueue q, long sweep, Spool.DueBatch batch) {
         reading = false;
         q.reading = false;
+        if (batch.failed()) {
+            afterRead(q);
+            q.nextDueMillis = Math.max(q.nextDueMillis, world.now() + 1000); // try again in a second, sweep and all
+            enlist(q);
+            pump();
+            return;
+        }
         q.stored = Math.max(0, q.stored - batch.stale());
         boolean sweepGoesOn = sweep >= 0 && q.sweepUpToMillis == sweep;
         List<Delivery> arrived = new ArrayList<>(batch.found().size());
@@ -324,7 +378,7 @@ final class QueueShard {
             }
             q.stored = Math.max(0, q.stored - 1);
             inMemory++;
-            arrived.add(new Delivery(due.envelope(), due.slot()));
+            arrived.add(new Delivery(due.envelope(), due.slot(), due.pending()));
         }
         if (sweepGoesOn) {
             q.sweepCursor = batch.cursor();
@@ -340,12 +394,11 @@ final class QueueShard {
             q.sweepUpToMillis = -1; // nothing left to sweep
             q.sweepCursor = null;
         } else {
-            // during or after a sweep (one may have been asked for while this read ran), the next read finds out
-            q.nextDueMillis = sweep >= 0 || q.sweepUpToMillis >= 0 ? 0 : batch.nextDueMillis();
+            // during or after a sweep (one may have been asked for while this read ran), the next read finds
+            // out; a sweeping domain takes its turn with the others that are due
+            q.nextDueMillis = sweep >= 0 || q.sweepUpToMillis >= 0 ? world.now() : batch.nextDueMillis();
         }
-        List<Runnable> waited = List.copyOf(q.afterRead);
-        q.afterRead.clear();
-        waited.forEach(Runnable::run);
+        afterRead(q);
         Outcome bounce = sweep >= 0 ? q.bounceWhy : null;
         if (q.sweepUpToMillis < 0) {
             q.bounceWhy = null;
@@ -365,6 +418,12 @@ final class QueueShard {
         pump();
     }
 
+    private static void afterRead(DomainQueue q) {
+        List<Runnable> waited = List.copyOf(q.afterRead);
+        q.afterRead.clear();
+        waited.forEach(Runnable::run);
+    }
+
     /** A delivery due now: lent to its site, or held while its next hop is looked up; a suspended domain's goes back. */
     private void due(DomainQueue q, Delivery delivery) {
         if (q.suspended) {
@@ -373,6 +432,8 @@ final class QueueShard {
         }
         if (q.destination != null && world.now() - q.resolvedAtMillis < REFRESH_MILLIS) {
             q.atSite.add(delivery);
+            delivery.lentTo = q.destination.key();
+            siteLoads.computeIfAbsent(delivery.lentTo, k -> new SiteLoad()).lent++;
             world.offer(q.destination, delivery);
             return;
         }
@@ -406,7 +467,7 @@ final class QueueShard {
     /** The result of a lent delivery's attempt, back from its site. */
     void attempted(Delivery delivery, TransactionResult result, long notBeforeMillis) {
         DomainQueue q = queue(delivery.domain);
-        q.atSite.remove(delivery);
+        back(q, delivery);
         attempted(q, delivery, result, notBeforeMillis);
     }
 
@@ -422,11 +483,27 @@ final class QueueShard {
         apply(q, delivery, plan, result.remote());
     }
 
+    /** A lent delivery is back from its site: the site has room for another from this shard. */
+    private void back(DomainQueue q, Delivery delivery) {
+        q.atSite.remove(delivery);
+        SiteLoad load = delivery.lentTo == null ? null : siteLoads.get(delivery.lentTo);
+        delivery.lentTo = null;
+        if (load == null) {
+            return;
+        }
+        load.lent--;
+        if (load.lent < siteWindow && !load.starved.isEmpty()) {
+            List<DomainQueue> again = List.copyOf(load.starved);
+            load.starved.clear();
+            again.forEach(this::enlist);
+        }
+    }
+
     /** Lent deliveries handed back unattempted: due again (a suspended domain's go back to the spool) or dropped. */
     void withdrawn(List<Delivery> deliveries) {
         for (Delivery d : deliveries) {
             DomainQueue q = queue(d.domain);
-            q.atSite.remove(d);
+            back(q, d);
             if (ledger.isOpen(d.envelope.id())) {
                 due(q, d);
             } else {
@@ -447,7 +524,7 @@ final class QueueShard {
             if (q.destination != null && notBeforeMillis > now) {
                 sitesFullUntil.merge(q.destination.key(), now + (notBeforeMillis - now) / 2, Math::max);
             }
-            q.atSite.remove(d);
+            back(q, d);
             if (ledger.isOpen(d.envelope.id())) {
                 d.retryAt(d.pending(), notBeforeMillis);
                 defer(q, d);
@@ -488,9 +565,12 @@ final class QueueShard {
         }
         Slot reporting = null;
         if (!plan.bounced().isEmpty()) {
+            // kept in memory's count until the DSN is spooled: a bounce sweep cannot outrun its reports
             reporting = old.at(now + REPORT_SLOT_MILLIS, plan.bouncedIndexes(), now);
             replacements.add(reporting);
             q.loaded.add(reporting);
+            q.reporting++;
+            inMemory++;
         }
         boolean keepsOld = again != null && again.slot == old;
         if (again != delivery) {
@@ -501,32 +581,38 @@ final class QueueShard {
         }
         if (!keepsOld || !replacements.isEmpty()) {
             Slot stored = deferred;
-            world.reschedule(keepsOld ? null : old, replacements, () -> afterWrite(q, () -> {
-                if (!keepsOld) {
-                    q.loaded.remove(old);
-                }
-                if (stored != null) {
-                    storedAt(q, stored);
-                }
-            }));
+            world.reschedule(keepsOld ? null : old, replacements,
+                    written -> afterWrite(q, () -> moved(q, old, !keepsOld, stored, written)));
         }
         if (again != null) {
             due(q, again);
         }
-        Slot reportSlot = reporting;
-        effects.report(delivery, plan, retryLater -> requeue(q, retryLater, reportSlot),
-                () -> world.reschedule(reportSlot, List.of(), () -> afterWrite(q, () -> q.loaded.remove(reportSlot))));
+        if (reporting != null) {
+            Slot reportSlot = reporting;
+            effects.report(delivery, plan, retryLater -> requeue(q, retryLater, reportSlot),
+                    () -> world.reschedule(reportSlot, List.of(), written -> afterWrite(q, () -> reported(q, reportSlot,
+                            written != null))));
+        }
         enlist(q);
         pump();
+    }
+
+    /** A DSN is spooled (and its recipients recorded final) or given up on: its slot is done with. */
+    private void reported(DomainQueue q, Slot reportSlot, boolean removed) {
+        q.reporting--;
+        inMemory--;
+        if (removed) {
+            q.loaded.remove(reportSlot);
+        }
     }
 
     /** Bounced recipients whose DSN could not be written: their report slot moves to their next attempt. */
     private void requeue(DomainQueue q, Delivery retryLater, Slot reportSlot) {
         Slot next = reportSlot.at(retryLater.dueMillis(), retryLater.pending(), world.now());
         q.stored++;
-        world.reschedule(reportSlot, List.of(next), () -> afterWrite(q, () -> {
-            q.loaded.remove(reportSlot);
-            storedAt(q, next);
+        world.reschedule(reportSlot, List.of(next), written -> afterWrite(q, () -> {
+            reported(q, reportSlot, written != null);
+            moved(q, reportSlot, false, next, written);
         }));
     }
 
@@ -549,6 +635,11 @@ final class QueueShard {
         domains.values().removeIf(DomainQueue::isIdle);
         long now = world.now();
         sitesFullUntil.values().removeIf(until -> until <= now);
+        siteLoads.values().removeIf(load -> load.lent <= 0 && load.starved.isEmpty());
+        // whatever bookkeeping missed, a domain with something stored is back among those waiting
+        for (DomainQueue q : domains.values()) {
+            enlist(q);
+        }
         pump();
     }
 
@@ -606,6 +697,9 @@ final class QueueShard {
     }
 
     private void sweep(DomainQueue q, Outcome bounceWhy) {
+        if (bounceWhy == null && q.bounceWhy != null && q.sweepUpToMillis >= 0) {
+            return; // a bounce under way takes everything a flush would
+        }
         waiting.remove(q);
         q.sweepUpToMillis = world.now();
         q.sweepCursor = null;
@@ -644,7 +738,7 @@ final class QueueShard {
         long now = world.now();
         List<QueueAdmin.DomainStats> stats = new ArrayList<>();
         for (DomainQueue q : domains.values()) {
-            if (q.inMemory() == 0 && q.stored == 0 && !q.suspended) {
+            if (q.waiting() == 0 && q.stored == 0 && !q.suspended) {
                 continue;
             }
             long first = q.oldestStoredMillis;
@@ -655,7 +749,7 @@ final class QueueShard {
                 first = Math.min(first, d.envelope.arrivalMillis());
             }
             int inFlight = q.inFlight();
-            stats.add(new QueueAdmin.DomainStats(q.domain, q.inMemory() - inFlight, clamp(q.stored), inFlight,
+            stats.add(new QueueAdmin.DomainStats(q.domain, q.waiting() - inFlight, clamp(q.stored), inFlight,
                     q.suspended, first == Long.MAX_VALUE ? 0 : Math.max(0, now - first)));
         }
         return stats;
@@ -669,7 +763,7 @@ final class QueueShard {
         for (DomainQueue q : domains.values()) {
             int f = q.inFlight();
             inFlight += f;
-            ready += q.inMemory() - f;
+            ready += q.waiting() - f;
             stored += q.stored;
         }
         return new int[] {ready, clamp(stored), inFlight};

@@ -102,7 +102,7 @@ final class QueueShardVerticle extends VerticleBase {
                 new SuppressionPolicy(s.config().suppression()), s.spool().suppressions()::add);
         int maxReady = s.config().queue().maxReady();
         shard = new QueueShard(new World(clock), settlement, effects, s.ledger(), maxReady,
-                Math.max(MEMORY_CAP, 4 * maxReady));
+                Math.max(MEMORY_CAP, 4 * maxReady), Math.max(16, maxReady / s.config().queue().shards()));
         vertx.setPeriodic(1000, id -> tick());
         return Future.succeededFuture();
     }
@@ -298,9 +298,9 @@ final class QueueShardVerticle extends VerticleBase {
         }
 
         @Override
-        public void reschedule(Slot old, List<Slot> replacements, Runnable done) {
-            MessageLedger.writeThen(() -> services.spool().reschedule(old, replacements), "the schedule of "
-                    + (old != null ? old : replacements.get(0)), MessageLedger.WRITE_ATTEMPTS, () -> onLoop(done));
+        public void reschedule(Slot old, List<Slot> replacements, Consumer<Boolean> done) {
+            SpoolRetries.write(() -> services.spool().reschedule(old, replacements), "the schedule of "
+                    + (old != null ? old : replacements.get(0)), written -> onLoop(() -> done.accept(written)));
         }
 
         @Override
@@ -312,8 +312,7 @@ final class QueueShardVerticle extends VerticleBase {
                         } else {
                             LOG.log(System.Logger.Level.WARNING, "spool: cannot read the schedule of " + r.domain()
                                     + ": " + ar.cause().getMessage() + "; trying again in a second");
-                            vertx.setTimer(1000, id -> onLoop(() -> done.accept(new Spool.DueBatch(List.of(), 0,
-                                    r.from(), clock.millis() + 1000))));
+                            onLoop(() -> done.accept(Spool.DueBatch.failure()));
                         }
                     });
         }

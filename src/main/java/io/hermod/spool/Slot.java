@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>Key: the domain (UTF-8, lower case), a 0 octet, the due time and the message id (8 octets
  * each, big-endian), the first recipient's index (4 octets): a domain's slots are one range, in due
- * order. Value: when the slot was written, then its recipients' indexes (variable-length integers).
+ * order. Value: when the slot was written, its recipients' count (times 2, plus 1 when the slot
+ * is {@link #fresh}) and indexes, as variable-length integers.
  */
 public final class Slot {
 
@@ -25,12 +26,13 @@ public final class Slot {
     private final MessageId id;
     private final int[] recipients;
     private final long writtenMillis;
+    private final boolean fresh;
 
     public Slot(String domain, long dueMillis, MessageId id, List<Integer> recipients, long writtenMillis) {
-        this(domain, dueMillis, id, recipients.stream().mapToInt(Integer::intValue).toArray(), writtenMillis);
+        this(domain, dueMillis, id, recipients.stream().mapToInt(Integer::intValue).toArray(), writtenMillis, false);
     }
 
-    private Slot(String domain, long dueMillis, MessageId id, int[] recipients, long writtenMillis) {
+    private Slot(String domain, long dueMillis, MessageId id, int[] recipients, long writtenMillis, boolean fresh) {
         if (recipients.length == 0) {
             throw new IllegalArgumentException("a slot has at least one recipient");
         }
@@ -39,6 +41,7 @@ public final class Slot {
         this.id = id;
         this.recipients = recipients;
         this.writtenMillis = writtenMillis;
+        this.fresh = fresh;
     }
 
     /**
@@ -51,7 +54,8 @@ public final class Slot {
         if (all.size() == 1) {
             Recipient only = all.get(0);
             if (!only.state().isFinal()) {
-                slots.add(new Slot(only.domain(), only.nextAttemptMillis(), envelope.id(), new int[] {0}, nowMillis));
+                slots.add(new Slot(only.domain(), only.nextAttemptMillis(), envelope.id(), new int[] {0}, nowMillis,
+                        true));
             }
             return slots;
         }
@@ -66,7 +70,8 @@ public final class Slot {
             for (int i : indexes) {
                 due = Math.max(due, all.get(i).nextAttemptMillis());
             }
-            slots.add(new Slot(domain, due, envelope.id(), indexes, nowMillis));
+            slots.add(new Slot(domain, due, envelope.id(), indexes.stream().mapToInt(Integer::intValue).toArray(),
+                    nowMillis, true));
         });
         return slots;
     }
@@ -100,6 +105,15 @@ public final class Slot {
         return new Slot(domain, due, id, indexes, now);
     }
 
+    /**
+     * Written by the commit of its message (not moved since): while the process that committed it
+     * runs, its delivery is in memory (or on its way there from intake), so reads pass over it;
+     * after a restart it is read like any other.
+     */
+    public boolean fresh() {
+        return fresh;
+    }
+
     /** The slot's key in the schedule family. */
     public byte[] key() {
         byte[] name = domain.getBytes(StandardCharsets.UTF_8);
@@ -128,7 +142,7 @@ public final class Slot {
     byte[] value() {
         ByteBuffer out = ByteBuffer.allocate(10 + 5 * (recipients.length + 1));
         putVarLong(out, writtenMillis);
-        putVarLong(out, recipients.length);
+        putVarLong(out, ((long) recipients.length << 1) | (fresh ? 1 : 0));
         for (int r : recipients) {
             putVarLong(out, r);
         }
@@ -155,11 +169,12 @@ public final class Slot {
         MessageId id = new MessageId(k.getLong());
         ByteBuffer v = ByteBuffer.wrap(value);
         long written = getVarLong(v);
-        int[] recipients = new int[(int) getVarLong(v)];
+        long countAndFresh = getVarLong(v);
+        int[] recipients = new int[(int) (countAndFresh >>> 1)];
         for (int i = 0; i < recipients.length; i++) {
             recipients[i] = (int) getVarLong(v);
         }
-        return new Slot(domainOf(key), due, id, recipients, written);
+        return new Slot(domainOf(key), due, id, recipients, written, (countAndFresh & 1) != 0);
     }
 
     private static void putVarLong(ByteBuffer out, long value) {

@@ -399,9 +399,9 @@ public final class Spool implements MessageStore, AutoCloseable {
     /**
      * Replaces slot {@code old} (none when null) by {@code replacements}, in one write: a delivery
      * moved to a later time, split, or finished (no replacements) is never in two places or none.
-     * Replacements are written only while the message is stored.
+     * Replacements are written only while the message is stored; completes with whether they were.
      */
-    public CompletableFuture<Void> reschedule(Slot old, List<Slot> replacements) {
+    public CompletableFuture<Boolean> reschedule(Slot old, List<Slot> replacements) {
         byte[] oldKey = old == null ? null : old.key();
         byte[][] keys = new byte[replacements.size()][];
         byte[][] values = new byte[replacements.size()][];
@@ -410,6 +410,7 @@ public final class Spool implements MessageStore, AutoCloseable {
             values[i] = replacements.get(i).value();
         }
         MessageId id = old != null ? old.id() : replacements.isEmpty() ? null : replacements.get(0).id();
+        boolean[] written = new boolean[1];
         return writer.submit(batch -> {
             if (oldKey != null) {
                 batch.writes().delete(schedule, oldKey);
@@ -418,21 +419,34 @@ public final class Spool implements MessageStore, AutoCloseable {
                 for (int i = 0; i < keys.length; i++) {
                     batch.writes().put(schedule, keys[i], values[i]);
                 }
+                written[0] = true;
             }
-        }, 64L * (keys.length + 1), true);
+        }, 64L * (keys.length + 1), true).thenApply(v -> written[0]);
     }
 
-    /** A slot read from the schedule with its message as stored now. */
-    public record Due(Slot slot, Envelope envelope) {
+    /**
+     * A slot read from the schedule ({@code slot} as stored: its key is what a move deletes), the
+     * recipients of it still pending, and its message as stored now.
+     */
+    public record Due(Slot slot, List<Integer> pending, Envelope envelope) {
     }
 
     /**
      * What {@link #readDue} found: the due slots (their recipients narrowed to those still pending),
      * how many stale slots it removed (their message gone or their recipients final), where to go on
      * ({@code cursor}, null at the end of the domain), and the due time of the first slot it left
-     * ({@code Long.MAX_VALUE} when none is left, 0 when more may be due now).
+     * ({@code Long.MAX_VALUE} when none is left, 0 when more may be due now). {@code failed}: the
+     * read did not happen (the spool could not be read); nothing is known.
      */
-    public record DueBatch(List<Due> found, int stale, byte[] cursor, long nextDueMillis) {
+    public record DueBatch(List<Due> found, int stale, byte[] cursor, long nextDueMillis, boolean failed) {
+        public DueBatch(List<Due> found, int stale, byte[] cursor, long nextDueMillis) {
+            this(found, stale, cursor, nextDueMillis, false);
+        }
+
+        /** A read that could not be made. */
+        public static DueBatch failure() {
+            return new DueBatch(List.of(), 0, null, Long.MAX_VALUE, true);
+        }
     }
 
     /**
@@ -444,6 +458,18 @@ public final class Spool implements MessageStore, AutoCloseable {
      */
     public DueBatch readDue(String domain, byte[] from, long dueUpTo, long writtenUpTo, int limit,
                             Predicate<Slot> skip) {
+        if (!enterLongRead()) {
+            return DueBatch.failure(); // closing
+        }
+        try {
+            return readDueNow(domain, from, dueUpTo, writtenUpTo, limit, skip);
+        } finally {
+            longReads.release();
+        }
+    }
+
+    private DueBatch readDueNow(String domain, byte[] from, long dueUpTo, long writtenUpTo, int limit,
+                                Predicate<Slot> skip) {
         List<Due> found = new ArrayList<>();
         int stale = 0;
         byte[] end = Slot.domainEnd(domain);
@@ -458,8 +484,9 @@ public final class Spool implements MessageStore, AutoCloseable {
                     return new DueBatch(found, stale, key, due);
                 }
                 Slot slot = Slot.decode(key, it.value());
-                if ((due > dueUpTo && slot.writtenMillis() > writtenUpTo) || skip.test(slot)) {
-                    continue;
+                if ((due > dueUpTo && slot.writtenMillis() > writtenUpTo) || skip.test(slot)
+                        || (slot.fresh() && slot.id().compareTo(firstIdOfThisRun) >= 0)) {
+                    continue; // not due, in memory, or new mail this process has in memory (or soon will)
                 }
                 if (found.size() == limit) {
                     return new DueBatch(found, stale, key, 0);
@@ -479,8 +506,7 @@ public final class Spool implements MessageStore, AutoCloseable {
                     reschedule(slot, List.of());
                     continue;
                 }
-                found.add(new Due(pending.size() == slot.recipients().size() ? slot
-                        : new Slot(domain, slot.dueMillis(), slot.id(), pending, slot.writtenMillis()), envelope));
+                found.add(new Due(slot, pending, envelope));
             }
         } catch (RocksDBException e) {
             throw new SpoolException("cannot read the schedule of " + domain, e);
@@ -674,11 +700,14 @@ public final class Spool implements MessageStore, AutoCloseable {
                         batch = new WriteBatch();
                     }
                 }
-                batch.put(defaultFamily, SCHEDULE_BUILT, MARK);
                 db.write(sync, batch);
                 batch.close();
             }
+            // the finished messages go before the mark: after it, nothing removes them
             new LeftoverSweep(db, envelopes).removeFinished(finished, bodies, recipientStates);
+            try (WriteOptions sync = new WriteOptions().setSync(true)) {
+                db.put(defaultFamily, sync, SCHEDULE_BUILT, MARK);
+            }
             if (slots > 0 || !finished.isEmpty()) {
                 LOG.log(System.Logger.Level.INFO, "spool {0}: built the schedule: {1,number,#} slots, removed {2,number,#}"
                         + " finished messages", path, slots, finished.size());
