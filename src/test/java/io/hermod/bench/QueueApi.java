@@ -3,9 +3,11 @@ package io.hermod.bench;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +89,28 @@ final class QueueApi {
             flushed += call.join();
         }
         return flushed;
+    }
+
+    /** {@code POST /api/v1/sites/{site}/resume} for every site of {@code GET /api/v1/sites}; returns their keys. */
+    List<String> resumeAllSites() throws IOException, InterruptedException {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sites"))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new BenchFailure("GET /api/v1/sites: " + r.statusCode() + " " + abbreviate(r.body()));
+        }
+        List<String> keys = new ArrayList<>();
+        for (Object site : new JsonObject(r.body()).getJsonArray("sites")) {
+            String key = ((JsonObject) site).getString("site");
+            HttpResponse<String> resumed = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sites/"
+                            + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20") + "/resume"))
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (resumed.statusCode() != 200) {
+                throw new BenchFailure("resume site " + key + ": " + resumed.statusCode() + " " + abbreviate(resumed.body()));
+            }
+            keys.add(key);
+        }
+        return keys;
     }
 
     private static String abbreviate(String body) {

@@ -4,11 +4,11 @@ import java.util.Locale;
 
 /** The command line of {@link QueueScale}. */
 record ScaleOptions(int n, String heap, int size, int domains, int sessions, int perSession, int timeoutSeconds,
-                    boolean keep, boolean skipDrain) {
+                    boolean keep, boolean skipDrain, boolean resumeSites) {
 
     static final String USAGE = """
             usage: QueueScale N [--heap 1g] [--size 1k] [--domains 2000] [--sessions 50] [--per-session 100]
-                                [--timeout 900] [--keep] [--skip-drain]
+                                [--timeout 900] [--keep] [--skip-drain] [--resume-sites]
               N              messages to queue (one recipient each, r<i>@d<i %% domains>.example)
               --heap         the child's -Xmx (default 1g)
               --size         message size, bytes or with k/m (default 1k)
@@ -17,7 +17,10 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
               --per-session  messages per session before it quits and reconnects (default 100)
               --timeout      seconds allowed for recovery and for the drain, each (default 900)
               --keep         keep the run directory (spool, event log, the children's output)
-              --skip-drain   stop after the recovery figures""".replace("%%", "%");
+              --skip-drain   stop after the recovery figures
+              --resume-sites after flushing the domains, also resume every site (POST /api/v1/sites/{site}/resume):
+                             a flush makes deliveries due but leaves the site's backoff from the refused
+                             connections, so without it the drain first waits for that backoff to end""".replace("%%", "%");
 
     static ScaleOptions parse(String[] args) {
         if (args.length == 0) {
@@ -32,11 +35,13 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
         int timeout = 900;
         boolean keep = false;
         boolean skipDrain = false;
+        boolean resumeSites = false;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--keep" -> keep = true;
                 case "--skip-drain" -> skipDrain = true;
+                case "--resume-sites" -> resumeSites = true;
                 case "--heap", "--size", "--domains", "--sessions", "--per-session", "--timeout" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(a + " needs a value");
@@ -62,7 +67,7 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
         if (size < 256) {
             throw new IllegalArgumentException("--size: at least 256 bytes (the headers take about 110), got " + size);
         }
-        return new ScaleOptions(n, heap, size, domains, sessions, perSession, timeout, keep, skipDrain);
+        return new ScaleOptions(n, heap, size, domains, sessions, perSession, timeout, keep, skipDrain, resumeSites);
     }
 
     private static int positive(String name, String v) {
