@@ -269,8 +269,6 @@ public final class QueueScale {
         log("drain: %d domains flushed in %.2f s (%d deliveries made due)", domains.size(), flushSeconds, flushed);
         long lastQueued = -1;
         long lastChange = System.nanoTime();
-        double peak = 0;
-        long lastDelivered = 0;
         long lastNanos = t0;
         long idleUntilNanos = -1; // the last sample before the sink had anything: deliveries began after it
         int samples = 0;
@@ -281,11 +279,9 @@ public final class QueueScale {
             QueueApi.Totals totals = api.totals();
             long delivered = counter.total();
             long now = System.nanoTime();
-            peak = Math.max(peak, (delivered - lastDelivered) / ((now - lastNanos) / 1e9));
             if (delivered > 0 && idleUntilNanos < 0) {
                 idleUntilNanos = lastNanos;
             }
-            lastDelivered = delivered;
             lastNanos = now;
             long queued = Math.max(totals.messages(), totals.deliveries());
             if (queued == 0) {
@@ -316,7 +312,7 @@ public final class QueueScale {
         report.seconds("drain_idle_s", "flush start to the first delivery (at most)", idle);
         report.rate("drain_msg_s", "drain rate, whole drain (delivered / drain time)", delivered / seconds);
         report.rate("drain_active_msg_s", "drain rate from the first delivery to empty", delivered / Math.max(0.001, seconds - idle));
-        report.rate("drain_peak_msg_s", "drain rate, best 1 s sample", peak);
+        report.rate("drain_peak_msg_s", "drain rate, the sink's best second", counter.peakRate());
         report.count("delivered", "messages at the sink", delivered);
     }
 

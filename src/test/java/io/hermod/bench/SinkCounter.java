@@ -31,6 +31,18 @@ final class SinkCounter {
         return 0;
     }
 
+    /** The best one-second rate the sink printed (its "msg/s" column). */
+    long peakRate() throws IOException {
+        long peak = 0;
+        for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+            Matcher m = RATE_LINE.matcher(line);
+            if (m.find()) {
+                peak = Math.max(peak, Long.parseLong(m.group(1)));
+            }
+        }
+        return peak;
+    }
+
     /** Waits up to {@code seconds} for the total to reach {@code expected}; returns the total then. */
     long awaitTotal(long expected, int seconds) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
