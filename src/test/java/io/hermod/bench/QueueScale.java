@@ -22,11 +22,12 @@ import java.util.stream.Stream;
  * reports the accept rate (overall, first and last 10 %), the live heap after a full GC against the
  * same figure with an empty queue, RSS and the spool's size on disk; then SIGKILLs it, starts it again
  * on the same spool and reports the seconds until SMTP greets and until the queue counts are
- * complete, and the heap after recovery; then starts a sink on the next hop, flushes every domain and
- * reports the drain rate until the queue is empty. Not a test. Run (bench/queue-scale.sh builds first):
+ * complete, and the heap after recovery; then starts a sink on the next hop, resumes the site (lifting
+ * the backoff the refused connections left; not with --flush-only), flushes every domain and reports
+ * the drain rate until the queue is empty. Not a test. Run (bench/queue-scale.sh builds first):
  * <pre>
  * java -cp target/test-classes:target/hermod.jar io.hermod.bench.QueueScale 100000 [--heap 1g] [--size 1k]
- *     [--domains 2000] [--sessions 50] [--per-session 100] [--timeout 900] [--keep] [--skip-drain] [--resume-sites]
+ *     [--domains 2000] [--sessions 50] [--per-session 100] [--timeout 900] [--keep] [--skip-drain] [--flush-only]
  * </pre>
  */
 public final class QueueScale {
@@ -263,6 +264,7 @@ public final class QueueScale {
             List<String> resumed = api.resumeAllSites();
             log("drain: resumed sites %s (their backoff lifted)", resumed);
         }
+        report.put("drain_mode", "drain started by", options.resumeSites() ? "site resume + domain flush" : "domain flush only");
         long flushStart = System.nanoTime();
         long flushed = api.flushAll(domains, 8);
         double flushSeconds = since(flushStart);

@@ -8,7 +8,7 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
 
     static final String USAGE = """
             usage: QueueScale N [--heap 1g] [--size 1k] [--domains 2000] [--sessions 50] [--per-session 100]
-                                [--timeout 900] [--keep] [--skip-drain] [--resume-sites]
+                                [--timeout 900] [--keep] [--skip-drain] [--flush-only]
               N              messages to queue (one recipient each, r<i>@d<i %% domains>.example)
               --heap         the child's -Xmx (default 1g)
               --size         message size, bytes or with k/m (default 1k)
@@ -18,9 +18,10 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
               --timeout      seconds allowed for recovery and for the drain, each (default 900)
               --keep         keep the run directory (spool, event log, the children's output)
               --skip-drain   stop after the recovery figures
-              --resume-sites after flushing the domains, also resume every site (POST /api/v1/sites/{site}/resume):
-                             a flush makes deliveries due but leaves the site's backoff from the refused
-                             connections, so without it the drain first waits for that backoff to end""".replace("%%", "%");
+              --flush-only   drain by flushing the domains only; by default every site is resumed first
+                             (POST /api/v1/sites/{site}/resume lifts the backoff the refused connections left):
+                             a delivery flushed while its site is backed off goes back to the schedule until
+                             its next retry, so a flush alone may wait minutes (up to queue.retry.max)""".replace("%%", "%");
 
     static ScaleOptions parse(String[] args) {
         if (args.length == 0) {
@@ -35,13 +36,13 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
         int timeout = 900;
         boolean keep = false;
         boolean skipDrain = false;
-        boolean resumeSites = false;
+        boolean resumeSites = true;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--keep" -> keep = true;
                 case "--skip-drain" -> skipDrain = true;
-                case "--resume-sites" -> resumeSites = true;
+                case "--flush-only" -> resumeSites = false;
                 case "--heap", "--size", "--domains", "--sessions", "--per-session", "--timeout" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(a + " needs a value");
