@@ -4,7 +4,7 @@
 # after a full GC (empty vs N queued), RSS, spool size; SIGKILL and restart: seconds to SMTP 220 and
 # to complete queue counts, heap after recovery; then a sink comes up and it reports the drain rate.
 #   bench/queue-scale.sh N [--heap 1g] [--size 1k] [--domains 2000] [--sessions 50] [--per-session 100]
-#                          [--timeout 900] [--keep] [--skip-drain] [--flush-only]
+#                          [--timeout 900] [--load-limit S] [--keep] [--skip-drain] [--flush-only]
 # Builds target/hermod.jar and target/test-classes first when they are missing or older than the
 # sources (REBUILD=1 forces it, REBUILD=0 skips it). Needs a JDK (java and jcmd) and Maven's offline
 # repository. Ends with a markdown table and one "QUEUE-SCALE key=value ..." line.

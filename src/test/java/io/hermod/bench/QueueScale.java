@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * the drain rate until the queue is empty. Not a test. Run (bench/queue-scale.sh builds first):
  * <pre>
  * java -cp target/test-classes:target/hermod.jar io.hermod.bench.QueueScale 100000 [--heap 1g] [--size 1k]
- *     [--domains 2000] [--sessions 50] [--per-session 100] [--timeout 900] [--keep] [--skip-drain] [--flush-only]
+ *     [--domains 2000] [--sessions 50] [--per-session 100] [--timeout 900] [--load-limit S] [--keep] [--skip-drain]
+ *     [--flush-only]
  * </pre>
  */
 public final class QueueScale {
@@ -90,7 +91,11 @@ public final class QueueScale {
             System.exit(1);
             return;
         }
-        Thread hook = new Thread(bench::stopChildren, "queue-scale-cleanup");
+        // Ctrl-C or SIGTERM: the children go too, and what was measured so far is printed.
+        Thread hook = new Thread(() -> {
+            bench.stopChildren();
+            bench.report.printPartial();
+        }, "queue-scale-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         int status = 0;
         try {
@@ -128,6 +133,9 @@ public final class QueueScale {
 
         ScaleLoad.Result load = load(hermod);
         report.count("accepted", "messages accepted", load.accepted());
+        if (load.accepted() < options.n()) {
+            report.put("load_limited", "load stopped by --load-limit", "true");
+        }
         report.rate("accept_msg_s", "accept rate, all", load.rate());
         report.rate("accept_first10_msg_s", "accept rate, first 10 % (queue nearly empty)", load.firstTenthRate());
         report.rate("accept_last10_msg_s", "accept rate, last 10 % (90 % already queued)", load.lastTenthRate());
@@ -165,6 +173,7 @@ public final class QueueScale {
         ScaleLoad load = new ScaleLoad("127.0.0.1", smtpPort, options.n(), options.size(), options.domains(),
                 options.sessions(), options.perSession(), () -> hermod.checkAlive("the load"));
         Thread progress = new Thread(() -> {
+            long limit = options.loadLimitSeconds() > 0 ? System.nanoTime() + options.loadLimitSeconds() * 1_000_000_000L : 0;
             int last = 0;
             long lastNanos = System.nanoTime();
             while (!Thread.currentThread().isInterrupted()) {
@@ -176,6 +185,11 @@ public final class QueueScale {
                             (now - last) / ((nanos - lastNanos) / 1e9), hermod.rssBytes() / 1048576.0);
                     last = now;
                     lastNanos = nanos;
+                    if (limit != 0 && nanos > limit) {
+                        log("load: --load-limit %d s reached, stopping at %d accepted", options.loadLimitSeconds(), now);
+                        load.stop();
+                        return;
+                    }
                 } catch (InterruptedException e) {
                     return;
                 } catch (IOException | RuntimeException e) {

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -39,12 +40,12 @@ final class ScaleLoad {
             return accepted / seconds();
         }
 
-        /** Messages per second over the first 10 % (the queue nearly empty, the JIT still warming up). */
+        /** Messages per second over about the first 10 % accepted (the queue nearly empty, the JIT still warming up). */
         double firstTenthRate() {
             return tenPercentCount / ((tenPercentNanos - startNanos) / 1e9);
         }
 
-        /** Messages per second over the last 10 % (90 % of the queue already there). */
+        /** Messages per second over about the last 10 % accepted (90 % of the queue already there). */
         double lastTenthRate() {
             return (accepted - ninetyPercentCount) / ((endNanos - ninetyPercentNanos) / 1e9);
         }
@@ -67,9 +68,11 @@ final class ScaleLoad {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicLong tempFailures = new AtomicLong();
     private final AtomicLong ioErrors = new AtomicLong();
-    private final AtomicLong tenPercentNanos = new AtomicLong();
-    private final AtomicLong ninetyPercentNanos = new AtomicLong();
+    /** When the accepted count reached k × {@link #step} (slot k): the first and last 10 % of whatever was accepted. */
+    private final AtomicLongArray milestones;
+    private final int step;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private volatile boolean stopped;
 
     /** @param childCheck throws when the server has gone away, so a dead server fails the load at once */
     ScaleLoad(String host, int port, int n, int size, int domains, int sessions, int perSession, Runnable childCheck) {
@@ -81,10 +84,17 @@ final class ScaleLoad {
         this.perSession = perSession;
         this.filler = filler(size);
         this.childCheck = childCheck;
+        this.step = Math.max(1, n / 1000);
+        this.milestones = new AtomicLongArray(n / step + 1);
     }
 
     int accepted() {
         return accepted.get();
+    }
+
+    /** No new messages after this: the sessions finish the one they are sending and quit. */
+    void stop() {
+        stopped = true;
     }
 
     Result run() throws InterruptedException {
@@ -104,11 +114,17 @@ final class ScaleLoad {
             throw new BenchFailure("load failed after " + accepted.get() + " accepted messages: " + fatal.get().getMessage(),
                     fatal.get());
         }
-        int tenCount = Math.max(1, n / 10);
-        int ninetyCount = n - n / 10;
-        return new Result(accepted.get(), failed.get(), tempFailures.get(), ioErrors.get(), start,
-                tenPercentNanos.get() == 0 ? end : tenPercentNanos.get(), tenCount,
-                ninetyPercentNanos.get() == 0 ? start : ninetyPercentNanos.get(), ninetyCount, end);
+        milestones.set(0, start);
+        int total = accepted.get();
+        int tenSlot = Math.max(1, total / 10 / step);
+        int ninetySlot = (total - total / 10) / step;
+        if (total < 10 * step || milestones.get(tenSlot) == 0) {
+            tenSlot = total / step; // too few messages for tenths: the whole load
+            ninetySlot = 0;
+        }
+        return new Result(total, failed.get(), tempFailures.get(), ioErrors.get(), start,
+                tenSlot == 0 ? end : milestones.get(tenSlot), tenSlot == 0 ? total : tenSlot * step,
+                milestones.get(ninetySlot), ninetySlot * step, end);
     }
 
     private void session() {
@@ -163,6 +179,9 @@ final class ScaleLoad {
 
     /** The next message to send: one to send again first, else a new one, else null when all are done. */
     private Integer take() {
+        if (stopped) {
+            return null;
+        }
         Integer retry = again.poll();
         if (retry != null) {
             return retry;
@@ -222,12 +241,8 @@ final class ScaleLoad {
     }
 
     private void count(int acceptedSoFar) {
-        long now = System.nanoTime();
-        if (acceptedSoFar == Math.max(1, n / 10)) {
-            tenPercentNanos.set(now);
-        }
-        if (acceptedSoFar == n - n / 10) {
-            ninetyPercentNanos.set(now);
+        if (acceptedSoFar % step == 0 && acceptedSoFar / step < milestones.length()) {
+            milestones.set(acceptedSoFar / step, System.nanoTime());
         }
     }
 

@@ -4,11 +4,11 @@ import java.util.Locale;
 
 /** The command line of {@link QueueScale}. */
 record ScaleOptions(int n, String heap, int size, int domains, int sessions, int perSession, int timeoutSeconds,
-                    boolean keep, boolean skipDrain, boolean resumeSites) {
+                    int loadLimitSeconds, boolean keep, boolean skipDrain, boolean resumeSites) {
 
     static final String USAGE = """
             usage: QueueScale N [--heap 1g] [--size 1k] [--domains 2000] [--sessions 50] [--per-session 100]
-                                [--timeout 900] [--keep] [--skip-drain] [--flush-only]
+                                [--timeout 900] [--load-limit S] [--keep] [--skip-drain] [--flush-only]
               N              messages to queue (one recipient each, r<i>@d<i %% domains>.example)
               --heap         the child's -Xmx (default 1g)
               --size         message size, bytes or with k/m (default 1k)
@@ -16,6 +16,7 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
               --sessions     concurrent SMTP sessions (default 50)
               --per-session  messages per session before it quits and reconnects (default 100)
               --timeout      seconds allowed for recovery and for the drain, each (default 900)
+              --load-limit   stop loading after S seconds and go on with what was accepted (default: no limit)
               --keep         keep the run directory (spool, event log, the children's output)
               --skip-drain   stop after the recovery figures
               --flush-only   drain by flushing the domains only; by default every site is resumed first
@@ -34,6 +35,7 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
         int sessions = 50;
         int perSession = 100;
         int timeout = 900;
+        int loadLimit = 0;
         boolean keep = false;
         boolean skipDrain = false;
         boolean resumeSites = true;
@@ -43,7 +45,7 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
                 case "--keep" -> keep = true;
                 case "--skip-drain" -> skipDrain = true;
                 case "--flush-only" -> resumeSites = false;
-                case "--heap", "--size", "--domains", "--sessions", "--per-session", "--timeout" -> {
+                case "--heap", "--size", "--domains", "--sessions", "--per-session", "--timeout", "--load-limit" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(a + " needs a value");
                     }
@@ -59,6 +61,7 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
                         case "--domains" -> domains = positive(a, v);
                         case "--sessions" -> sessions = positive(a, v);
                         case "--per-session" -> perSession = positive(a, v);
+                        case "--load-limit" -> loadLimit = positive(a, v);
                         default -> timeout = positive(a, v);
                     }
                 }
@@ -68,7 +71,8 @@ record ScaleOptions(int n, String heap, int size, int domains, int sessions, int
         if (size < 256) {
             throw new IllegalArgumentException("--size: at least 256 bytes (the headers take about 110), got " + size);
         }
-        return new ScaleOptions(n, heap, size, domains, sessions, perSession, timeout, keep, skipDrain, resumeSites);
+        return new ScaleOptions(n, heap, size, domains, sessions, perSession, timeout, loadLimit, keep, skipDrain,
+                resumeSites);
     }
 
     private static int positive(String name, String v) {

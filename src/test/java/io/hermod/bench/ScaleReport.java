@@ -17,6 +17,7 @@ final class ScaleReport {
 
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Long> rawBytes = new HashMap<>();
+    private boolean printed;
 
     ScaleReport(ScaleOptions o) {
         put("n", "messages (N)", Integer.toString(o.n()));
@@ -27,8 +28,10 @@ final class ScaleReport {
         put("cpus", "processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
     }
 
+    /** Adds a figure and logs it at once, so a run stopped later still shows it. */
     synchronized void put(String key, String label, String value) {
         rows.add(new Row(key, label, value));
+        QueueScale.log("%s = %s (%s)", key, value, label);
     }
 
     void seconds(String key, String label, double seconds) {
@@ -58,6 +61,7 @@ final class ScaleReport {
     }
 
     synchronized void print() {
+        printed = true;
         System.out.println();
         System.out.println("| figure | key | value |");
         System.out.println("| --- | --- | --- |");
@@ -74,7 +78,9 @@ final class ScaleReport {
 
     /** After a failure: what was measured before it, marked partial. */
     synchronized void printPartial() {
-        put("partial", "run failed part way", "true");
-        print();
+        if (!printed) {
+            put("partial", "run failed or stopped part way", "true");
+            print();
+        }
     }
 }
