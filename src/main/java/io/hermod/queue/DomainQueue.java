@@ -59,15 +59,17 @@ final class DomainQueue {
 
     /** Bounced recipients whose DSN is being spooled (their slot stays until it is). */
     int reporting;
+    /** Deliveries whose move in the schedule is being written (out of memory when it is). */
+    int leaving;
 
-    /** Deliveries in memory: held here, at the site, or bounced with their DSN being spooled. */
+    /** Deliveries in memory: held here, at the site, leaving, or bounced with their DSN being spooled. */
     int inMemory() {
-        return held.size() + atSite.size() + reporting;
+        return held.size() + atSite.size() + reporting + leaving;
     }
 
     /** Nothing waits, runs, is held or stored here: the entry can go. */
     boolean isIdle() {
-        return held.isEmpty() && atSite.isEmpty() && reporting == 0 && stored == 0 && !suspended && !resolving && !reading
+        return held.isEmpty() && atSite.isEmpty() && reporting == 0 && leaving == 0 && stored == 0 && !suspended && !resolving && !reading
                 && loaded.isEmpty() && sweepUpToMillis < 0 && counted;
     }
 

@@ -216,14 +216,24 @@ final class QueueShard {
      */
     private void leave(DomainQueue q, Delivery delivery, List<Slot> replacements, Slot stored) {
         delivery.takeBody();
-        inMemory--;
         Slot old = delivery.slot;
         if (stored != null) {
             q.stored++;
         }
-        world.reschedule(old, replacements, written -> afterWrite(q, () -> moved(q, old, true, stored, written)));
+        // counted in memory until written: the writer's queue is bounded by the shard's memory cap
+        q.leaving++;
+        world.reschedule(old, replacements, written -> afterWrite(q, () -> {
+            moved(q, old, true, stored, written);
+            left(q);
+        }));
         enlist(q);
         pump();
+    }
+
+    /** A delivery's move is written: it is out of memory now. */
+    private void left(DomainQueue q) {
+        q.leaving--;
+        inMemory--;
     }
 
     /**
@@ -301,7 +311,7 @@ final class QueueShard {
 
     /** Puts the domain among those waiting to be read, when it can be. */
     private void enlist(DomainQueue q) {
-        if (q.readable() && q.nextDueMillis != Long.MAX_VALUE && q.inMemory() < maxReady) {
+        if (q.readable() && q.nextDueMillis != Long.MAX_VALUE && maxReady - q.inMemory() >= lowWater(maxReady)) {
             waiting.add(q);
         }
     }
@@ -329,7 +339,7 @@ final class QueueShard {
                 waiting.add(q);
             }
             int room = Math.min(maxReady - q.inMemory(), memoryCap - inMemory);
-            if (memoryCap - inMemory <= 0) {
+            if (memoryCap - inMemory < lowWater(memoryCap)) {
                 return; // deliveries leaving memory call pump again
             }
             waiting.pollFirst();
@@ -338,8 +348,8 @@ final class QueueShard {
             }
             if (q.destination != null && q.bounceWhy == null) {
                 SiteLoad load = siteLoads.computeIfAbsent(q.destination.key(), k -> new SiteLoad());
-                if (load.lent >= siteWindow) {
-                    load.starved.add(q); // enlisted again when the site takes what it has
+                if (siteWindow - load.lent < lowWater(siteWindow)) {
+                    load.starved.add(q); // enlisted again when the site has taken a good part of what it has
                     continue;
                 }
                 room = Math.min(room, siteWindow - load.lent);
@@ -483,6 +493,14 @@ final class QueueShard {
         apply(q, delivery, plan, result.remote());
     }
 
+    /**
+     * The room a window must have before it is filled again: reads come in batches worth their cost
+     * (a hop to a worker, a seek), not one slot each time one delivery comes back.
+     */
+    private static int lowWater(int window) {
+        return Math.max(1, Math.min(READ_BATCH, window / 4));
+    }
+
     /** A lent delivery is back from its site: the site has room for another from this shard. */
     private void back(DomainQueue q, Delivery delivery) {
         q.atSite.remove(delivery);
@@ -492,7 +510,7 @@ final class QueueShard {
             return;
         }
         load.lent--;
-        if (load.lent < siteWindow && !load.starved.isEmpty()) {
+        if (siteWindow - load.lent >= lowWater(siteWindow) && !load.starved.isEmpty()) {
             List<DomainQueue> again = List.copyOf(load.starved);
             load.starved.clear();
             again.forEach(this::enlist);
@@ -573,16 +591,23 @@ final class QueueShard {
             inMemory++;
         }
         boolean keepsOld = again != null && again.slot == old;
-        if (again != delivery) {
-            inMemory--;
-        }
+        boolean leaves = again != delivery;
         if (again != null && again != delivery) {
             inMemory++;
         }
+        if (leaves) {
+            q.leaving++; // counted in memory until its move is written
+        }
         if (!keepsOld || !replacements.isEmpty()) {
             Slot stored = deferred;
-            world.reschedule(keepsOld ? null : old, replacements,
-                    written -> afterWrite(q, () -> moved(q, old, !keepsOld, stored, written)));
+            world.reschedule(keepsOld ? null : old, replacements, written -> afterWrite(q, () -> {
+                moved(q, old, !keepsOld, stored, written);
+                if (leaves) {
+                    left(q);
+                }
+            }));
+        } else if (leaves) {
+            left(q);
         }
         if (again != null) {
             due(q, again);

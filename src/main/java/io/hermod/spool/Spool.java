@@ -399,7 +399,8 @@ public final class Spool implements MessageStore, AutoCloseable {
     /**
      * Replaces slot {@code old} (none when null) by {@code replacements}, in one write: a delivery
      * moved to a later time, split, or finished (no replacements) is never in two places or none.
-     * Replacements are written only while the message is stored; completes with whether they were.
+     * Replacements are not written for a message removed earlier in the same batch; completes with
+     * whether they were.
      */
     public CompletableFuture<Boolean> reschedule(Slot old, List<Slot> replacements) {
         byte[] oldKey = old == null ? null : old.key();
@@ -415,7 +416,10 @@ public final class Spool implements MessageStore, AutoCloseable {
             if (oldKey != null) {
                 batch.writes().delete(schedule, oldKey);
             }
-            if (keys.length > 0 && stored(batch, id)) {
+            // Not a point lookup of the envelope (the writer is the spool's bottleneck when a long queue
+            // is retried): a slot written for a message deleted in an earlier batch is stale, and the
+            // read that finds it removes it.
+            if (keys.length > 0 && !batch.removedEarlier(id)) {
                 for (int i = 0; i < keys.length; i++) {
                     batch.writes().put(schedule, keys[i], values[i]);
                 }
