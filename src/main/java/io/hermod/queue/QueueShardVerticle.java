@@ -102,7 +102,7 @@ final class QueueShardVerticle extends VerticleBase {
                 new SuppressionPolicy(s.config().suppression()), s.spool().suppressions()::add);
         int maxReady = s.config().queue().maxReady();
         shard = new QueueShard(new World(clock), settlement, effects, s.ledger(), maxReady,
-                Math.max(MEMORY_CAP, 4 * maxReady), Math.max(16, maxReady / s.config().queue().shards()));
+                Math.max(MEMORY_CAP, 4 * maxReady), Math.max(16, maxReady / s.config().queue().shards() / 2));
         vertx.setPeriodic(1000, id -> tick());
         return Future.succeededFuture();
     }

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -154,7 +156,10 @@ public final class Spool implements MessageStore, AutoCloseable {
             // recovery starts it again, once the free space reaches the largest write buffer the DB
             // was opened with (its SstFileManager polls every 5 s). So open with NO_SPACE_RESERVE
             // buffers, then give each family its working size.
-            cfOptions = new ColumnFamilyOptions().setWriteBufferSize(NO_SPACE_RESERVE);
+            // Whole-key bloom filters: the schedule's reads look up an envelope and a few state records
+            // per slot, most of which (no state yet, no delay mark) are not there.
+            cfOptions = new ColumnFamilyOptions().setWriteBufferSize(NO_SPACE_RESERVE)
+                    .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false)));
             List<ColumnFamilyDescriptor> families = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                     new ColumnFamilyDescriptor("envelopes".getBytes(), cfOptions),
@@ -496,7 +501,7 @@ public final class Spool implements MessageStore, AutoCloseable {
                     return new DueBatch(found, stale, key, 0);
                 }
                 byte[] stored = db.get(envelopes, slot.id().toKey());
-                Envelope envelope = stored == null ? null : withStates(EnvelopeCodec.decode(stored));
+                Envelope envelope = stored == null ? null : withStatesOf(EnvelopeCodec.decode(stored), slot.recipients());
                 List<Integer> pending = new ArrayList<>();
                 if (envelope != null) {
                     for (int i : slot.recipients()) {
@@ -645,23 +650,29 @@ public final class Spool implements MessageStore, AutoCloseable {
 
     private int sweepLeftoversNow() {
         int orphans = 0;
-        for (ColumnFamilyHandle family : List.of(bodies, recipientStates)) {
-            try (RocksIterator it = db.newIterator(family)) {
-                for (it.seekToFirst(); it.isValid() && open; ) {
-                    MessageId id = MessageId.fromKey(it.key());
-                    if (id.compareTo(firstIdOfThisRun) >= 0) {
-                        break;
+        // one view for the keys and the envelopes: a message delivered meanwhile is not a leftover
+        Snapshot snapshot = db.getSnapshot();
+        try (ReadOptions view = new ReadOptions().setSnapshot(snapshot)) {
+            for (ColumnFamilyHandle family : List.of(bodies, recipientStates)) {
+                try (RocksIterator it = db.newIterator(family, view)) {
+                    for (it.seekToFirst(); it.isValid() && open; ) {
+                        MessageId id = MessageId.fromKey(it.key());
+                        if (id.compareTo(firstIdOfThisRun) >= 0) {
+                            break;
+                        }
+                        byte[] next = chunkKey(new MessageId(id.value() + 1), 0);
+                        if (db.get(envelopes, view, id.toKey()) == null) {
+                            db.deleteRange(family, chunkKey(id, 0), next);
+                            orphans++;
+                        }
+                        it.seek(next);
                     }
-                    byte[] next = chunkKey(new MessageId(id.value() + 1), 0);
-                    if (!db.keyExists(envelopes, id.toKey())) {
-                        db.deleteRange(family, chunkKey(id, 0), next);
-                        orphans++;
-                    }
-                    it.seek(next);
                 }
-            } catch (RocksDBException e) {
-                throw new SpoolException("cannot clean up the spool", e);
             }
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot clean up the spool", e);
+        } finally {
+            db.releaseSnapshot(snapshot);
         }
         if (orphans > 0) {
             LOG.log(System.Logger.Level.INFO, "spool {0}: removed the leftovers of {1,number,#} messages", path, orphans);
@@ -896,6 +907,31 @@ public final class Spool implements MessageStore, AutoCloseable {
         }
         Envelope current = changed ? stored.withRecipients(recipients) : stored;
         return delayReported ? current.withDelayReported() : current;
+    }
+
+    /**
+     * The envelope with the recorded states of {@code indexes} (and the delay mark) in place: point
+     * lookups, which a bloom filter answers for a record that is not there, where {@link #withStates}
+     * seeks an iterator through every level. The other recipients keep the state they were accepted
+     * with, so only a caller that looks at no other recipient may use it (a delivery of one domain).
+     */
+    private Envelope withStatesOf(Envelope stored, List<Integer> indexes) throws RocksDBException {
+        List<Recipient> recipients = null;
+        for (int index : indexes) {
+            if (index >= stored.recipients().size()) {
+                continue;
+            }
+            byte[] state = db.get(recipientStates, chunkKey(stored.id(), index));
+            if (state != null) {
+                if (recipients == null) {
+                    recipients = new ArrayList<>(stored.recipients());
+                }
+                recipients.set(index, EnvelopeCodec.decodeState(recipients.get(index).address(), state));
+            }
+        }
+        Envelope current = recipients != null ? stored.withRecipients(recipients) : stored;
+        return db.get(recipientStates, chunkKey(stored.id(), DELAY_REPORTED)) != null ? current.withDelayReported()
+                : current;
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {
