@@ -41,6 +41,8 @@ final class QueueShard {
     static final long REPORT_SLOT_MILLIS = 10 * 60_000;
     /** Slots read from the spool at a time. */
     static final int READ_BATCH = 256;
+    /** Slots read of a domain whose site is not known yet (after a restart, 2000 domains would fill memory). */
+    static final int FIRST_READ = 16;
 
     /** What the shard needs of the world around it; the verticle provides it, a unit test fakes it. */
     interface World {
@@ -346,7 +348,12 @@ final class QueueShard {
             if (room <= 0 || !q.readable()) {
                 continue; // enlisted again when its deliveries leave memory
             }
-            if (q.destination != null && q.bounceWhy == null) {
+            if (q.destination == null && q.bounceWhy == null) {
+                if (q.inMemory() > 0) {
+                    continue; // its site is being looked up: enlisted again when it is known
+                }
+                room = Math.min(room, FIRST_READ); // its site is not known yet: a taste, not a window
+            } else if (q.destination != null && q.bounceWhy == null) {
                 SiteLoad load = siteLoads.computeIfAbsent(q.destination.key(), k -> new SiteLoad());
                 if (siteWindow - load.lent < lowWater(siteWindow)) {
                     load.starved.add(q); // enlisted again when the site has taken a good part of what it has
@@ -462,6 +469,8 @@ final class QueueShard {
             q.destination = lookup.destination();
             q.resolvedAtMillis = world.now();
             waiting.forEach(d -> due(q, d));
+            enlist(q);
+            pump();
             return;
         }
         if (q.suspended) {

@@ -442,6 +442,7 @@ class QueueShardTest {
         assertThat(shard.flush("example.net")).isEqualTo(3);
         world.settle();
         world.answer(0, NextHop.Lookup.found(SITE));
+        world.settle();
         assertThat(world.lent).hasSize(3);
         world.now += 1;
         for (Delivery d : List.copyOf(world.lent)) {
@@ -481,6 +482,7 @@ class QueueShardTest {
         assertThat(shard.flush("example.net")).isEqualTo(3);
         world.settle();
         world.answer(0, NextHop.Lookup.found(SITE));
+        world.settle();
         assertThat(world.lent).hasSize(3);
     }
 
