@@ -57,9 +57,16 @@ class FileReloaderTest {
         }
     }
 
+    /**
+     * Replaces the file as an operator's tool (or a Kubernetes secret update) does: a new file moved
+     * over the old one, never a truncated file the reloader could read half-written (it did, under
+     * load: an empty file was applied).
+     */
     private static void touch(Path file, String content, int secondsLater) throws Exception {
-        Files.writeString(file, content);
-        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(secondsLater)));
+        Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".new"), content);
+        Files.setLastModifiedTime(next, FileTime.from(Instant.now().plusSeconds(secondsLater)));
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test
