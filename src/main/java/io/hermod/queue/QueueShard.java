@@ -4,6 +4,7 @@ import io.hermod.delivery.Destination;
 import io.hermod.delivery.Outcome;
 import io.hermod.delivery.TransactionResult;
 import io.hermod.spool.Slot;
+import io.hermod.spool.Schedule;
 import io.hermod.spool.Spool;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -76,8 +77,8 @@ final class QueueShard {
          */
         void reschedule(Slot old, List<Slot> replacements, Consumer<Boolean> done);
 
-        /** Reads due slots off this loop (see {@link Spool#readDue}) and calls {@code done} on this loop. */
-        void read(Read request, Consumer<Spool.DueBatch> done);
+        /** Reads due slots off this loop (see {@link Schedule#readDue}) and calls {@code done} on this loop. */
+        void read(Read request, Consumer<Schedule.DueBatch> done);
     }
 
     /** One read of a domain's schedule; {@code skip} is a copy, safe to read on another thread. */
@@ -376,7 +377,7 @@ final class QueueShard {
     }
 
     /** A read's answer: the due deliveries come into memory, and the domain knows where it stands. */
-    private void readDone(DomainQueue q, long sweep, Spool.DueBatch batch) {
+    private void readDone(DomainQueue q, long sweep, Schedule.DueBatch batch) {
         reading = false;
         q.reading = false;
         if (batch.failed()) {
@@ -389,7 +390,7 @@ final class QueueShard {
         q.stored = Math.max(0, q.stored - batch.stale());
         boolean sweepGoesOn = sweep >= 0 && q.sweepUpToMillis == sweep;
         List<Delivery> arrived = new ArrayList<>(batch.found().size());
-        for (Spool.Due due : batch.found()) {
+        for (Schedule.Due due : batch.found()) {
             if (!q.loaded.add(due.slot())) {
                 continue; // came in from intake meanwhile
             }

@@ -14,6 +14,7 @@ import io.hermod.shaping.ShapingStore;
 import io.hermod.shaping.SiteShaping;
 import io.hermod.shaping.Source;
 import io.hermod.spool.Slot;
+import io.hermod.spool.Schedule;
 import io.hermod.spool.Spool;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -299,20 +300,20 @@ final class QueueShardVerticle extends VerticleBase {
 
         @Override
         public void reschedule(Slot old, List<Slot> replacements, Consumer<Boolean> done) {
-            SpoolRetries.write(() -> services.spool().reschedule(old, replacements), "the schedule of "
+            SpoolRetries.write(() -> services.spool().schedule().reschedule(old, replacements), "the schedule of "
                     + (old != null ? old : replacements.get(0)), written -> onLoop(() -> done.accept(written)));
         }
 
         @Override
-        public void read(QueueShard.Read r, Consumer<Spool.DueBatch> done) {
-            vertx.executeBlocking(() -> services.spool().readDue(r.domain(), r.from(), r.dueUpTo(), r.writtenUpTo(),
+        public void read(QueueShard.Read r, Consumer<Schedule.DueBatch> done) {
+            vertx.executeBlocking(() -> services.spool().schedule().readDue(r.domain(), r.from(), r.dueUpTo(), r.writtenUpTo(),
                     r.limit(), r.skip()::contains), false).onComplete(ar -> {
                         if (ar.succeeded()) {
                             onLoop(() -> done.accept(ar.result()));
                         } else {
                             LOG.log(System.Logger.Level.WARNING, "spool: cannot read the schedule of " + r.domain()
                                     + ": " + ar.cause().getMessage() + "; trying again in a second");
-                            onLoop(() -> done.accept(Spool.DueBatch.failure()));
+                            onLoop(() -> done.accept(Schedule.DueBatch.failure()));
                         }
                     });
         }

@@ -23,6 +23,7 @@ import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageId;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.Slot;
+import io.hermod.spool.Schedule;
 import io.hermod.spool.Spool;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -166,7 +167,7 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
      * Call before intake starts (the scan sees the spool as it is at the call).
      */
     public void recover() {
-        Spool.ScheduleScan scan = spool.scan();
+        Schedule.Scan scan = spool.schedule().scan();
         recovered = false;
         for (QueueShardVerticle shard : shards) {
             shard.onLoop(() -> shard.shard().counting());

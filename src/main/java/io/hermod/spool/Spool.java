@@ -91,7 +91,8 @@ public final class Spool implements MessageStore, AutoCloseable {
     private final Suppressions suppressions;
     private final ColumnFamilyHandle injectionFamily;
     private final Injections injections;
-    private final ColumnFamilyHandle schedule;
+    private final ColumnFamilyHandle scheduleFamily;
+    private final Schedule schedule;
     private final GroupCommitWriter writer;
     private final MessageIdGenerator ids;
     private final LongSupplier clock;
@@ -119,10 +120,12 @@ public final class Spool implements MessageStore, AutoCloseable {
         this.suppressions = new Suppressions(db, suppressionFamily, writer);
         this.injectionFamily = handles.get(5);
         this.injections = new Injections(db, injectionFamily, writer);
-        this.schedule = handles.get(6);
+        this.scheduleFamily = handles.get(6);
         this.clock = clock;
         this.firstIdOfThisRun = new MessageId(highestId() + 1);
-        buildScheduleIfMissing();
+        this.schedule = new Schedule(this, db, scheduleFamily, envelopes, defaultFamily, bodies, recipientStates,
+                writer);
+        schedule.buildIfMissing(clock.getAsLong());
     }
 
     public static Spool open(Path path) {
@@ -255,7 +258,7 @@ public final class Spool implements MessageStore, AutoCloseable {
             }
             batch.writes().put(envelopes, key, value);
             for (Slot slot : slots) {
-                batch.writes().put(schedule, slot.key(), slot.value());
+                batch.writes().put(scheduleFamily, slot.key(), slot.value());
             }
             // The envelope codec keeps no bounce category; a message committed with one (a queue
             // handed over from another pod) keeps it in its recipients' state records.
@@ -401,202 +404,6 @@ public final class Spool implements MessageStore, AutoCloseable {
         return there;
     }
 
-    /**
-     * Replaces slot {@code old} (none when null) by {@code replacements}, in one write: a delivery
-     * moved to a later time, split, or finished (no replacements) is never in two places or none.
-     * Replacements are not written for a message removed earlier in the same batch; completes with
-     * whether they were.
-     */
-    public CompletableFuture<Boolean> reschedule(Slot old, List<Slot> replacements) {
-        byte[] oldKey = old == null ? null : old.key();
-        byte[][] keys = new byte[replacements.size()][];
-        byte[][] values = new byte[replacements.size()][];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = replacements.get(i).key();
-            values[i] = replacements.get(i).value();
-        }
-        MessageId id = old != null ? old.id() : replacements.isEmpty() ? null : replacements.get(0).id();
-        boolean[] written = new boolean[1];
-        return writer.submit(batch -> {
-            if (oldKey != null) {
-                batch.writes().delete(schedule, oldKey);
-            }
-            // Not a point lookup of the envelope (the writer is the spool's bottleneck when a long queue
-            // is retried): a slot written for a message deleted in an earlier batch is stale, and the
-            // read that finds it removes it.
-            if (keys.length > 0 && !batch.removedEarlier(id)) {
-                for (int i = 0; i < keys.length; i++) {
-                    batch.writes().put(schedule, keys[i], values[i]);
-                }
-                written[0] = true;
-            }
-        }, 64L * (keys.length + 1), true).thenApply(v -> written[0]);
-    }
-
-    /**
-     * A slot read from the schedule ({@code slot} as stored: its key is what a move deletes), the
-     * recipients of it still pending, and its message as stored now.
-     */
-    public record Due(Slot slot, List<Integer> pending, Envelope envelope) {
-    }
-
-    /**
-     * What {@link #readDue} found: the due slots (their recipients narrowed to those still pending),
-     * how many stale slots it removed (their message gone or their recipients final), where to go on
-     * ({@code cursor}, null at the end of the domain), and the due time of the first slot it left
-     * ({@code Long.MAX_VALUE} when none is left, 0 when more may be due now). {@code failed}: the
-     * read did not happen (the spool could not be read); nothing is known.
-     */
-    public record DueBatch(List<Due> found, int stale, byte[] cursor, long nextDueMillis, boolean failed) {
-        public DueBatch(List<Due> found, int stale, byte[] cursor, long nextDueMillis) {
-            this(found, stale, cursor, nextDueMillis, false);
-        }
-
-        /** A read that could not be made. */
-        public static DueBatch failure() {
-            return new DueBatch(List.of(), 0, null, Long.MAX_VALUE, true);
-        }
-    }
-
-    /**
-     * Reads up to {@code limit} slots of {@code domain} in due order, from {@code from} (null: the
-     * start of the domain), that are due by {@code dueUpTo} or were written by {@code writtenUpTo}
-     * (a flush or bounce takes every slot that existed when it was asked for; -1 for none), passing
-     * over those {@code skip} says are already in memory. Without {@code writtenUpTo} it stops at the
-     * first slot not due. Blocking: a worker's job.
-     */
-    public DueBatch readDue(String domain, byte[] from, long dueUpTo, long writtenUpTo, int limit,
-                            Predicate<Slot> skip) {
-        if (!enterLongRead()) {
-            return DueBatch.failure(); // closing
-        }
-        try {
-            return readDueNow(domain, from, dueUpTo, writtenUpTo, limit, skip);
-        } finally {
-            longReads.release();
-        }
-    }
-
-    private DueBatch readDueNow(String domain, byte[] from, long dueUpTo, long writtenUpTo, int limit,
-                                Predicate<Slot> skip) {
-        List<Due> found = new ArrayList<>();
-        int stale = 0;
-        byte[] end = Slot.domainEnd(domain);
-        try (Slice bound = new Slice(end);
-             ReadOptions options = new ReadOptions().setIterateUpperBound(bound);
-             RocksIterator it = db.newIterator(schedule, options)) {
-            it.seek(from != null ? from : Slot.domainStart(domain));
-            for (; it.isValid(); it.next()) {
-                byte[] key = it.key();
-                long due = Slot.dueOf(key);
-                if (writtenUpTo < 0 && due > dueUpTo) {
-                    return new DueBatch(found, stale, key, due);
-                }
-                Slot slot = Slot.decode(key, it.value());
-                if ((due > dueUpTo && slot.writtenMillis() > writtenUpTo) || skip.test(slot)
-                        || (slot.fresh() && slot.id().compareTo(firstIdOfThisRun) >= 0)) {
-                    continue; // not due, in memory, or new mail this process has in memory (or soon will)
-                }
-                if (found.size() == limit) {
-                    return new DueBatch(found, stale, key, 0);
-                }
-                byte[] stored = db.get(envelopes, slot.id().toKey());
-                Envelope envelope = stored == null ? null : withStatesOf(EnvelopeCodec.decode(stored), slot.recipients());
-                List<Integer> pending = new ArrayList<>();
-                if (envelope != null) {
-                    for (int i : slot.recipients()) {
-                        if (i < envelope.recipients().size() && !envelope.recipients().get(i).state().isFinal()) {
-                            pending.add(i);
-                        }
-                    }
-                }
-                if (pending.isEmpty()) {
-                    stale++;
-                    reschedule(slot, List.of());
-                    continue;
-                }
-                found.add(new Due(slot, pending, envelope));
-            }
-        } catch (RocksDBException e) {
-            throw new SpoolException("cannot read the schedule of " + domain, e);
-        }
-        return new DueBatch(found, stale, null, Long.MAX_VALUE);
-    }
-
-    /** What the start-up scan found for one domain: its slots and the earliest due time among them. */
-    public record DomainCount(String domain, int slots, long firstDueMillis, long oldestMillis) {
-    }
-
-    /**
-     * The start-up scan of the schedule, over the spool as it was when this was called (later writes
-     * are not seen): {@link #run} hands over one {@link DomainCount} per domain as soon as that
-     * domain's range has been read, then counts the stored messages (so that {@link #messages()} is
-     * exact), then removes body chunks and states no stored message owns. Make it before anything is
-     * written; run it on a thread of its own.
-     */
-    public final class ScheduleScan {
-        private final Snapshot snapshot = db.getSnapshot();
-
-        private ScheduleScan() {
-        }
-
-        /** Blocking. Returns the number of stored messages. */
-        public long run(Consumer<DomainCount> each) {
-            if (!enterLongRead()) {
-                db.releaseSnapshot(snapshot);
-                return -1;
-            }
-            try (ReadOptions options = new ReadOptions().setSnapshot(snapshot)) {
-                try (RocksIterator it = db.newIterator(schedule, options)) {
-                    byte[] domainKey = null;
-                    int count = 0;
-                    long first = 0;
-                    long oldest = Long.MAX_VALUE;
-                    for (it.seekToFirst(); it.isValid() && open; it.next()) {
-                        byte[] key = it.key();
-                        if (domainKey == null || !sameDomain(domainKey, key)) {
-                            if (domainKey != null) {
-                                each.accept(new DomainCount(Slot.domainOf(domainKey), count, first, oldest));
-                            }
-                            domainKey = key;
-                            count = 0;
-                            first = Slot.dueOf(key);
-                            oldest = Long.MAX_VALUE;
-                        }
-                        count++;
-                        oldest = Math.min(oldest, Slot.arrivalOf(key));
-                    }
-                    if (domainKey != null) {
-                        each.accept(new DomainCount(Slot.domainOf(domainKey), count, first, oldest));
-                    }
-                }
-                long messages = 0;
-                try (RocksIterator it = db.newIterator(envelopes, options)) {
-                    for (it.seekToFirst(); it.isValid() && open; it.next()) {
-                        messages++;
-                    }
-                }
-                counted.set(messages);
-                return messages;
-            } finally {
-                db.releaseSnapshot(snapshot);
-                longReads.release();
-            }
-        }
-    }
-
-    private static boolean sameDomain(byte[] a, byte[] b) {
-        int length = a.length - 21;
-        if (b.length - 21 != length) {
-            return false;
-        }
-        return Arrays.equals(a, 0, length, b, 0, length);
-    }
-
-    /** Starts the start-up scan: its view of the spool is taken now. */
-    public ScheduleScan scan() {
-        return new ScheduleScan();
-    }
 
     /**
      * Stored messages (with a recipient not yet final); until the start-up scan has counted them,
@@ -637,7 +444,26 @@ public final class Spool implements MessageStore, AutoCloseable {
     private final Semaphore longReads = new Semaphore(LONG_READS);
     private static final int LONG_READS = 16;
 
-    private boolean enterLongRead() {
+    /** The queue's due-time index in this spool. */
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    /** The first id made by this process (new mail of this run has ids from it on). */
+    MessageId firstIdOfThisRun() {
+        return firstIdOfThisRun;
+    }
+
+    /** The start-up scan counted {@code messages} stored messages. */
+    void countedAtStart(long messages) {
+        counted.set(messages);
+    }
+
+    void leaveLongRead() {
+        longReads.release();
+    }
+
+    boolean enterLongRead() {
         if (!longReads.tryAcquire()) {
             return false;
         }
@@ -680,57 +506,6 @@ public final class Spool implements MessageStore, AutoCloseable {
         return orphans;
     }
 
-    /** Key in the default family marking that the schedule family holds every pending recipient. */
-    private static final byte[] SCHEDULE_BUILT = "schedule-v1".getBytes(StandardCharsets.US_ASCII);
-
-    /**
-     * A spool written before the schedule existed gets one, once, at its first opening: every
-     * stored message is read and its pending recipients take their slots; messages whose recipients
-     * are all final (a delete lost in a crash) are removed.
-     */
-    private void buildScheduleIfMissing() {
-        try {
-            if (db.get(defaultFamily, SCHEDULE_BUILT) != null) {
-                return;
-            }
-            int slots = 0;
-            List<MessageId> finished = new ArrayList<>();
-            long now = clock.getAsLong();
-            try (RocksIterator it = db.newIterator(envelopes);
-                 WriteOptions sync = new WriteOptions().setSync(true)) {
-                WriteBatch batch = new WriteBatch();
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    Envelope envelope = withStates(EnvelopeCodec.decode(it.value()));
-                    if (envelope.isFinal()) {
-                        finished.add(envelope.id());
-                        continue;
-                    }
-                    for (Slot slot : Slot.of(envelope, now)) {
-                        batch.put(schedule, slot.key(), slot.value());
-                        slots++;
-                    }
-                    if (batch.count() >= 10_000) {
-                        db.write(sync, batch);
-                        batch.close();
-                        batch = new WriteBatch();
-                    }
-                }
-                db.write(sync, batch);
-                batch.close();
-            }
-            // the finished messages go before the mark: after it, nothing removes them
-            new LeftoverSweep(db, envelopes).removeFinished(finished, bodies, recipientStates);
-            try (WriteOptions sync = new WriteOptions().setSync(true)) {
-                db.put(defaultFamily, sync, SCHEDULE_BUILT, MARK);
-            }
-            if (slots > 0 || !finished.isEmpty()) {
-                LOG.log(System.Logger.Level.INFO, "spool {0}: built the schedule: {1,number,#} slots, removed {2,number,#}"
-                        + " finished messages", path, slots, finished.size());
-            }
-        } catch (RocksDBException e) {
-            throw new SpoolException("cannot build the schedule of " + path, e);
-        }
-    }
 
     /**
      * Whether the message's envelope is there for a write being added to {@code batch}: in the
@@ -889,7 +664,7 @@ public final class Spool implements MessageStore, AutoCloseable {
     }
 
     /** The envelope with each recipient's recorded state in place of the state it was accepted with. */
-    private Envelope withStates(Envelope stored) {
+    Envelope withStates(Envelope stored) {
         List<Recipient> recipients = new ArrayList<>(stored.recipients());
         boolean changed = false;
         boolean delayReported = false;
@@ -915,7 +690,7 @@ public final class Spool implements MessageStore, AutoCloseable {
      * seeks an iterator through every level. The other recipients keep the state they were accepted
      * with, so only a caller that looks at no other recipient may use it (a delivery of one domain).
      */
-    private Envelope withStatesOf(Envelope stored, List<Integer> indexes) throws RocksDBException {
+    Envelope withStatesOf(Envelope stored, List<Integer> indexes) throws RocksDBException {
         List<Recipient> recipients = null;
         for (int index : indexes) {
             if (index >= stored.recipients().size()) {
@@ -1007,7 +782,7 @@ public final class Spool implements MessageStore, AutoCloseable {
         recipientStates.close();
         suppressionFamily.close();
         injectionFamily.close();
-        schedule.close();
+        scheduleFamily.close();
         defaultFamily.close();
         db.close();
         dbOptions.close();

@@ -25,6 +25,7 @@ import java.util.Optional;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.RecipientState;
 import io.hermod.spool.Slot;
+import io.hermod.spool.Schedule;
 import io.hermod.spool.Spool;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -682,10 +683,10 @@ class QueueShardTest {
         final ArrayDeque<Runnable> answers = new ArrayDeque<>();
 
         @Override
-        public void read(QueueShard.Read r, Consumer<Spool.DueBatch> done) {
+        public void read(QueueShard.Read r, Consumer<Schedule.DueBatch> done) {
             reads++;
             io.add(() -> {
-                Spool.DueBatch found = spool.readDue(r);
+                Schedule.DueBatch found = spool.readDue(r);
                 answers.add(() -> done.accept(found));
             });
         }
@@ -715,8 +716,8 @@ class QueueShardTest {
 
     /**
      * The spool as far as the shard and the ledger see it: envelopes with their recipients'
-     * states, and the schedule, with the semantics of {@link Spool#readDue} and
-     * {@link Spool#recordFinal}.
+     * states, and the schedule, with the semantics of {@link Schedule#readDue} and
+     * {@link Spool#recordFinal}. Reads as {@link Schedule#readDue}.
      */
     private final class FakeSpool implements MessageLedger.Writes {
         final Map<MessageId, Envelope> stored = new HashMap<>();
@@ -754,25 +755,25 @@ class QueueShardTest {
                     .toList();
         }
 
-        Spool.DueBatch readDue(QueueShard.Read r) {
+        Schedule.DueBatch readDue(QueueShard.Read r) {
             List<Slot> slots = slotsOf(r.domain());
             int start = 0;
             while (r.from() != null && start < slots.size() && slots.get(start).before(r.from())) {
                 start++;
             }
-            List<Spool.Due> found = new ArrayList<>();
+            List<Schedule.Due> found = new ArrayList<>();
             int stale = 0;
             for (int i = start; i < slots.size(); i++) {
                 Slot slot = slots.get(i);
                 if (r.writtenUpTo() < 0 && slot.dueMillis() > r.dueUpTo()) {
-                    return new Spool.DueBatch(found, stale, slot.key(), slot.dueMillis());
+                    return new Schedule.DueBatch(found, stale, slot.key(), slot.dueMillis());
                 }
                 if ((slot.dueMillis() > r.dueUpTo() && slot.writtenMillis() > r.writtenUpTo())
                         || r.skip().contains(slot) || slot.fresh()) {
                     continue; // as the spool: fresh slots are this process's new mail
                 }
                 if (found.size() == r.limit()) {
-                    return new Spool.DueBatch(found, stale, slot.key(), 0);
+                    return new Schedule.DueBatch(found, stale, slot.key(), 0);
                 }
                 Envelope e = stored.get(slot.id());
                 List<Integer> pending = e == null ? List.of() : slot.recipients().stream()
@@ -782,9 +783,9 @@ class QueueShardTest {
                     schedule.remove(slot);
                     continue;
                 }
-                found.add(new Spool.Due(slot, pending, e));
+                found.add(new Schedule.Due(slot, pending, e));
             }
-            return new Spool.DueBatch(found, stale, null, Long.MAX_VALUE);
+            return new Schedule.DueBatch(found, stale, null, Long.MAX_VALUE);
         }
 
         private void state(MessageId id, int index, Recipient state) {

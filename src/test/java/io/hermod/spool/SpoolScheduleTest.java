@@ -42,23 +42,23 @@ class SpoolScheduleTest {
             commit(spool, to(b, 1_000, "z@example.net"));
             commit(spool, to(c, 9_000, "w@example.net"));
             // while this process runs, its new mail is in memory: reads pass over it
-            assertThat(spool.readDue("example.net", null, 6_000, -1, 10, s -> false).found()).isEmpty();
+            assertThat(spool.schedule().readDue("example.net", null, 6_000, -1, 10, s -> false).found()).isEmpty();
         }
         try (Spool spool = Spool.open(dir)) {
 
-            Spool.DueBatch due = spool.readDue("example.net", null, 6_000, -1, 10, s -> false);
+            Schedule.DueBatch due = spool.schedule().readDue("example.net", null, 6_000, -1, 10, s -> false);
             assertThat(due.found()).extracting(d -> d.slot().id()).containsExactly(b, a);
             assertThat(due.found().get(1).slot().recipients()).containsExactly(0);
             assertThat(due.nextDueMillis()).isEqualTo(9_000);
 
             Slot first = due.found().get(0).slot();
-            Spool.DueBatch skipping = spool.readDue("example.net", null, 6_000, -1, 10, Set.of(first)::contains);
+            Schedule.DueBatch skipping = spool.schedule().readDue("example.net", null, 6_000, -1, 10, Set.of(first)::contains);
             assertThat(skipping.found()).extracting(d -> d.slot().id()).containsExactly(a);
 
-            Spool.DueBatch limited = spool.readDue("example.net", null, 10_000, -1, 1, s -> false);
+            Schedule.DueBatch limited = spool.schedule().readDue("example.net", null, 10_000, -1, 1, s -> false);
             assertThat(limited.found()).extracting(d -> d.slot().id()).containsExactly(b);
             assertThat(limited.nextDueMillis()).isZero(); // more is due
-            assertThat(spool.readDue("example.org", null, 10_000, -1, 10, s -> false).found())
+            assertThat(spool.schedule().readDue("example.org", null, 10_000, -1, 10, s -> false).found())
                     .singleElement().satisfies(d -> assertThat(d.slot().recipients()).containsExactly(1));
         }
     }
@@ -72,16 +72,16 @@ class SpoolScheduleTest {
         }
         try (Spool spool = Spool.open(dir)) {
             long now = System.currentTimeMillis();
-            Spool.DueBatch first = spool.readDue("example.net", null, 0, now, 3, s -> false);
+            Schedule.DueBatch first = spool.schedule().readDue("example.net", null, 0, now, 3, s -> false);
             assertThat(first.found()).hasSize(3);
             assertThat(first.cursor()).isNotNull();
-            Spool.DueBatch rest = spool.readDue("example.net", first.cursor(), 0, now, 3, s -> false);
+            Schedule.DueBatch rest = spool.schedule().readDue("example.net", first.cursor(), 0, now, 3, s -> false);
             assertThat(rest.found()).hasSize(2);
             assertThat(rest.cursor()).isNull();
             // a slot written after the sweep began is not taken
             Slot moved = rest.found().get(0).slot();
-            await(spool.reschedule(moved, List.of(moved.at(200_000, moved.recipients(), now + 10))));
-            assertThat(spool.readDue("example.net", null, 0, now, 10, s -> false).found()).hasSize(4);
+            await(spool.schedule().reschedule(moved, List.of(moved.at(200_000, moved.recipients(), now + 10))));
+            assertThat(spool.schedule().readDue("example.net", null, 0, now, 10, s -> false).found()).hasSize(4);
         }
     }
 
@@ -91,15 +91,15 @@ class SpoolScheduleTest {
             Envelope e = to(spool.newId(), 0, "a@example.net");
             commit(spool, e);
             Slot slot = Slot.of(e, 0).get(0);
-            await(spool.reschedule(slot, List.of(slot.at(50_000, List.of(0), 1))));
-            assertThat(spool.readDue("example.net", null, 10_000, -1, 10, s -> false).found()).isEmpty();
-            assertThat(spool.readDue("example.net", null, 60_000, -1, 10, s -> false).found())
+            await(spool.schedule().reschedule(slot, List.of(slot.at(50_000, List.of(0), 1))));
+            assertThat(spool.schedule().readDue("example.net", null, 10_000, -1, 10, s -> false).found()).isEmpty();
+            assertThat(spool.schedule().readDue("example.net", null, 60_000, -1, 10, s -> false).found())
                     .singleElement().satisfies(d -> assertThat(d.slot().dueMillis()).isEqualTo(50_000));
 
             await(spool.delete(e));
             Slot later = slot.at(50_000, List.of(0), 1);
-            await(spool.reschedule(later, List.of(later.at(90_000, List.of(0), 2))));
-            assertThat(spool.readDue("example.net", null, Long.MAX_VALUE, -1, 10, s -> false).found()).isEmpty();
+            await(spool.schedule().reschedule(later, List.of(later.at(90_000, List.of(0), 2))));
+            assertThat(spool.schedule().readDue("example.net", null, Long.MAX_VALUE, -1, 10, s -> false).found()).isEmpty();
         }
     }
 
@@ -116,11 +116,11 @@ class SpoolScheduleTest {
         try (Spool spool = Spool.open(dir)) {
             await(spool.delete(gone.id()));
             await(spool.recordFinal(done, 0, new Recipient("b@example.net", RecipientState.DELIVERED, 1, 0, "250")));
-            Spool.DueBatch due = spool.readDue("example.net", null, 1, -1, 10, s -> false);
+            Schedule.DueBatch due = spool.schedule().readDue("example.net", null, 1, -1, 10, s -> false);
             assertThat(due.found()).isEmpty();
             assertThat(due.stale()).isEqualTo(2);
-            await(spool.reschedule(null, List.of())); // the writer is in order: the stale slots' removal is written
-            assertThat(spool.readDue("example.net", null, 1, -1, 10, s -> false).stale()).isZero();
+            await(spool.schedule().reschedule(null, List.of())); // the writer is in order: the stale slots' removal is written
+            assertThat(spool.schedule().readDue("example.net", null, 1, -1, 10, s -> false).stale()).isZero();
         }
     }
 
@@ -160,11 +160,11 @@ class SpoolScheduleTest {
         }
         try (Spool spool = Spool.open(dir)) {
             assertThat(spool.counted()).isFalse();
-            Spool.ScheduleScan scan = spool.scan();
+            Schedule.Scan scan = spool.schedule().scan();
             commit(spool, to(spool.newId(), 0, "late@d0.example")); // after the scan began: not counted by it
-            List<Spool.DomainCount> counts = new ArrayList<>();
+            List<Schedule.DomainCount> counts = new ArrayList<>();
             assertThat(scan.run(counts::add)).isEqualTo(31);
-            assertThat(counts).extracting(Spool.DomainCount::domain, Spool.DomainCount::slots, Spool.DomainCount::firstDueMillis)
+            assertThat(counts).extracting(Schedule.DomainCount::domain, Schedule.DomainCount::slots, Schedule.DomainCount::firstDueMillis)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("d0.example", 11, 0L),
                             org.assertj.core.groups.Tuple.tuple("d1.example", 11, 0L),
                             org.assertj.core.groups.Tuple.tuple("d2.example", 10, 1002L));
@@ -188,10 +188,10 @@ class SpoolScheduleTest {
         StoredKeys.clear(dir, "default");
         try (Spool spool = Spool.open(dir)) {
             assertThat(spool.envelopes()).extracting(Envelope::id).containsExactly(open.id());
-            List<Spool.DomainCount> counts = new ArrayList<>();
-            spool.scan().run(counts::add);
-            assertThat(counts).extracting(Spool.DomainCount::domain).containsExactly("example.net", "example.org");
-            assertThat(spool.readDue("example.net", null, 7_000, -1, 10, s -> false).found()).singleElement()
+            List<Schedule.DomainCount> counts = new ArrayList<>();
+            spool.schedule().scan().run(counts::add);
+            assertThat(counts).extracting(Schedule.DomainCount::domain).containsExactly("example.net", "example.org");
+            assertThat(spool.schedule().readDue("example.net", null, 7_000, -1, 10, s -> false).found()).singleElement()
                     .satisfies(d -> assertThat(d.slot().id()).isEqualTo(open.id()));
         }
     }
