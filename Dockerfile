@@ -53,5 +53,5 @@ STOPSIGNAL SIGTERM
 # a young pause is a few ms on one thread; the parallel collectors' workers (G1's and Parallel's) wait
 # for each other when the node descheduled one, and measured median young pauses of 24 ms (G1) and
 # 177 ms (Parallel) against 2.6 ms (serial) on a busy 2-vCPU box, and more CPU per message (README,
-# Performance). A pod with 4 or more cores may do better with G1: JAVA_OPTS=-XX:+UseG1GC.
+# Performance). A pod with 4 or more cores may do better with G1: JAVA_OPTS="-XX:-UseSerialGC -XX:+UseG1GC".
 ENTRYPOINT ["sh", "-c", "exec java -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:SharedArchiveFile=/opt/hermod/hermod.jsa $JAVA_OPTS -jar /opt/hermod/hermod.jar \"$@\"", "hermod"]
