@@ -77,7 +77,11 @@ final class MessageBody implements DataDecoder.Output {
         }
         if (++size <= limit) {
             chunks.append(b);
-            signature.update(b);
+            // Signing.Message.update(byte) wraps the byte in an array, twice a line (CR, LF) even when
+            // nothing is signed.
+            if (signature != Signing.Message.NONE) {
+                signature.update(b);
+            }
             if (copy != null) {
                 copy.write(new byte[] {b}, 0, 1);
             }
