@@ -11,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -344,12 +343,14 @@ public final class OutboundConnection {
      * Completes, with whether the next chunk starts a line, when the socket can take more.
      */
     Future<Boolean> writeBody(byte[] chunk, boolean last, boolean atLineStart) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.length + chunk.length / 32 + 8);
+        // Stuffed straight into the buffer that goes to the socket: one copy of the chunk here (and
+        // Netty's into a direct buffer), where a stream, its array and a buffer made three.
+        BufferOutput out = new BufferOutput(Buffer.buffer(chunk.length + chunk.length / 32 + 8));
         boolean lineStart = DotStuffing.stuff(chunk, 0, chunk.length, atLineStart, out);
         if (last) {
             DotStuffing.terminate(lineStart, out);
         }
-        write(Buffer.buffer(out.toByteArray()));
+        write(out.buffer());
         if (last) {
             waiting.startClock();
         }
@@ -504,6 +505,19 @@ public final class OutboundConnection {
         Promise<Void> p = handshake;
         if (p != null) {
             p.tryFail(lost(ClientStep.STARTTLS, null));
+        }
+    }
+
+    /** Dot-stuffed body bytes appended to the buffer that is written. */
+    private record BufferOutput(Buffer buffer) implements DotStuffing.Output {
+        @Override
+        public void write(byte[] source, int offset, int length) {
+            buffer.appendBytes(source, offset, length);
+        }
+
+        @Override
+        public void write(byte b) {
+            buffer.appendByte(b);
         }
     }
 }

@@ -38,10 +38,10 @@ final class MessageBody implements DataDecoder.Output {
     /**
      * @param flowChanged run on {@code sessionThread} whenever {@link #saturated()} may have changed
      */
-    MessageBody(MessageStore store, MessageId id, long limit, int chunkSize, MemoryBudget budget,
+    MessageBody(MessageStore store, MessageId id, long limit, int chunkSize, int expectedSize, MemoryBudget budget,
                 Executor sessionThread, Runnable flowChanged, Signing.Message signature) {
         this.signature = signature;
-        this.chunks = new ChunkedBody(store, id, chunkSize, budget, this::chunkWriting);
+        this.chunks = new ChunkedBody(store, id, chunkSize, budget, this::chunkWriting, expectedSize);
         this.limit = limit;
         this.sessionThread = sessionThread;
         this.flowChanged = flowChanged;
@@ -77,7 +77,11 @@ final class MessageBody implements DataDecoder.Output {
         }
         if (++size <= limit) {
             chunks.append(b);
-            signature.update(b);
+            // Signing.Message.update(byte) wraps the byte in an array, twice a line (CR, LF) even when
+            // nothing is signed.
+            if (signature != Signing.Message.NONE) {
+                signature.update(b);
+            }
             if (copy != null) {
                 copy.write(new byte[] {b}, 0, 1);
             }

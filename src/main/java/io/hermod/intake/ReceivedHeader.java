@@ -3,6 +3,7 @@ package io.hermod.intake;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -13,6 +14,12 @@ public final class ReceivedHeader {
 
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+    /** The last date printed: it changes once a second, and formatting it is most of a header's cost. */
+    private record Stamp(long second, ZoneOffset offset, String text) {
+    }
+
+    private static volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, ZoneOffset.UTC, "");
 
     private ReceivedHeader() {
     }
@@ -41,7 +48,7 @@ public final class ReceivedHeader {
         if (recipients.size() == 1) {
             sb.append("\r\n\tfor <").append(recipients.get(0)).append('>');
         }
-        sb.append(";\r\n\t").append(DATE.format(now)).append("\r\n");
+        sb.append(";\r\n\t").append(date(now)).append("\r\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -56,8 +63,19 @@ public final class ReceivedHeader {
     public static byte[] forHttp(InetAddress client, String hostname, String id, ZonedDateTime now) {
         String header = "Received: from api (" + addressLiteral(client) + ")\r\n"
                 + "\tby " + hostname + " (Hermod) with HTTP id " + id + ";\r\n"
-                + "\t" + DATE.format(now) + "\r\n";
+                + "\t" + date(now) + "\r\n";
         return header.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String date(ZonedDateTime now) {
+        Stamp last = lastStamp;
+        long second = now.toEpochSecond();
+        if (last.second() == second && last.offset().equals(now.getOffset())) {
+            return last.text();
+        }
+        String text = DATE.format(now);
+        lastStamp = new Stamp(second, now.getOffset(), text);
+        return text;
     }
 
     static String addressLiteral(InetAddress address) {

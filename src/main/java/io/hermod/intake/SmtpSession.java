@@ -66,6 +66,8 @@ public final class SmtpSession {
      * 64 KiB) before it stops reading, and the session holds one more.
      */
     static final long READ_AHEAD = 17 * 64 * 1024;
+    /** The first buffer of a body whose size nothing hints at. */
+    private static final int DEFAULT_FIRST_BUFFER = 8 * 1024;
 
     private final IntakePolicy policy;
     private final IntakeObserver observer;
@@ -92,6 +94,8 @@ public final class SmtpSession {
     private HeaderFilter poolField;
     private DataDecoder decoder;
     private int errors;
+    /** The stored size of the last message this session received, 0 before the first. */
+    private long lastBodySize;
     private long lastActivityNanos;
     private boolean connectionOpen = true;
     private boolean inputPaused;
@@ -532,7 +536,7 @@ public final class SmtpSession {
         byte[] trace = transaction.recipients().isEmpty() ? new byte[0]
                 : policy.trace().field(id, transaction.sender, transaction.recipients());
         body = new MessageBody(store, id, policy.maxMessageSize() + header.length + trace.length, chunkSize,
-                policy.memory(),
+                expectedSize(header.length + trace.length), policy.memory(),
                 channel.executor(), this::updateFlow, policy.signing().start());
         body.write(header, 0, header.length);
         body.write(trace, 0, trace.length);
@@ -544,6 +548,19 @@ public final class SmtpSession {
         decoder = new DataDecoder(poolField);
         state = SessionState.DATA;
         reply(Replies.START_DATA);
+    }
+
+    /**
+     * What the body about to be received will probably need, so that its first buffer fits it: the
+     * declared SIZE, else the size of this session's previous message (a bulk sender's messages are
+     * much alike), with a little room; the first message without SIZE gets the spool's default.
+     */
+    private int expectedSize(int added) {
+        long expected = transaction.declaredSize >= 0 ? transaction.declaredSize + added : lastBodySize;
+        if (expected <= 0) {
+            return DEFAULT_FIRST_BUFFER;
+        }
+        return (int) Math.min(chunkSize, expected + expected / 8 + 256);
     }
 
     /** Decodes as much input as the memory budget covers now, or starts waiting for it. */
@@ -640,6 +657,7 @@ public final class SmtpSession {
         transaction = null;
         body = null;
         poolField.finish();
+        lastBodySize = b.size();
         DataRefusal refusal = DataRefusal.of(b, decoder, policy.maxHops(), !t.recipients().isEmpty());
         if (refusal != null) {
             b.release();

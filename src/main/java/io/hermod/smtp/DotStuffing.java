@@ -9,17 +9,31 @@ import java.io.ByteArrayOutputStream;
  */
 public final class DotStuffing {
 
+    /** Where the stuffed bytes go: runs of the body as they are, and the single bytes added. */
+    public interface Output {
+        void write(byte[] source, int offset, int length);
+
+        void write(byte b);
+    }
+
+    /** CRLF.CRLF: the whole of it after a body that did not end a line, the last three bytes otherwise. */
+    private static final byte[] END_LINE = {'\r', '\n', '.', '\r', '\n'};
+
     private DotStuffing() {
     }
 
-    /** Stuffs one contiguous body; {@code atLineStart} says whether the previous chunk ended a line. */
-    public static boolean stuff(byte[] body, int offset, int length, boolean atLineStart, ByteArrayOutputStream out) {
+    /**
+     * Stuffs one contiguous body; {@code atLineStart} says whether the previous chunk ended a line.
+     * The body reaches {@code out} in runs between the added dots, so a body with no line starting
+     * with a dot is one write.
+     */
+    public static boolean stuff(byte[] body, int offset, int length, boolean atLineStart, Output out) {
         int end = offset + length;
         int runStart = offset;
         for (int i = offset; i < end; i++) {
             if (atLineStart && body[i] == '.') {
                 out.write(body, runStart, i - runStart);
-                out.write('.');
+                out.write((byte) '.');
                 runStart = i;
             }
             atLineStart = body[i] == '\n';
@@ -28,14 +42,34 @@ public final class DotStuffing {
         return atLineStart;
     }
 
+    public static boolean stuff(byte[] body, int offset, int length, boolean atLineStart, ByteArrayOutputStream out) {
+        return stuff(body, offset, length, atLineStart, streamOutput(out));
+    }
+
     /** Writes the end-of-data line, preceded by CRLF unless the body already ended a line. */
-    public static void terminate(boolean atLineStart, ByteArrayOutputStream out) {
-        if (!atLineStart) {
-            out.write('\r');
-            out.write('\n');
+    public static void terminate(boolean atLineStart, Output out) {
+        if (atLineStart) {
+            out.write(END_LINE, 2, 3);
+        } else {
+            out.write(END_LINE, 0, END_LINE.length);
         }
-        out.write('.');
-        out.write('\r');
-        out.write('\n');
+    }
+
+    public static void terminate(boolean atLineStart, ByteArrayOutputStream out) {
+        terminate(atLineStart, streamOutput(out));
+    }
+
+    private static Output streamOutput(ByteArrayOutputStream out) {
+        return new Output() {
+            @Override
+            public void write(byte[] source, int offset, int length) {
+                out.write(source, offset, length);
+            }
+
+            @Override
+            public void write(byte b) {
+                out.write(b);
+            }
+        };
     }
 }

@@ -61,11 +61,35 @@ public final class HeaderFilter implements DataDecoder.Output {
         int end = offset + length;
         int i = offset;
         while (state != State.BODY && i < end) {
-            header(source[i++]);
+            if (state == State.HELD || state == State.PASSING) {
+                // The rest of a field's line in one step, held or passed on whole, not byte by byte.
+                int stop = lineEnd(source, i, end);
+                if (state == State.HELD) {
+                    holdRun(source, i, stop - i);
+                } else {
+                    next.write(source, i, stop - i);
+                    if (source[stop - 1] == '\n') {
+                        state = State.LINE_START;
+                    }
+                }
+                i = stop;
+            } else {
+                header(source[i++]);
+            }
         }
         if (i < end) {
             next.write(source, i, end - i);
         }
+    }
+
+    /** Just past the first LF from {@code from}, or {@code end}. */
+    private static int lineEnd(byte[] source, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (source[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return end;
     }
 
     private void header(byte b) {
@@ -118,6 +142,20 @@ public final class HeaderFilter implements DataDecoder.Output {
     }
 
     /** The held field goes on, or is kept back when it is the one looked for. */
+    /** {@link #hold} for a run that ends at its only LF, if it has one. */
+    private void holdRun(byte[] source, int offset, int length) {
+        field.write(source, offset, length);
+        boolean ended = source[offset + length - 1] == '\n';
+        state = ended ? State.LINE_START : State.HELD;
+        if (field.size() > MAX_FIELD) {
+            byte[] bytes = field.toByteArray();
+            field.reset();
+            held = false;
+            next.write(bytes, 0, bytes.length);
+            state = ended ? State.LINE_START : State.PASSING;
+        }
+    }
+
     private void complete() {
         held = false;
         if (field.size() == 0) {

@@ -30,6 +30,8 @@ public final class ChunkedBody {
     private final int chunkSize;
     private final MemoryBudget budget;
     private final Consumer<CompletableFuture<Void>> onChunk;
+    /** The first buffer's size: what the writer expects the body to need, up to a chunk. */
+    private final int firstCapacity;
     /** Null once the last chunk is taken. Its length is charged to the budget. */
     private byte[] buffer = EMPTY;
     private int length;
@@ -42,11 +44,23 @@ public final class ChunkedBody {
 
     public ChunkedBody(MessageStore store, MessageId id, int chunkSize, MemoryBudget budget,
                        Consumer<CompletableFuture<Void>> onChunk) {
+        this(store, id, chunkSize, budget, onChunk, INITIAL_CAPACITY);
+    }
+
+    /**
+     * @param expectedSize the size the writer expects the body to have (a declared SIZE, the size of
+     *                     the session's previous message): the first buffer takes that much, up to a
+     *                     chunk, so that a body of about that size is neither grown by copying nor
+     *                     given far more than it needs
+     */
+    public ChunkedBody(MessageStore store, MessageId id, int chunkSize, MemoryBudget budget,
+                       Consumer<CompletableFuture<Void>> onChunk, int expectedSize) {
         this.store = store;
         this.id = id;
         this.chunkSize = chunkSize;
         this.budget = budget;
         this.onChunk = onChunk;
+        this.firstCapacity = Math.max(1, Math.min(expectedSize, chunkSize));
     }
 
     public MessageId id() {
@@ -137,7 +151,7 @@ public final class ChunkedBody {
     /** The capacity of the buffer after a full one of {@code capacity}; the same when it is a whole chunk. */
     private int nextCapacity(int capacity) {
         if (capacity == 0) {
-            return Math.min(INITIAL_CAPACITY, chunkSize);
+            return firstCapacity;
         }
         return capacity < chunkSize ? Math.min(chunkSize, capacity * 2) : capacity;
     }

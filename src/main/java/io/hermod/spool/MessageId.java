@@ -1,7 +1,7 @@
 package io.hermod.spool;
 
 import java.nio.ByteBuffer;
-import java.util.Locale;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A message's identity: 64 bits, milliseconds since the epoch in the upper 44 and a sequence in
@@ -10,6 +10,7 @@ import java.util.Locale;
 public record MessageId(long value) implements Comparable<MessageId> {
 
     static final int SEQUENCE_BITS = 20;
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     public static MessageId parse(String text) {
         if (text.length() != 16) {
@@ -37,8 +38,15 @@ public record MessageId(long value) implements Comparable<MessageId> {
         return Long.compareUnsigned(value, other.value);
     }
 
+    /** 16 upper-case hex digits; by hand, since it is printed several times per message (String.format parsed its pattern each time). */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%016X", value);
+        byte[] digits = new byte[16];
+        long v = value;
+        for (int i = 15; i >= 0; i--) {
+            digits[i] = HEX[(int) (v & 0xF)];
+            v >>>= 4;
+        }
+        return new String(digits, StandardCharsets.ISO_8859_1);
     }
 }

@@ -28,6 +28,17 @@ class ReceivedHeaderTest {
     }
 
     @Test
+    void date_isPrintedAgainForEachSecondAndEachOffset() {
+        ZonedDateTime t = ZonedDateTime.of(2026, 12, 5, 10, 0, 0, 0, ZoneOffset.UTC);
+
+        assertThat(ReceivedHeader.date(t)).isEqualTo("Sat, 5 Dec 2026 10:00:00 +0000");
+        assertThat(ReceivedHeader.date(t.plusNanos(999_000_000))).isEqualTo("Sat, 5 Dec 2026 10:00:00 +0000");
+        assertThat(ReceivedHeader.date(t.plusSeconds(1))).isEqualTo("Sat, 5 Dec 2026 10:00:01 +0000");
+        assertThat(ReceivedHeader.date(t.plusSeconds(1).withZoneSameInstant(ZoneOffset.ofHours(1))))
+                .isEqualTo("Sat, 5 Dec 2026 11:00:01 +0100");
+    }
+
+    @Test
     void severalRecipients_areNotNamed() {
         assertThat(build("client.example", "192.0.2.10", List.of("a@example.org", "b@example.org")))
                 .doesNotContain("for <").contains("id 000018E500000001;\r\n");

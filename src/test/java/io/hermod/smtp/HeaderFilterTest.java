@@ -78,5 +78,6 @@ class HeaderFilterTest {
         String[] r = run(m, 0);
         assertThat(r[0]).isEqualTo("X-Long: " + longValue + "\r\n more\r\n\r\nb\r\n");
         assertThat(r[1]).isEqualTo("p");
+        assertEverySplit(m, "X-Long: " + longValue + "\r\n more\r\n\r\nb\r\n", "p");
     }
 }

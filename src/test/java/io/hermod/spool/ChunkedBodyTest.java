@@ -78,6 +78,29 @@ class ChunkedBodyTest {
     }
 
     @Test
+    void expectedSize_isTheFirstBuffer_andAnythingMoreGrowsItByDoubling() {
+        ChunkedBody sized = new ChunkedBody(store, new MessageId(2), 4 * CHUNK, budget, w -> { }, 300);
+
+        assertThat(sized.allocationFor(300)).as("a body of the expected size: one buffer of that size").isEqualTo(300);
+        assertThat(sized.allocationFor(301)).isEqualTo(600);
+        byte[] data = bytes(450);
+        assertThat(sized.reserve(data.length)).isTrue();
+        sized.append(data, 0, data.length);
+
+        assertThat(budget.used()).as("allocation was foreseen exactly").isEqualTo(600);
+        assertThat(sized.takeLastChunk()).isEqualTo(data);
+        sized.release();
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    void expectedSize_aboveAChunk_startsWithAWholeChunk() {
+        ChunkedBody sized = new ChunkedBody(store, new MessageId(2), CHUNK, budget, w -> { }, 50 * CHUNK);
+
+        assertThat(sized.allocationFor(10)).isEqualTo(CHUNK);
+    }
+
+    @Test
     void chunkHandedToTheSpool_staysChargedUntilWritten() {
         body.append(bytes(CHUNK + 10), 0, CHUNK + 10);
         long beforeWrite = budget.used();
