@@ -54,11 +54,6 @@ final class Delivery implements Comparable<Delivery> {
         this.dueMillis = slot.dueMillis();
     }
 
-    /** A delivery without a place in the schedule yet (unit tests give it one with {@link #slot}). */
-    Delivery(Envelope envelope, String domain, List<Integer> pending) {
-        this(envelope, domain, envelope.recipients().toArray(Recipient[]::new), pending);
-    }
-
     private Delivery(Envelope envelope, String domain, Recipient[] states, List<Integer> pending) {
         this.envelope = envelope;
         this.domain = domain;

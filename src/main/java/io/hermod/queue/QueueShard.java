@@ -110,10 +110,6 @@ final class QueueShard {
     private boolean counted = true;
     private long wakeDue = Long.MAX_VALUE;
 
-    QueueShard(World world, Settlement settlement, SettlementEffects effects, MessageLedger ledger) {
-        this(world, settlement, effects, ledger, 1024, 8192, 1024);
-    }
-
     /**
      * {@code maxReady}: deliveries in memory per domain; {@code memoryCap}: per shard;
      * {@code siteWindow}: deliveries this shard lends one site before it stops reading that site's
@@ -802,11 +798,6 @@ final class QueueShard {
             stored += q.stored;
         }
         return new int[] {ready, clamp(stored), inFlight};
-    }
-
-    /** Whether every domain has been counted by the start-up scan. */
-    boolean counted() {
-        return counted;
     }
 
     private static int clamp(long n) {

@@ -358,7 +358,10 @@ public final class Spool implements MessageStore, AutoCloseable {
         boolean[] removed = new boolean[1];
         return writer.submit(batch -> {
             if (envelope.recipients().size() == 1) {
-                removed[0] = remove(batch, id, envelope.chunkCount(), 1);
+                // Its only recipient: the message goes. No lookup of the envelope on the writer's hot
+                // path; the ledger records nothing for a message an operator deleted.
+                removed[0] = !batch.removedEarlier(id);
+                removeKeys(batch, id, envelope.chunkCount(), 1);
                 return;
             }
             if (!stored(batch, id)) {
@@ -389,6 +392,13 @@ public final class Spool implements MessageStore, AutoCloseable {
     private boolean remove(GroupCommitWriter.Batch batch, MessageId id, int chunks, int recipients)
             throws RocksDBException {
         boolean there = stored(batch, id);
+        removeKeys(batch, id, chunks, recipients);
+        return there;
+    }
+
+    /** Adds the deletes of every key of a message to {@code batch}. */
+    private void removeKeys(GroupCommitWriter.Batch batch, MessageId id, int chunks, int recipients)
+            throws RocksDBException {
         byte[] key = id.toKey();
         batch.removes(id);
         WriteBatch writes = batch.writes();
@@ -401,9 +411,7 @@ public final class Spool implements MessageStore, AutoCloseable {
             writes.delete(recipientStates, chunkKey(id, i));
         }
         writes.delete(recipientStates, chunkKey(id, DELAY_REPORTED));
-        return there;
     }
-
 
     /**
      * Stored messages (with a recipient not yet final); until the start-up scan has counted them,
