@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * One recipient domain's queue state, owned by its shard. Its deliveries are in the spool's
  * schedule ({@link #stored} of them only there), and the ones due now are also in memory: either
- * {@link #held} here (while the next hop is looked up) or lent to the domain's site
- * ({@link #atSite}) until their attempt is settled.
+ * {@link #held} here (while the next hop is looked up, or until the site has room for more from
+ * this shard) or lent to the domain's site ({@link #atSite}) until their attempt is settled.
  */
 final class DomainQueue {
 

@@ -129,7 +129,10 @@ final class QueueShard {
     /** What this shard has lent one site, and its domains that wait for room there. */
     private static final class SiteLoad {
         int lent;
+        /** Domains waiting to read stored mail for the site. */
         final java.util.LinkedHashSet<DomainQueue> starved = new java.util.LinkedHashSet<>();
+        /** Domains with due deliveries held in memory until the site has room for them. */
+        final java.util.LinkedHashSet<DomainQueue> holding = new java.util.LinkedHashSet<>();
     }
 
     private DomainQueue queue(String domain) {
@@ -193,6 +196,8 @@ final class QueueShard {
             apply(q, delivery, settlement.expire(delivery.states, delivery.pending()), null);
         } else if (delivery.dueMillis() > now) {
             defer(q, delivery);
+        } else if (q.inMemory() >= maxReady || inMemory > memoryCap) {
+            release(q, delivery); // no room in memory (new mail faster than its site takes it): read when there is
         } else {
             due(q, delivery);
         }
@@ -438,23 +443,70 @@ final class QueueShard {
         waited.forEach(Runnable::run);
     }
 
-    /** A delivery due now: lent to its site, or held while its next hop is looked up; a suspended domain's goes back. */
+    /**
+     * A delivery due now: lent to its site, or held, in turn, until the site has room for more from
+     * this shard or while its next hop is looked up; a suspended domain's goes back.
+     */
     private void due(DomainQueue q, Delivery delivery) {
         if (q.suspended) {
             release(q, delivery);
             return;
         }
         if (q.destination != null && world.now() - q.resolvedAtMillis < REFRESH_MILLIS) {
-            q.atSite.add(delivery);
-            delivery.lentTo = q.destination.key();
-            siteLoads.computeIfAbsent(delivery.lentTo, k -> new SiteLoad()).lent++;
-            world.offer(q.destination, delivery);
+            SiteLoad load = siteLoads.computeIfAbsent(q.destination.key(), k -> new SiteLoad());
+            if (q.held.isEmpty() && load.lent < siteWindow) {
+                lend(q, load, delivery);
+            } else {
+                // the site has what this shard may lend it (more would only come back to be written again)
+                q.held.add(delivery);
+                load.holding.add(q);
+                lendHeld(load);
+            }
             return;
         }
         q.held.add(delivery);
+        lookUp(q);
+    }
+
+    private void lookUp(DomainQueue q) {
         if (!q.resolving) {
             q.resolving = true;
             world.lookup(q.domain, lookup -> resolved(q, lookup));
+        }
+    }
+
+    private void lend(DomainQueue q, SiteLoad load, Delivery delivery) {
+        q.atSite.add(delivery);
+        delivery.lentTo = q.destination.key();
+        load.lent++;
+        world.offer(q.destination, delivery);
+    }
+
+    /**
+     * Lends the site held deliveries while it has room, a domain at a time in turn; a quarter of
+     * the window stays for stored mail when some domain waits to read it.
+     */
+    private void lendHeld(SiteLoad load) {
+        int limit = load.starved.isEmpty() ? siteWindow : siteWindow - lowWater(siteWindow);
+        while (load.lent < limit && !load.holding.isEmpty()) {
+            DomainQueue q = load.holding.iterator().next();
+            load.holding.remove(q);
+            if (q.resolving || q.suspended || q.destination == null || !load.equals(siteLoads.get(q.destination.key()))) {
+                continue; // its held mail waits for the lookup, or went back to the spool
+            }
+            Delivery d = q.held.pollFirst();
+            if (d == null) {
+                continue;
+            }
+            if (!q.held.isEmpty()) {
+                load.holding.add(q); // at the end: the domains take turns
+            }
+            if (world.now() - q.resolvedAtMillis < REFRESH_MILLIS) {
+                lend(q, load, d);
+            } else {
+                q.held.addFirst(d);
+                lookUp(q); // its held mail goes on once the next hop is known again
+            }
         }
     }
 
@@ -516,6 +568,7 @@ final class QueueShard {
             return;
         }
         load.lent--;
+        lendHeld(load);
         if (siteWindow - load.lent >= lowWater(siteWindow) && !load.starved.isEmpty()) {
             List<DomainQueue> again = List.copyOf(load.starved);
             load.starved.clear();
@@ -666,7 +719,7 @@ final class QueueShard {
         domains.values().removeIf(DomainQueue::isIdle);
         long now = world.now();
         sitesFullUntil.values().removeIf(until -> until <= now);
-        siteLoads.values().removeIf(load -> load.lent <= 0 && load.starved.isEmpty());
+        siteLoads.values().removeIf(load -> load.lent <= 0 && load.starved.isEmpty() && load.holding.isEmpty());
         // whatever bookkeeping missed, a domain with something stored is back among those waiting
         for (DomainQueue q : domains.values()) {
             enlist(q);

@@ -62,7 +62,11 @@ class QueueShardTest {
     private final MessageLedger ledger = new MessageLedger(spool);
     private final HermodMetrics metrics = HermodMetrics.noop();
     private final RetryPolicy retry = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1), 2);
-    private final QueueShard shard = new QueueShard(world,
+    private final QueueShard shard = shard(100, 400, 100);
+
+    /** A shard in the fake world: {@code maxReady} per domain, {@code memoryCap} in all, {@code siteWindow} lent per site. */
+    private QueueShard shard(int maxReady, int memoryCap, int siteWindow) {
+        return new QueueShard(world,
             new Settlement(retry, Duration.ofDays(5), Duration.ofHours(1), () -> 0.5),
             new SettlementEffects(ledger, new BounceReporter() {
                 @Override
@@ -83,7 +87,8 @@ class QueueShardTest {
                         suppressed.add(entry);
                         return CompletableFuture.completedFuture(null);
                     }),
-            ledger, 100, 400, 100);
+            ledger, maxReady, memoryCap, siteWindow);
+    }
 
     private Delivery message(long id, String... recipients) {
         List<Recipient> rs = new ArrayList<>();
@@ -568,6 +573,38 @@ class QueueShardTest {
         world.settle();
         assertThat(spool.slotsOf("example.net")).singleElement()
                 .satisfies(slot -> assertThat(slot.recipients()).containsExactly(1));
+    }
+
+    @Test
+    void newMailFasterThanItsSite_isHeldInTurnUpToTheWindow_andTheRestReadBack_neverSentBack() {
+        QueueShard small = shard(100, 400, 20);
+        Delivery first = message(1, "r1@example.net");
+        small.accept(first);
+        world.answer(0, NextHop.Lookup.found(SITE));
+        for (int i = 2; i <= 150; i++) {
+            small.accept(message(i, "r" + i + "@example.net"));
+        }
+        world.settle();
+        // the site holds what this shard may lend it; the rest waits in memory up to the domain's window,
+        // and beyond it in the spool (offered to the site, it would only come back to be written again)
+        assertThat(world.lent).hasSize(20);
+        assertThat(small.totals()).containsExactly(100, 50, 0);
+        assertThat(spool.schedule).hasSize(150);
+        int settled = 0;
+        while (settled < world.lent.size()) {
+            for (Delivery d : List.copyOf(world.lent.subList(settled, Math.min(settled + 10, world.lent.size())))) {
+                small.attempted(d, delivered(d), 0);
+                settled++;
+            }
+            world.settle();
+            assertThat(world.lent.size() - settled).isLessThanOrEqualTo(20);
+        }
+        assertThat(world.lent).extracting(d -> d.envelope.id().value()).doesNotHaveDuplicates().hasSize(150);
+        // held mail went out in the order it came
+        assertThat(world.lent.subList(0, 100)).extracting(d -> d.envelope.id().value())
+                .isSorted();
+        assertThat(spool.schedule).isEmpty();
+        assertThat(small.totals()).containsExactly(0, 0, 0);
     }
 
     @Test
