@@ -18,16 +18,20 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The event log file: event loops {@link #append} into a bounded queue, one daemon thread
- * ("hermod-event-log") drains it in batches and writes each batch as JSON lines with one write.
+ * ("hermod-event-log") drains it in batches and writes each batch as JSON lines with one write
+ * (after an event it waits {@link #LINGER_NANOS} for the others of that moment).
  * When the queue is full the event is dropped and counted, and one EventLogOverflow line says
  * how many once the writer catches up: delivery never waits for its log.
  */
 public final class EventLog implements EventSink, AutoCloseable {
 
     static final int DEFAULT_CAPACITY = 100_000;
+    /** How long the writer waits after an event for more to join its write. */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Bounds one write (and the encoder's buffer) to a few MB. */
     private static final int MAX_BATCH = 8_192;
     private static final System.Logger LOG = System.getLogger(EventLog.class.getName());
@@ -110,6 +114,7 @@ public final class EventLog implements EventSink, AutoCloseable {
         Marker marker = new Marker(false);
         try {
             queue.put(marker);
+            LockSupport.unpark(writer);
             // close() may have stopped the writer before it reached the marker.
             while (!marker.done.await(50, TimeUnit.MILLISECONDS)) {
                 if (!writer.isAlive()) {
@@ -130,6 +135,7 @@ public final class EventLog implements EventSink, AutoCloseable {
             while (true) {
                 try {
                     queue.put(marker);
+                    LockSupport.unpark(writer);
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -174,10 +180,17 @@ public final class EventLog implements EventSink, AutoCloseable {
         List<Object> batch = new ArrayList<>(MAX_BATCH);
         boolean open = true;
         while (open) {
+            Object first;
             try {
-                batch.add(queue.take());
+                first = queue.take();
             } catch (InterruptedException e) {
                 continue; // nobody but close() stops the writer, and it does so with a marker
+            }
+            batch.add(first);
+            if (!(first instanceof Marker)) {
+                // Let a batch form: one write and one wake-up for the events of the next moment, not one
+                // for each (flush() and close() cut this short).
+                LockSupport.parkNanos(LINGER_NANOS);
             }
             queue.drainTo(batch, MAX_BATCH - 1);
             open = process(batch);
