@@ -109,7 +109,8 @@ public final class Hermod implements AutoCloseable {
                 .setJvmMetricsEnabled(true)
                 .setRegistryName(registryName)
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
-        Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metricsOptions))
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metricsOptions)
+                        .setEventLoopPoolSize(HermodConfig.eventLoops()))
                 .withMetrics(new MicrometerMetricsFactory()).build();
         HermodMetrics metrics = new HermodMetrics(BackendRegistries.getNow(registryName));
         Spool spool = null;
@@ -193,7 +194,7 @@ public final class Hermod implements AutoCloseable {
                     credentials.authenticator(), observer);
             instances.add(verticle);
             return verticle;
-        }, new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)),
+        }, new DeploymentOptions().setInstances(HermodConfig.eventLoops())),
                 String.join(", ", listeners.stream().map(l -> l.role().listenKey() + " " + l.addresses()).toList()));
         for (Listener listener : listeners) {
             List<SocketAddress> bound = instances.get(0).boundAddresses(listener.role());

