@@ -74,10 +74,20 @@ public final class DataDecoder {
             byte b = in[i];
             switch (state) {
                 case TEXT -> {
-                    // Hot path: copy the run up to the next CR or LF in one call.
+                    // Hot path: copy the run up to the next CR or LF in one call, and a CRLF that ends
+                    // it with it (what lineBreak(true) would write and set).
                     int runStart = i;
                     while (i < end && in[i] != CR && in[i] != LF) {
                         i++;
+                    }
+                    if (i + 1 < end && in[i] == CR && in[i + 1] == LF) {
+                        countLine(i - runStart);
+                        emit(in, runStart, i + 2 - runStart);
+                        strictLineStart = true;
+                        lineLength = 0;
+                        state = State.LINE_START;
+                        i += 2;
+                        continue;
                     }
                     if (i > runStart) {
                         emit(in, runStart, i - runStart);
@@ -101,9 +111,8 @@ public final class DataDecoder {
                     } else if (b == LF) {
                         lineBreak(false);
                     } else {
-                        emit(b);
-                        countLine(1);
                         state = State.TEXT;
+                        continue; // the line's first byte starts the run
                     }
                 }
                 case DOT -> {

@@ -222,6 +222,33 @@ class DataDecoderTest {
     }
 
     @Test
+    void wholeLinesInOneCall_decodeAsByteByByte_forAnyMixOfDotsAndLineBreaks() {
+        // Fed one byte at a time, no call sees a CRLF whole, so the line-at-a-time path is never taken.
+        java.util.Random random = new java.util.Random(17);
+        char[] alphabet = {'.', '\r', '\n', 'a', 'b', '\0'};
+        for (int round = 0; round < 3000; round++) {
+            StringBuilder sb = new StringBuilder();
+            int length = random.nextInt(40);
+            for (int i = 0; i < length; i++) {
+                sb.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String input = sb.append("\r\n.\r\nNEXT").toString();
+            Run whole = new Run();
+            int consumed = whole.decode(input);
+            Run bytewise = new Run();
+            int consumedBytewise = 0;
+            for (int i = 0; i < input.length() && !bytewise.decoder.isDone(); i++) {
+                consumedBytewise += bytewise.decode(input.substring(i, i + 1));
+            }
+            assertThat(consumed).as("%s", input).isEqualTo(consumedBytewise);
+            assertThat(whole.body()).as("%s", input).isEqualTo(bytewise.body());
+            assertThat(whole.decoder.isDone()).as("%s", input).isEqualTo(bytewise.decoder.isDone());
+            assertThat(whole.decoder.sawLineTooLong()).isEqualTo(bytewise.decoder.sawLineTooLong());
+            assertThat(whole.decoder.content().sawNul()).isEqualTo(bytewise.decoder.content().sawNul());
+        }
+    }
+
+    @Test
     void decodeAfterTheEnd_isAnError() {
         Run r = new Run();
         r.decode(".\r\n");
