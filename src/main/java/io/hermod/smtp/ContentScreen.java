@@ -46,8 +46,8 @@ public final class ContentScreen {
             scan(in[i++]);
         }
         // The body: only a NUL is of interest, and only until the first.
-        while (!nul && i < end) {
-            nul = in[i++] == 0;
+        if (!nul && i < end) {
+            nul = ByteScan.indexOf(in, i, end, (byte) 0) < end;
         }
     }
 

@@ -77,9 +77,7 @@ public final class DataDecoder {
                     // Hot path: copy the run up to the next CR or LF in one call, and a CRLF that ends
                     // it with it (what lineBreak(true) would write and set).
                     int runStart = i;
-                    while (i < end && in[i] != CR && in[i] != LF) {
-                        i++;
-                    }
+                    i = ByteScan.indexOfLineBreak(in, i, end);
                     if (i + 1 < end && in[i] == CR && in[i + 1] == LF) {
                         countLine(i - runStart);
                         emit(in, runStart, i + 2 - runStart);

@@ -29,17 +29,30 @@ public final class DotStuffing {
      */
     public static boolean stuff(byte[] body, int offset, int length, boolean atLineStart, Output out) {
         int end = offset + length;
+        if (length == 0) {
+            return atLineStart;
+        }
         int runStart = offset;
-        for (int i = offset; i < end; i++) {
-            if (atLineStart && body[i] == '.') {
-                out.write(body, runStart, i - runStart);
-                out.write((byte) '.');
-                runStart = i;
+        int lineStart = atLineStart ? offset : -1;
+        while (true) {
+            if (lineStart >= 0) {
+                if (lineStart == end) {
+                    break; // the body ends a line
+                }
+                if (body[lineStart] == '.') {
+                    out.write(body, runStart, lineStart - runStart);
+                    out.write((byte) '.');
+                    runStart = lineStart;
+                }
             }
-            atLineStart = body[i] == '\n';
+            int lf = ByteScan.indexOf(body, lineStart < 0 ? offset : lineStart, end, (byte) '\n');
+            if (lf == end) {
+                break;
+            }
+            lineStart = lf + 1;
         }
         out.write(body, runStart, end - runStart);
-        return atLineStart;
+        return body[end - 1] == '\n';
     }
 
     public static boolean stuff(byte[] body, int offset, int length, boolean atLineStart, ByteArrayOutputStream out) {

@@ -84,12 +84,8 @@ public final class HeaderFilter implements DataDecoder.Output {
 
     /** Just past the first LF from {@code from}, or {@code end}. */
     private static int lineEnd(byte[] source, int from, int end) {
-        for (int i = from; i < end; i++) {
-            if (source[i] == '\n') {
-                return i + 1;
-            }
-        }
-        return end;
+        int lf = ByteScan.indexOf(source, from, end, (byte) '\n');
+        return lf == end ? end : lf + 1;
     }
 
     private void header(byte b) {
