@@ -216,18 +216,29 @@ final class SiteDispatcher {
 
     /** How long mail over {@code max_ready} waits: about the time the lane needs for what it holds. */
     static long readyDelay(Lane lane) {
-        // The lane's measured rate, or its limit before there is one: what it holds will have gone by then.
-        double perSecond = lane.messageRate > 0 ? lane.messageRate : 0;
-        Rate limit = lane.shaping.maxMessageRate();
+        return readyDelay(lane.ready(), lane.messageRate, lane.shaping.maxMessageRate());
+    }
+
+    /**
+     * The time {@code ready} deliveries take at the lane's rate limit, or at its measured rate when
+     * that is lower. Without a limit the measured rate is only a hint (one second's count, low while
+     * the lane ramps up: 130/s made 7.7 s of a wait that the lane drained in well under one), so the
+     * wait is at most {@link #UNLIMITED_READY_MILLIS}.
+     */
+    static long readyDelay(int ready, double measuredPerSecond, Rate limit) {
+        double perSecond = measuredPerSecond > 0 ? measuredPerSecond : 0;
         if (limit != null && (perSecond == 0 || limit.perSecond() < perSecond)) {
             perSecond = limit.perSecond();
         }
-        long drain = perSecond > 0 ? (long) (lane.ready() / perSecond * 1000) : READY_RETRY_MILLIS;
-        return Math.max(READY_RETRY_MILLIS / 5, Math.min(drain, 300_000));
+        long drain = perSecond > 0 ? (long) (ready / perSecond * 1000) : READY_RETRY_MILLIS;
+        long most = limit == null ? UNLIMITED_READY_MILLIS : 300_000;
+        return Math.max(READY_RETRY_MILLIS / 5, Math.min(drain, most));
     }
 
     /** How soon mail over max_ready comes back when the lane's rate is not known yet. */
     static final long READY_RETRY_MILLIS = 500;
+    /** The longest wait for mail over max_ready at a lane without a rate limit. */
+    static final long UNLIMITED_READY_MILLIS = 1_000;
 
     private Lane lane(Site site, Shaping shaping, String source) {
         Lane lane = site.lanes.get(source);
