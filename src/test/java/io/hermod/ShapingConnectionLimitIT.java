@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code connection_limit: 3} for a site that eight domains share, spread over four shards, all
  * with slow mail waiting at once: the sink, which counts its own connections, never sees more than
- * three at a time, and every message arrives.
+ * three at a time, even when it closes a connection only a moment after its 221 to QUIT, and
+ * every message arrives.
  */
 class ShapingConnectionLimitIT {
 
@@ -29,6 +30,9 @@ class ShapingConnectionLimitIT {
         Path shaping = dir.resolve("shaping.yaml");
         Files.writeString(shaping, "default: {connection_limit: 3, max_deliveries_per_connection: 5}\n");
         try (TestSink sink = TestSink.start(true)) {
+            // A server that closes a moment after its 221: the connection counts until it has gone,
+            // so a replacement opened on the 221 alone would be a fourth.
+            sink.closeAfterQuit(200);
             Hermod hermod = TestHermod.start(dir, sink.port(), TestHermod.routeAllToSink()
                     + "queue:\n  shards: 4\nshaping:\n  path: \"" + shaping + "\"\n");
             try {

@@ -484,7 +484,12 @@ public final class OutboundConnection {
                 "lost connection with " + peer + " while " + step.where(), false, cause);
     }
 
-    /** Says QUIT and closes once the server answers (or does not, within the QUIT timeout). */
+    /**
+     * Says QUIT and, once the server answers, lets it close the connection (RFC 5321 4.1.1.10: it
+     * closes after its reply), closing it here only after {@link #QUIT_LINGER}. Until the server
+     * has closed, the connection still counts against the site's connection limit: a replacement
+     * opened on the 221 alone was, for a moment, one connection too many at the server.
+     */
     public void quit() {
         if (phase != Phase.OPEN) {
             if (phase == Phase.STARTING_TLS) {
@@ -493,8 +498,18 @@ public final class OutboundConnection {
             return;
         }
         phase = Phase.QUITTING;
-        command("QUIT", ClientStep.QUIT).onComplete(r -> close());
+        command("QUIT", ClientStep.QUIT).onComplete(r -> {
+            if (r.failed() || phase == Phase.CLOSED) {
+                close();
+                return;
+            }
+            long timer = vertx.setTimer(QUIT_LINGER.toMillis(), id -> close());
+            whenClosed().onComplete(v -> vertx.cancelTimer(timer));
+        });
     }
+
+    /** How long, after its reply to QUIT, the server has to close the connection before this side does. */
+    static final Duration QUIT_LINGER = Duration.ofSeconds(2);
 
     public void close() {
         if (phase != Phase.CLOSED) {

@@ -83,6 +83,8 @@ public final class TestSink implements AutoCloseable {
     private final AtomicInteger maxOpen = new AtomicInteger();
     private volatile boolean acceptTempfails;
     private volatile Greeting greeting = Greeting.OK;
+    /** How long the sink takes to close a connection after its 221 to QUIT (0: at once). */
+    private volatile long closeAfterQuitMillis;
     private volatile StartTls startTls = StartTls.NONE;
     private volatile Certificate tlsCertificate;
 
@@ -108,6 +110,11 @@ public final class TestSink implements AutoCloseable {
 
     public void acceptTempfails(boolean accept) {
         acceptTempfails = accept;
+    }
+
+    /** The sink closes a connection only {@code millis} after its 221, as a busy server may. */
+    public void closeAfterQuit(long millis) {
+        this.closeAfterQuitMillis = millis;
     }
 
     public void greeting(Greeting greeting) {
@@ -310,7 +317,12 @@ public final class TestSink implements AutoCloseable {
             } else if (upper.equals("QUIT")) {
                 reply("221 2.0.0 Bye");
                 flush();
-                socket.close();
+                long closeAfter = closeAfterQuitMillis;
+                if (closeAfter > 0) {
+                    vertx.setTimer(closeAfter, id -> socket.close());
+                } else {
+                    socket.close();
+                }
                 delayed = true;
             } else if (upper.equals("NOOP")) {
                 reply("250 2.0.0 Ok");
