@@ -26,15 +26,20 @@ final class CommandInput {
     private boolean discardingLongLine;
 
     void append(byte[] data) {
+        append(data, 0, data.length);
+    }
+
+    /** Appends {@code length} bytes of {@code data} from {@code offset}; kept by reference when nothing is pending. */
+    void append(byte[] data, int offset, int length) {
         if (start == end) {
             in = data;
-            start = 0;
-            end = data.length;
+            start = offset;
+            end = offset + length;
             return;
         }
-        byte[] joined = new byte[end - start + data.length];
+        byte[] joined = new byte[end - start + length];
         System.arraycopy(in, start, joined, 0, end - start);
-        System.arraycopy(data, 0, joined, end - start, data.length);
+        System.arraycopy(data, offset, joined, end - start, length);
         in = joined;
         start = 0;
         end = joined.length;

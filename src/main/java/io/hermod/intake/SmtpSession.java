@@ -142,13 +142,21 @@ public final class SmtpSession {
 
     /** Feeds bytes read from the connection. */
     public void receive(byte[] data) {
+        receive(data, 0, data.length);
+    }
+
+    /**
+     * Feeds {@code length} bytes read from the connection, from {@code offset}. The session may keep
+     * the array until it has processed them: the caller must not reuse it.
+     */
+    public void receive(byte[] data, int offset, int length) {
         lastActivityNanos = System.nanoTime();
         // In HANDSHAKE a well-behaved channel delivers nothing; whatever comes is plain text that
         // followed STARTTLS and must not be taken as coming over TLS.
-        if (state == SessionState.CLOSED || state == SessionState.HANDSHAKE || data.length == 0) {
+        if (state == SessionState.CLOSED || state == SessionState.HANDSHAKE || length == 0) {
             return;
         }
-        input.append(data);
+        input.append(data, offset, length);
         process();
     }
 

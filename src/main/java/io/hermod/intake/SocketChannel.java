@@ -1,11 +1,12 @@
 package io.hermod.intake;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
@@ -19,7 +20,7 @@ final class SocketChannel implements SessionChannel {
     private final NetSocket socket;
     private final Executor executor;
     private final TlsCredentials credentials;
-    private Consumer<byte[]> session;
+    private Input session;
     private TlsConnection tls;
     private boolean secure;
     private boolean sessionPaused;
@@ -37,14 +38,27 @@ final class SocketChannel implements SessionChannel {
         });
     }
 
+    /** Where the bytes read go: the session, which may keep the array (it is never reused here). */
+    interface Input {
+        void accept(byte[] bytes, int offset, int length);
+    }
+
     /** Starts reading: every byte read goes to {@code input}, decrypted first once STARTTLS has begun. */
-    void deliverTo(Consumer<byte[]> input) {
+    void deliverTo(Input input) {
         this.session = input;
         socket.handler(buffer -> {
             if (tls != null) {
                 tls.fromNetwork(buffer.getBytes());
+                return;
+            }
+            // Vert.x hands each read over in a heap buffer of its own (a "safe" copy of Netty's pooled
+            // one), so its array goes to the session as it is: no second copy per read.
+            ByteBuf bytes = buffer instanceof BufferInternal internal ? internal.getByteBuf() : null;
+            if (bytes != null && bytes.hasArray()) {
+                session.accept(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
             } else {
-                session.accept(buffer.getBytes());
+                byte[] copy = buffer.getBytes();
+                session.accept(copy, 0, copy.length);
             }
         });
     }
@@ -124,7 +138,7 @@ final class SocketChannel implements SessionChannel {
 
             @Override
             public void toApplication(byte[] bytes) {
-                session.accept(bytes);
+                session.accept(bytes, 0, bytes.length);
             }
 
             @Override

@@ -88,6 +88,29 @@ class SmtpSessionPipeliningTest {
     }
 
     @Test
+    void slicesOfLargerArrays_asTheSocketHandsThemOver_giveTheSameRepliesAndStoredBytes() {
+        SessionHarness reference = new SessionHarness();
+        List<String> expectedLines = reference.send(TRANSACTION);
+        byte[] expectedStored = reference.store.body(reference.onlyCommitted());
+
+        byte[] input = ascii(TRANSACTION);
+        for (int split = 0; split <= input.length; split += 7) {
+            // each read sits inside an array with other bytes around it, which must not be taken
+            byte[] first = new byte[split + 6];
+            Arrays.fill(first, (byte) 'X');
+            System.arraycopy(input, 0, first, 3, split);
+            byte[] second = new byte[input.length - split + 6];
+            Arrays.fill(second, (byte) '\n');
+            System.arraycopy(input, split, second, 3, input.length - split);
+            SessionHarness h = new SessionHarness();
+            h.session.receive(first, 3, split);
+            h.session.receive(second, 3, input.length - split);
+            assertThat(h.newLines()).as("split at %d", split).containsExactlyElementsOf(expectedLines);
+            assertThat(h.store.body(h.onlyCommitted())).as("split at %d", split).isEqualTo(expectedStored);
+        }
+    }
+
+    @Test
     void wholeTransactionOneByteAtATime_givesTheSameRepliesAndStoredBytes() {
         SessionHarness reference = new SessionHarness();
         List<String> expectedLines = reference.send(TRANSACTION);
