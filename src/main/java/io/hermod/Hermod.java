@@ -115,6 +115,7 @@ public final class Hermod implements AutoCloseable {
         HermodMetrics metrics = new HermodMetrics(BackendRegistries.getNow(registryName));
         Spool spool = null;
         EventLog events = null;
+        ShardedQueue queue = null;
         try {
             spool = Spool.open(config.spool().path(),
                     (operations, durable, nanos, failure) -> metrics.spoolBatch(operations, nanos, failure != null));
@@ -125,7 +126,7 @@ public final class Hermod implements AutoCloseable {
             }
             Signing signing = signing(vertx, config, metrics);
             ClusterLimits cluster = ClusterLimits.of(vertx, config, shaping, metrics);
-            ShardedQueue queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321(),
+            queue = await(ShardedQueue.deploy(vertx, config, spool, ClientTimeouts.rfc5321(),
                     new MxResolver(vertx, config.dns()), metrics, events, signing, classifier, cluster.limits()),
                     "queue.shards " + config.queue().shards());
             cluster.attach(queue);
@@ -161,6 +162,9 @@ public final class Hermod implements AutoCloseable {
             hermod.ready = true;
             return hermod;
         } catch (RuntimeException e) {
+            if (queue != null) {
+                queue.stopRecovery();
+            }
             try {
                 await(vertx.close(), "shutdown");
             } finally {

@@ -52,6 +52,9 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
     private final Spool spool;
     private final Acceptance acceptance;
     private volatile boolean recovered = true;
+    private final Object recoveryLock = new Object();
+    /** Guarded by {@link #recoveryLock}. */
+    private boolean recoveryStopped;
     private final HotBodies hotBodies = new HotBodies(HotBodies.DEFAULT_LIMIT);
 
     private NextHop nextHop;
@@ -185,25 +188,45 @@ public final class ShardedQueue implements MessageQueue, QueueAdmin, SiteAdmin {
                             count.oldestMillis()));
                 });
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "spool: the start-up scan failed: " + e.getMessage()
-                        + "; domains not counted yet are counted as new mail arrives only", e);
+                synchronized (recoveryLock) {
+                    if (recoveryStopped) {
+                        return; // the start failed and closed the spool under the scan
+                    }
+                    LOG.log(System.Logger.Level.ERROR, "spool: the start-up scan failed: " + e.getMessage()
+                            + "; domains not counted yet are counted as new mail arrives only", e);
+                }
                 messages = -1;
             }
             for (QueueShardVerticle shard : shards) {
                 shard.onLoop(() -> shard.shard().countedAll());
             }
-            recovered = true;
-            LOG.log(System.Logger.Level.INFO, "spool {0}: recovered {1,number,#} messages ({2,number,#} deliveries"
-                    + " over {3,number,#} domains) in {4,number,#} ms", spool.path(), messages, slots[0], slots[1],
-                    (System.nanoTime() - start) / 1_000_000);
-            try {
-                spool.sweepLeftovers();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "spool: cannot remove leftovers: " + e.getMessage());
+            synchronized (recoveryLock) {
+                if (recoveryStopped) {
+                    return; // a failed start's last line is its error, not this
+                }
+                recovered = true;
+                LOG.log(System.Logger.Level.INFO, "spool {0}: recovered {1,number,#} messages ({2,number,#} deliveries"
+                        + " over {3,number,#} domains) in {4,number,#} ms", spool.path(), messages, slots[0], slots[1],
+                        (System.nanoTime() - start) / 1_000_000);
+                try {
+                    spool.sweepLeftovers();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "spool: cannot remove leftovers: " + e.getMessage());
+                }
             }
         }, "hermod-recovery");
         scanner.setDaemon(true);
         scanner.start();
+    }
+
+    /**
+     * The start failed: the scan, if it still runs, ends without a word (the spool is closed under
+     * it), so that the start's error is the last line. Waits for a leftover sweep under way.
+     */
+    public void stopRecovery() {
+        synchronized (recoveryLock) {
+            recoveryStopped = true;
+        }
     }
 
     /** False while the start-up scan is counting the spool. */
