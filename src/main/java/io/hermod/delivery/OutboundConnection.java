@@ -345,12 +345,13 @@ public final class OutboundConnection {
     Future<Boolean> writeBody(byte[] chunk, boolean last, boolean atLineStart) {
         // Stuffed straight into the buffer that goes to the socket: one copy of the chunk here (and
         // Netty's into a direct buffer), where a stream, its array and a buffer made three.
-        BufferOutput out = new BufferOutput(Buffer.buffer(chunk.length + chunk.length / 32 + 8));
+        Buffer stuffed = Buffer.buffer(chunk.length + chunk.length / 32 + 8);
+        DotStuffing.Output out = stuffed::appendBytes;
         boolean lineStart = DotStuffing.stuff(chunk, 0, chunk.length, atLineStart, out);
         if (last) {
             DotStuffing.terminate(lineStart, out);
         }
-        write(out.buffer());
+        write(stuffed);
         if (last) {
             waiting.startClock();
         }
@@ -520,19 +521,6 @@ public final class OutboundConnection {
         Promise<Void> p = handshake;
         if (p != null) {
             p.tryFail(lost(ClientStep.STARTTLS, null));
-        }
-    }
-
-    /** Dot-stuffed body bytes appended to the buffer that is written. */
-    private record BufferOutput(Buffer buffer) implements DotStuffing.Output {
-        @Override
-        public void write(byte[] source, int offset, int length) {
-            buffer.appendBytes(source, offset, length);
-        }
-
-        @Override
-        public void write(byte b) {
-            buffer.appendByte(b);
         }
     }
 }

@@ -25,10 +25,6 @@ final class CommandInput {
     private int end;
     private boolean discardingLongLine;
 
-    void append(byte[] data) {
-        append(data, 0, data.length);
-    }
-
     /** Appends {@code length} bytes of {@code data} from {@code offset}; kept by reference when nothing is pending. */
     void append(byte[] data, int offset, int length) {
         if (start == end) {

@@ -491,7 +491,7 @@ final class QueueShard {
         while (load.lent < limit && !load.holding.isEmpty()) {
             DomainQueue q = load.holding.iterator().next();
             load.holding.remove(q);
-            if (q.resolving || q.suspended || q.destination == null || !load.equals(siteLoads.get(q.destination.key()))) {
+            if (q.resolving || q.suspended || q.destination == null || siteLoads.get(q.destination.key()) != load) {
                 continue; // its held mail waits for the lookup, or went back to the spool
             }
             Delivery d = q.held.pollFirst();

@@ -1,7 +1,5 @@
 package io.hermod.smtp;
 
-import java.io.ByteArrayOutputStream;
-
 /**
  * Outbound DATA transparency (RFC 5321 4.5.2): a stored body (CRLF line endings only) becomes the
  * bytes to send, every line that starts with a dot getting one more, followed by the
@@ -9,11 +7,10 @@ import java.io.ByteArrayOutputStream;
  */
 public final class DotStuffing {
 
-    /** Where the stuffed bytes go: runs of the body as they are, and the single bytes added. */
+    /** Where the stuffed bytes go: runs of the body as they are, and the dots added. */
+    @FunctionalInterface
     public interface Output {
         void write(byte[] source, int offset, int length);
-
-        void write(byte b);
     }
 
     /** CRLF.CRLF: the whole of it after a body that did not end a line, the last three bytes otherwise. */
@@ -41,7 +38,7 @@ public final class DotStuffing {
                 }
                 if (body[lineStart] == '.') {
                     out.write(body, runStart, lineStart - runStart);
-                    out.write((byte) '.');
+                    out.write(END_LINE, 2, 1); // the added dot
                     runStart = lineStart;
                 }
             }
@@ -55,10 +52,6 @@ public final class DotStuffing {
         return body[end - 1] == '\n';
     }
 
-    public static boolean stuff(byte[] body, int offset, int length, boolean atLineStart, ByteArrayOutputStream out) {
-        return stuff(body, offset, length, atLineStart, streamOutput(out));
-    }
-
     /** Writes the end-of-data line, preceded by CRLF unless the body already ended a line. */
     public static void terminate(boolean atLineStart, Output out) {
         if (atLineStart) {
@@ -66,23 +59,5 @@ public final class DotStuffing {
         } else {
             out.write(END_LINE, 0, END_LINE.length);
         }
-    }
-
-    public static void terminate(boolean atLineStart, ByteArrayOutputStream out) {
-        terminate(atLineStart, streamOutput(out));
-    }
-
-    private static Output streamOutput(ByteArrayOutputStream out) {
-        return new Output() {
-            @Override
-            public void write(byte[] source, int offset, int length) {
-                out.write(source, offset, length);
-            }
-
-            @Override
-            public void write(byte b) {
-                out.write(b);
-            }
-        };
     }
 }

@@ -58,7 +58,7 @@ class ByteScanTest {
             int from = body.length == 0 ? 0 : random.nextInt(body.length);
             int length = body.length - from;
             ByteArrayOutputStream stuffed = new ByteArrayOutputStream();
-            boolean lineStart = DotStuffing.stuff(body, from, length, atLineStart, stuffed);
+            boolean lineStart = DotStuffing.stuff(body, from, length, atLineStart, stuffed::write);
             ByteArrayOutputStream expected = new ByteArrayOutputStream();
             boolean expectedLineStart = atLineStart;
             for (int i = from; i < from + length; i++) {

@@ -12,8 +12,8 @@ class DotStuffingTest {
     private static String stuffWhole(String body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
-        boolean atLineStart = DotStuffing.stuff(bytes, 0, bytes.length, true, out);
-        DotStuffing.terminate(atLineStart, out);
+        boolean atLineStart = DotStuffing.stuff(bytes, 0, bytes.length, true, out::write);
+        DotStuffing.terminate(atLineStart, out::write);
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 
@@ -23,11 +23,11 @@ class DotStuffingTest {
         boolean atLineStart = true;
         int from = 0;
         for (int split : splits) {
-            atLineStart = DotStuffing.stuff(bytes, from, split - from, atLineStart, out);
+            atLineStart = DotStuffing.stuff(bytes, from, split - from, atLineStart, out::write);
             from = split;
         }
-        atLineStart = DotStuffing.stuff(bytes, from, bytes.length - from, atLineStart, out);
-        DotStuffing.terminate(atLineStart, out);
+        atLineStart = DotStuffing.stuff(bytes, from, bytes.length - from, atLineStart, out::write);
+        DotStuffing.terminate(atLineStart, out::write);
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 
