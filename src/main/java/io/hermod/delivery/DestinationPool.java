@@ -253,11 +253,16 @@ public final class DestinationPool {
         return until != null && System.nanoTime() - until < 0;
     }
 
+    /** Whether a busy connection may carry another message: open, not spent, not from before a change of route. */
+    public boolean mayCarryMore(OutboundConnection connection) {
+        return connection.isOpen() && connection.transactions() < maxMessagesPerConnection
+                && !stale.contains(connection);
+    }
+
     /** Takes back a connection after a transaction; it is reused, or closed when spent or broken. */
     public void release(OutboundConnection connection, boolean reusable) {
         busy--;
-        if (reusable && connection.isOpen() && connection.transactions() < maxMessagesPerConnection
-                && !stale.contains(connection)) {
+        if (reusable && mayCarryMore(connection)) {
             idle.addLast(connection);
             return;
         }

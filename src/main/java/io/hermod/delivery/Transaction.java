@@ -26,12 +26,15 @@ final class Transaction {
     private final BodySource body;
     private final Reply[] rcptReplies;
     private final String reversePath;
+    /** Run after the final dot, to send the next message behind it; null for none. */
+    private final Runnable next;
     /** A 421: the server is closing the channel, the destination is backed off. */
     private Outcome.Answered closing;
 
     Transaction(OutboundConnection connection, Envelope envelope, List<Integer> indexes, BodySource body,
-                int maxRecipients, ReturnPath returnPath) {
+                int maxRecipients, ReturnPath returnPath, Runnable next) {
         this.connection = connection;
+        this.next = next;
         this.envelope = envelope;
         int sent = Math.min(indexes.size(), maxRecipients);
         this.indexes = indexes.subList(0, sent);
@@ -159,6 +162,9 @@ final class Transaction {
                 // A body that cannot be read, or a socket that failed: the transaction is abandoned
                 // at once, and closing without the final dot makes the server drop what it has.
                 return Future.succeededFuture(cutShort(DeliveryException.outcomeOf(sent.cause(), ClientStep.MESSAGE)));
+            }
+            if (sent.succeeded() && !endOfData.isComplete()) {
+                connection.bodySent(next);
             }
             return endOfData.transform(end -> {
                 if (end.failed()) {

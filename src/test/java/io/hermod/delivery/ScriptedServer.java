@@ -37,6 +37,8 @@ final class ScriptedServer implements AutoCloseable {
     private final NetServer server;
     private final AtomicInteger connections = new AtomicInteger();
     final List<String> lines = new CopyOnWriteArrayList<>();
+    /** Each read as it came off the socket, after its connection's number: what the client wrote together. */
+    final List<String> reads = new CopyOnWriteArrayList<>();
 
     ScriptedServer(Script script) throws Exception {
         server = vertx.createNetServer().connectHandler(socket -> {
@@ -68,7 +70,10 @@ final class ScriptedServer implements AutoCloseable {
                     socket.close();
                 }
             });
-            socket.handler(parser);
+            socket.handler(buffer -> {
+                reads.add(session.number + " " + buffer.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+                parser.handle(buffer);
+            });
         });
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -186,8 +186,25 @@ public final class TestSink implements AutoCloseable {
         return connections.get();
     }
 
+    private final java.util.Set<NetSocket> uncounted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public int maxConcurrentConnections() {
         return maxOpen.get();
+    }
+
+    /**
+     * Closes a connection and stops counting it at once: a client that sees the close may connect
+     * again before this side's close handler has run, and that is no connection too many.
+     */
+    private void closeSocket(NetSocket socket) {
+        uncount(socket);
+        socket.close();
+    }
+
+    private void uncount(NetSocket socket) {
+        if (uncounted.add(socket)) {
+            open.decrementAndGet();
+        }
     }
 
     private void session(NetSocket socket) {
@@ -195,9 +212,9 @@ public final class TestSink implements AutoCloseable {
         maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
         List<String> myReads = Collections.synchronizedList(new ArrayList<>());
         reads.add(myReads);
-        socket.closeHandler(v -> open.decrementAndGet());
+        socket.closeHandler(v -> uncount(socket));
         if (greeting == Greeting.TEMPFAIL_421) {
-            socket.write("421 4.3.2 sink.test not accepting mail\r\n").onComplete(v -> socket.close());
+            socket.write("421 4.3.2 sink.test not accepting mail\r\n").onComplete(v -> closeSocket(socket));
             return;
         }
         new Conversation(socket, id, myReads).start();
@@ -272,7 +289,7 @@ public final class TestSink implements AutoCloseable {
             inData = false;
             if (disconnect) {
                 flush();
-                socket.close();
+                closeSocket(socket);
                 delayed = true;
                 return;
             }
@@ -319,9 +336,9 @@ public final class TestSink implements AutoCloseable {
                 flush();
                 long closeAfter = closeAfterQuitMillis;
                 if (closeAfter > 0) {
-                    vertx.setTimer(closeAfter, id -> socket.close());
+                    vertx.setTimer(closeAfter, id -> closeSocket(socket));
                 } else {
-                    socket.close();
+                    closeSocket(socket);
                 }
                 delayed = true;
             } else if (upper.equals("NOOP")) {
@@ -346,14 +363,14 @@ public final class TestSink implements AutoCloseable {
             pending.reset();
             if (startTls == StartTls.BROKEN) {
                 socket.write("220 2.0.0 Ready to start TLS\r\n");
-                vertx.setTimer(50, t -> socket.write("this is not a TLS record\r\n").onComplete(v -> socket.close()));
+                vertx.setTimer(50, t -> socket.write("this is not a TLS record\r\n").onComplete(v -> closeSocket(socket)));
                 return;
             }
             ServerSSLOptions options = new ServerSSLOptions().setKeyCertOptions(new PemKeyCertOptions()
                     .setKeyPath(tlsCertificate.key().toString()).setCertPath(tlsCertificate.cert().toString()));
             socket.upgradeToSsl(options, Buffer.buffer("220 2.0.0 Ready to start TLS\r\n")).onComplete(ar -> {
                 if (ar.failed()) {
-                    socket.close();
+                    closeSocket(socket);
                     return;
                 }
                 tls = socket.sslSession().getProtocol();
@@ -374,7 +391,7 @@ public final class TestSink implements AutoCloseable {
                 reply("421 4.7.0 [TSS04] Messages from " + socket.remoteAddress().hostAddress()
                         + " temporarily deferred due to unexpected volume or user complaints - 4.16.55.1");
                 flush();
-                socket.close();
+                closeSocket(socket);
                 delayed = true;
             } else if (local.startsWith("reject-")) {
                 reply("550 5.1.1 no such user");
