@@ -7,14 +7,17 @@ import io.hermod.support.SmtpTestClient;
 import io.hermod.support.TestHermod;
 import io.hermod.support.TestSink;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RFC 2920 on the way out: MAIL, every RCPT and DATA arrive at the next hop in one packet when it
- * advertises PIPELINING, and one command per packet when it does not.
+ * advertises PIPELINING, and one command per packet when it does not; the next queued message's
+ * commands follow the previous message's final dot in the same packet (RFC 2920 3.1).
  */
 class PipeliningIT {
 
@@ -39,6 +42,46 @@ class PipeliningIT {
         assertThat(packets).contains("RCPT TO:<a@pipe.test>\r\n", "RCPT TO:<b@pipe.test>\r\n",
                 "RCPT TO:<c@pipe.test>\r\n", "DATA\r\n");
         assertThat(packets).noneMatch(p -> p.contains("RCPT") && (p.contains("MAIL") || p.contains("DATA")));
+    }
+
+    @Test
+    void queuedMessages_goOutBehindThePreviousFinalDot_onOneConnection() throws Exception {
+        Path shaping = dir.resolve("shaping.yaml");
+        Files.writeString(shaping, "default: {connection_limit: 1}\n");
+        try (TestSink sink = TestSink.start(true)) {
+            Hermod hermod = TestHermod.start(dir, sink.port(), TestHermod.routeAllToSink()
+                    + "shaping:\n  path: \"" + shaping + "\"\n");
+            try (SmtpTestClient client = new SmtpTestClient("127.0.0.1", hermod.smtpPort())) {
+                client.greeting();
+                client.command("EHLO client.test");
+                // each RCPT is answered after 300 ms: the other eleven are queued before the first's dot
+                List<String> recipients = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    recipients.add("slow-" + i + "@behind.test");
+                    SmtpTestClient.expect(client.sendMail("sender@example.com", List.of(recipients.get(i)),
+                            ("Subject: behind " + i + "\r\n\r\nbody " + i + "\r\n.\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII)), 250);
+                }
+                Await.until(() -> sink.deliveredRecipients().size() == 12, 30, () -> sink.reads().toString());
+
+                assertThat(sink.deliveredRecipients()).containsExactlyInAnyOrderElementsOf(recipients);
+                assertThat(sink.connections()).isEqualTo(1);
+                // every message after the first: its MAIL, RCPT and DATA in the same read as the previous dot
+                List<String> behind = sink.reads().get(0).stream()
+                        .filter(read -> read.contains("\r\n.\r\nMAIL FROM:<sender@example.com>")
+                                && read.endsWith("@behind.test>\r\nDATA\r\n"))
+                        .toList();
+                assertThat(behind).hasSize(11);
+                // each message's own content, whole: the next message's commands were not taken into it
+                assertThat(sink.received()).hasSize(12).allSatisfy(r -> {
+                    String n = r.recipients().get(0).substring("slow-".length(), r.recipients().get(0).indexOf('@'));
+                    assertThat(new String(r.data(), StandardCharsets.US_ASCII))
+                            .endsWith("\r\nSubject: behind " + n + "\r\n\r\nbody " + n + "\r\n");
+                });
+            } finally {
+                hermod.close();
+            }
+        }
     }
 
     /** Sends one message with three recipients at one domain; returns the sink's reads on that connection. */
