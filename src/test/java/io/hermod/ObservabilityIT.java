@@ -58,6 +58,8 @@ class ObservabilityIT {
                 assertThat(value(metrics, "hermod_intake_replies_total", "code=\"250\"")).isGreaterThanOrEqualTo(6.0);
                 assertThat(value(metrics, "hermod_delivery_replies_total", "stage=\"rcpt\"")).isGreaterThanOrEqualTo(16.0);
                 assertThat(value(metrics, "hermod_spool_commit_seconds_count", "")).isGreaterThan(0.0);
+                // one wait for the 250 per accepted message
+                assertThat(value(metrics, "hermod_intake_acceptance_seconds_count", "")).isEqualTo(6.0);
                 assertThat(value(metrics, "hermod_delivery_latency_seconds_count", "")).isEqualTo(17.0);
                 assertThat(value(metrics, "hermod_delivery_transaction_seconds_count", "")).isGreaterThan(0.0);
                 assertThat(metrics).contains("hermod_queue_messages", "hermod_queue_deliveries{",

@@ -28,6 +28,13 @@ public interface IntakeObserver {
     /** The message was refused at the end of DATA: a {@link DataRefusal} result, or spool_error. */
     void refused(String result);
 
+    /**
+     * How long an accepted message waited for its 250: from the end of its data to the reply,
+     * which is the spool's durable write and the waits for the writer and the event loop.
+     */
+    default void acceptanceTime(long nanos) {
+    }
+
     /** A message for inbound domains only was consumed (read as a report), not spooled. */
     default void consumed() {
     }

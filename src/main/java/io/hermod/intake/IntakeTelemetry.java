@@ -28,6 +28,11 @@ public final class IntakeTelemetry implements IntakeObserver {
     }
 
     @Override
+    public void acceptanceTime(long nanos) {
+        metrics.intakeAcceptance(nanos);
+    }
+
+    @Override
     public void accepted(Envelope envelope) {
         metrics.intakeMessage("accepted");
         for (Recipient r : envelope.recipients()) {

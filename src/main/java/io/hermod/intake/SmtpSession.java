@@ -685,8 +685,9 @@ public final class SmtpSession {
         byte[] last = b.takeLastChunk();
         state = SessionState.COMMITTING;
         updateFlow();
+        long dataEnd = System.nanoTime();
         acceptance.accept(envelope, b.chunksWritten(), last, signatures, channel.executor())
-                .whenComplete((v, failure) -> committed(envelope, b, failure)); // completes on channel.executor()
+                .whenComplete((v, failure) -> committed(envelope, b, failure, dataEnd)); // on channel.executor()
     }
 
     private Envelope envelope(Transaction t, MessageBody b, int prefixLength) {
@@ -724,6 +725,7 @@ public final class SmtpSession {
         Envelope envelope = envelope(t, b, signatures.length);
         byte[] last = b.takeLastChunk();
         CompletableFuture<Void> chunks = b.chunksWritten();
+        long dataEnd = System.nanoTime();
         consumed.whenCompleteAsync((v, failure) -> {
             if (failure != null) {
                 chunks.whenComplete((w, e) -> store.discard(envelope.id(), envelope.chunkCount()));
@@ -732,7 +734,7 @@ public final class SmtpSession {
                 return;
             }
             acceptance.accept(envelope, chunks, last, signatures, channel.executor())
-                    .whenComplete((w, e) -> committed(envelope, b, e));
+                    .whenComplete((w, e) -> committed(envelope, b, e, dataEnd));
         }, channel.executor());
     }
 
@@ -746,7 +748,7 @@ public final class SmtpSession {
         answerEndOfData(failure == null ? Reply.of(250, "2.0.0", "Ok: consumed as " + id) : Replies.SPOOL_FAILED);
     }
 
-    private void committed(Envelope envelope, MessageBody b, Throwable failure) {
+    private void committed(Envelope envelope, MessageBody b, Throwable failure, long dataEndNanos) {
         b.release();
         if (failure == null) {
             observer.accepted(envelope);
@@ -754,6 +756,9 @@ public final class SmtpSession {
             observer.refused("spool_error");
         }
         answerEndOfData(failure == null ? Reply.of(250, "2.0.0", "Ok: queued as " + envelope.id()) : Replies.SPOOL_FAILED);
+        if (failure == null) {
+            observer.acceptanceTime(System.nanoTime() - dataEndNanos);
+        }
     }
 
     /** The one reply to a message whose commit (or consumption) is over; input resumes. */

@@ -41,6 +41,7 @@ public final class HermodMetrics {
     /** Indexed by [bounce ? 0 : 1][category.ordinal()]: every label pair exists from the start. */
     private final Counter[][] deliveryFailures = new Counter[2][BounceCategory.values().length];
     private final Timer spoolCommit;
+    private final Timer intakeAcceptance;
     private final DistributionSummary spoolBatch;
     private final Timer deliveryLatency;
     private final Timer transaction;
@@ -58,6 +59,13 @@ public final class HermodMetrics {
                 .serviceLevelObjectives(Duration.ofNanos(250_000), Duration.ofMillis(1), Duration.ofMillis(2),
                         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
                         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1))
+                .register(registry);
+        this.intakeAcceptance = Timer.builder("hermod.intake.acceptance")
+                .description("From the end of an accepted message's data to its 250: the spool's durable write "
+                        + "and the waits for the writer and the event loop")
+                .serviceLevelObjectives(Duration.ofNanos(250_000), Duration.ofMillis(1), Duration.ofMillis(2),
+                        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(15), Duration.ofMillis(25),
+                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1))
                 .register(registry);
         this.spoolBatch = DistributionSummary.builder("hermod.spool.batch.operations")
                 .description("Writes carried by one group-commit batch")
@@ -285,6 +293,11 @@ public final class HermodMetrics {
         intakeReplies.computeIfAbsent(code, c -> Counter.builder("hermod.intake.replies")
                 .description("Replies sent to SMTP clients, by code").tag("code", String.valueOf(c))
                 .register(registry)).increment();
+    }
+
+    /** An accepted message's wait for its 250, from the end of its data. */
+    public void intakeAcceptance(long nanos) {
+        intakeAcceptance.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void spoolBatch(int operations, long nanos, boolean failed) {
