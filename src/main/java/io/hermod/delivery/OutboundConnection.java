@@ -27,6 +27,8 @@ import javax.net.ssl.SSLSession;
  */
 public final class OutboundConnection {
 
+    private static final System.Logger LOG = System.getLogger(OutboundConnection.class.getName());
+
     /**
      * {@code STARTING_TLS}: from the server's 220 to STARTTLS until the handshake is done, when any
      * byte that arrives is plain text injected before TLS (CVE-2011-0411 style) and ends the connection.
@@ -257,7 +259,13 @@ public final class OutboundConnection {
     /** After a message's final dot, with its end-of-data reply not yet in: runs {@code next} if another may follow. */
     void bodySent(Runnable next) {
         if (next != null && phase == Phase.OPEN && refusal == null && capabilities.pipelining()) {
-            next.run();
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                // The message whose dot this is stays unaffected: its end-of-data reply decides it.
+                LOG.log(System.Logger.Level.WARNING, "delivery: " + peer
+                        + ": the next message could not be sent behind the final dot", e);
+            }
         }
     }
 

@@ -149,6 +149,20 @@ class MessageBehindDotTest {
     }
 
     @Test
+    void aFailureWhileStartingTheNext_leavesTheFirstDelivered() throws Exception {
+        server = new ScriptedServer((session, line) -> null);
+        OutboundConnection c = open(OnLoop.TIMEOUTS);
+
+        TransactionResult first = loop.await(() -> c.send(OnLoop.envelope("a@example.net"), List.of(0), OnLoop.body(),
+                100, ReturnPath.ENVELOPE, () -> {
+                    throw new IllegalStateException("no next message (test)");
+                }));
+
+        assertThat(first.outcomes()).extracting(o -> o.outcome().delivered()).containsExactly(true);
+        assertThat(first.reusable()).isTrue();
+    }
+
+    @Test
     void withoutPipelining_nothingIsSentBehindTheDot() throws Exception {
         server = new ScriptedServer((session, line) ->
                 line.toUpperCase(java.util.Locale.ROOT).startsWith("EHLO") ? "250-scripted.test\r\n250 8BITMIME\r\n" : null);
