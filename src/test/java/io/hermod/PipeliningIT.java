@@ -46,8 +46,23 @@ class PipeliningIT {
 
     @Test
     void queuedMessages_goOutBehindThePreviousFinalDot_onOneConnection() throws Exception {
+        List<String> behind = deliverTwelveQueued("default: {connection_limit: 1}\n");
+        assertThat(behind).hasSize(11);
+    }
+
+    @Test
+    void pipelineAfterDataOff_eachMessageWaitsForThePreviousReply() throws Exception {
+        List<String> behind = deliverTwelveQueued("default: {connection_limit: 1, pipeline_after_data: false}\n");
+        assertThat(behind).isEmpty();
+    }
+
+    /**
+     * Twelve messages to one site, over one connection; returns the sink's reads in which a
+     * message's MAIL, RCPT and DATA followed the previous final dot.
+     */
+    private List<String> deliverTwelveQueued(String shapingYaml) throws Exception {
         Path shaping = dir.resolve("shaping.yaml");
-        Files.writeString(shaping, "default: {connection_limit: 1}\n");
+        Files.writeString(shaping, shapingYaml);
         try (TestSink sink = TestSink.start(true)) {
             Hermod hermod = TestHermod.start(dir, sink.port(), TestHermod.routeAllToSink()
                     + "shaping:\n  path: \"" + shaping + "\"\n");
@@ -66,18 +81,18 @@ class PipeliningIT {
 
                 assertThat(sink.deliveredRecipients()).containsExactlyInAnyOrderElementsOf(recipients);
                 assertThat(sink.connections()).isEqualTo(1);
-                // every message after the first: its MAIL, RCPT and DATA in the same read as the previous dot
+                // the reads where a message's MAIL, RCPT and DATA came with the previous final dot
                 List<String> behind = sink.reads().get(0).stream()
                         .filter(read -> read.contains("\r\n.\r\nMAIL FROM:<sender@example.com>")
                                 && read.endsWith("@behind.test>\r\nDATA\r\n"))
                         .toList();
-                assertThat(behind).hasSize(11);
                 // each message's own content, whole: the next message's commands were not taken into it
                 assertThat(sink.received()).hasSize(12).allSatisfy(r -> {
                     String n = r.recipients().get(0).substring("slow-".length(), r.recipients().get(0).indexOf('@'));
                     assertThat(new String(r.data(), StandardCharsets.US_ASCII))
                             .endsWith("\r\nSubject: behind " + n + "\r\n\r\nbody " + n + "\r\n");
                 });
+                return behind;
             } finally {
                 hermod.close();
             }

@@ -372,7 +372,7 @@ final class SiteDispatcher {
         delivery.inFlight = true;
         Future<TransactionResult> sent = connection.send(delivery.envelope, delivery.pending(),
                 s.bodies().apply(delivery), lane.shaping.maxRecipientsPerTransaction(), s.returnPath(),
-                () -> startBehind(lane, connection));
+                lane.shaping.pipelineAfterData() ? () -> startBehind(lane, connection) : null);
         sent.onComplete(ar -> {
             lane.inFlight--;
             inFlight--;
@@ -404,7 +404,8 @@ final class SiteDispatcher {
     /**
      * Starts the lane's next delivery on {@code connection} as soon as the message it carries has
      * had its final dot, so that the next MAIL, RCPT and DATA go out behind the dot in one write.
-     * Only what {@link #startNext} would start anyway: the connection may carry more, the lane is
+     * Shaping's {@code pipeline_after_data} turns this off for a site that cannot take it. Only
+     * what {@link #startNext} would start anyway: the connection may carry more, the lane is
      * not over its connection limit, not suspended or draining, and a message token is free now;
      * otherwise the connection frees when its message is answered, as without this.
      */

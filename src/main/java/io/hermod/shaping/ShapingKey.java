@@ -23,7 +23,9 @@ public enum ShapingKey {
     MAX_READY("max_ready", "deliveries waiting at the site × source; more are put back in the schedule"),
     RETRY_INITIAL("retry_initial", "first retry delay after a temporary failure"),
     RETRY_MAX("retry_max", "longest delay between retries"),
-    RETRY_FACTOR("retry_factor", "each retry waits this many times longer than the last");
+    RETRY_FACTOR("retry_factor", "each retry waits this many times longer than the last"),
+    PIPELINE_AFTER_DATA("pipeline_after_data",
+            "with PIPELINING, the next message's MAIL, RCPT and DATA go behind the final dot (true or false)");
 
     private final String yamlName;
     private final String meaning;
@@ -68,6 +70,7 @@ public enum ShapingKey {
             case RETRY_INITIAL -> duration(raw, Duration.ofSeconds(1), Duration.ofDays(1));
             case RETRY_MAX -> duration(raw, Duration.ofSeconds(1), Duration.ofDays(7));
             case RETRY_FACTOR -> factor(raw);
+            case PIPELINE_AFTER_DATA -> bool(raw);
         };
     }
 
@@ -143,6 +146,13 @@ public enum ShapingKey {
                     + Durations.format(max) + ", got " + Durations.format(d));
         }
         return d;
+    }
+
+    private static Boolean bool(Object raw) {
+        if (raw instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException("must be true or false, got " + quote(raw));
     }
 
     private static TlsMode tls(Object raw) {

@@ -124,7 +124,8 @@ public final class ShapingStore {
 
         /**
          * From hermod.yaml's delivery keys; the rest fixed: rates unlimited, idle connections closed
-         * after 5 s, RFC 5321's connect and end-of-data timeouts, opportunistic TLS.
+         * after 5 s, RFC 5321's connect and end-of-data timeouts, opportunistic TLS, the next message
+         * pipelined behind the final dot.
          */
         public static Base of(int maxConnections, int maxMessagesPerConnection, int maxRecipientsPerTransaction,
                               int maxReady) {
@@ -152,6 +153,7 @@ public final class ShapingStore {
             put(v, o, ShapingKey.RETRY_INITIAL, retryInitial, "hermod.yaml queue.retry.initial");
             put(v, o, ShapingKey.RETRY_MAX, retryMax, "hermod.yaml queue.retry.max");
             put(v, o, ShapingKey.RETRY_FACTOR, retryFactor, "hermod.yaml queue.retry.factor");
+            put(v, o, ShapingKey.PIPELINE_AFTER_DATA, true, "fixed default");
             return new Base(Map.copyOf(v), Map.copyOf(o));
         }
 

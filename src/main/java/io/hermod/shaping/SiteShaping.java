@@ -92,6 +92,11 @@ public final class SiteShaping {
         return (Double) values.get(ShapingKey.RETRY_FACTOR);
     }
 
+    /** Whether the next message may follow the previous one's final dot in the same write (RFC 2920 3.1). */
+    public boolean pipelineAfterData() {
+        return (Boolean) values.get(ShapingKey.PIPELINE_AFTER_DATA);
+    }
+
     public Object value(ShapingKey key) {
         return values.get(key);
     }

@@ -129,6 +129,17 @@ class ShapingTest {
     }
 
     @Test
+    void pipelineAfterData_isOnByDefault_offForASiteThatSaysSo_andOnlyTrueOrFalse() {
+        Shaping s = shaping("domains: {old.test: {pipeline_after_data: false}}");
+        assertThat(s.resolve("old.test", null, "default").pipelineAfterData()).isFalse();
+        SiteShaping other = s.resolve(null, null, "default");
+        assertThat(other.pipelineAfterData()).isTrue();
+        assertThat(other.origin(ShapingKey.PIPELINE_AFTER_DATA)).isEqualTo("fixed default");
+        assertThatThrownBy(() -> shaping("default: {pipeline_after_data: sometimes}")).hasMessageContaining(
+                "default.pipeline_after_data: must be true or false, got \"sometimes\"");
+    }
+
+    @Test
     void poolsBySenderDomainAndByRequest() {
         Shaping s = shaping("""
                 sources:
