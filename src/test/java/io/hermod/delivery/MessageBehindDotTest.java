@@ -28,14 +28,7 @@ class MessageBehindDotTest {
     }
 
     private OutboundConnection open(ClientTimeouts timeouts) throws Exception {
-        DestinationPool pool = new DestinationPool(Destination.route("127.0.0.1", server.port()), loop.vertx,
-                loop.trustingAll(), "mx.hermod.test", timeouts, new ConnectionBudget(10), 100, DeliveryObserver.NONE);
-        return loop.await(() -> {
-            if (!pool.tryReserve(1, System.currentTimeMillis())) {
-                throw new AssertionError("no connection could be reserved");
-            }
-            return pool.open();
-        });
+        return loop.open(loop.poolTo(server, timeouts));
     }
 
     /** The first and the second message's results; the second is sent when the first's dot is written. */

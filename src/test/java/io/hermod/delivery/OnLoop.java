@@ -46,6 +46,22 @@ final class OnLoop implements AutoCloseable {
         });
     }
 
+    /** A pool to {@code server} as a shard has one (ten connections, 100 messages each), opportunistic TLS. */
+    DestinationPool poolTo(ScriptedServer server, ClientTimeouts timeouts) {
+        return new DestinationPool(Destination.route("127.0.0.1", server.port()), vertx, trustingAll(),
+                "mx.hermod.test", timeouts, new ConnectionBudget(10), 100, DeliveryObserver.NONE);
+    }
+
+    /** Reserves and opens one connection of {@code pool}, on this loop. */
+    OutboundConnection open(DestinationPool pool) throws Exception {
+        return await(() -> {
+            if (!pool.tryReserve(1, System.currentTimeMillis())) {
+                throw new AssertionError("no connection could be reserved");
+            }
+            return pool.open();
+        });
+    }
+
     /** Opportunistic: trusts every certificate, checks no name. */
     NetClient trustingAll() {
         return vertx.createNetClient(new NetClientOptions().setTrustAll(true).setHostnameVerificationAlgorithm(""));

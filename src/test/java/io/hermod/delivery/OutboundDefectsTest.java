@@ -28,17 +28,11 @@ class OutboundDefectsTest {
     }
 
     private DestinationPool pool(ClientTimeouts timeouts) {
-        return new DestinationPool(Destination.route("127.0.0.1", server.port()), loop.vertx, loop.trustingAll(),
-                "mx.hermod.test", timeouts, new ConnectionBudget(10), 100, DeliveryObserver.NONE);
+        return loop.poolTo(server, timeouts);
     }
 
     private OutboundConnection open(DestinationPool pool) throws Exception {
-        return loop.await(() -> {
-            if (!pool.tryReserve(1, System.currentTimeMillis())) {
-                throw new AssertionError("no connection could be reserved");
-            }
-            return pool.open();
-        });
+        return loop.open(pool);
     }
 
     private TransactionResult send(OutboundConnection c, BodySource body, int maxRecipients, String... recipients)

@@ -2,7 +2,6 @@ package io.hermod.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hermod.spool.Envelope;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,18 +15,10 @@ class SmtpSessionAcceptanceTimeTest {
     private SessionHarness harness() {
         SessionHarness.Options options = new SessionHarness.Options();
         options.manualStore = true;
-        options.observer = new IntakeObserver() {
+        options.observer = new QuietObserver() {
             @Override
             public void reply(int code) {
                 replies.add(Integer.toString(code));
-            }
-
-            @Override
-            public void accepted(Envelope envelope) {
-            }
-
-            @Override
-            public void refused(String result) {
             }
 
             @Override

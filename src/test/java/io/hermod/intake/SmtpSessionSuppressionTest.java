@@ -2,7 +2,6 @@ package io.hermod.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.SpoolException;
 import io.hermod.spool.Suppression;
@@ -24,19 +23,7 @@ class SmtpSessionSuppressionTest {
         options.suppression = (sender, recipient) ->
                 sender.endsWith("@example.com") && recipient.equalsIgnoreCase("gone@example.org")
                         ? Optional.of(GONE) : Optional.empty();
-        options.observer = new IntakeObserver() {
-            @Override
-            public void reply(int code) {
-            }
-
-            @Override
-            public void accepted(Envelope envelope) {
-            }
-
-            @Override
-            public void refused(String result) {
-            }
-
+        options.observer = new QuietObserver() {
             @Override
             public void suppressed(long timeMillis, String sender, String recipient, Suppression entry) {
                 suppressed.add(sender + " " + recipient + " " + entry.reason());
