@@ -6,27 +6,20 @@ import io.hermod.spool.Suppression;
 /** Told about every reply a session sends and how each message ended (for metrics and the event log). */
 public interface IntakeObserver {
 
+    /** Ignores everything; an observer overrides what it records. */
     IntakeObserver NONE = new IntakeObserver() {
-        @Override
-        public void reply(int code) {
-        }
-
-        @Override
-        public void accepted(Envelope envelope) {
-        }
-
-        @Override
-        public void refused(String result) {
-        }
     };
 
-    void reply(int code);
+    default void reply(int code) {
+    }
 
     /** The message is committed to the spool and queued. */
-    void accepted(Envelope envelope);
+    default void accepted(Envelope envelope) {
+    }
 
     /** The message was refused at the end of DATA: a {@link DataRefusal} result, or spool_error. */
-    void refused(String result);
+    default void refused(String result) {
+    }
 
     /**
      * How long an accepted message waited for its 250: from the end of its data to the reply,

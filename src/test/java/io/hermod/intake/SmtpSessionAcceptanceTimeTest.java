@@ -15,7 +15,7 @@ class SmtpSessionAcceptanceTimeTest {
     private SessionHarness harness() {
         SessionHarness.Options options = new SessionHarness.Options();
         options.manualStore = true;
-        options.observer = new QuietObserver() {
+        options.observer = new IntakeObserver() {
             @Override
             public void reply(int code) {
                 replies.add(Integer.toString(code));

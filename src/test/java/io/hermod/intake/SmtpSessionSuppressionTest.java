@@ -23,7 +23,7 @@ class SmtpSessionSuppressionTest {
         options.suppression = (sender, recipient) ->
                 sender.endsWith("@example.com") && recipient.equalsIgnoreCase("gone@example.org")
                         ? Optional.of(GONE) : Optional.empty();
-        options.observer = new QuietObserver() {
+        options.observer = new IntakeObserver() {
             @Override
             public void suppressed(long timeMillis, String sender, String recipient, Suppression entry) {
                 suppressed.add(sender + " " + recipient + " " + entry.reason());
