@@ -60,6 +60,8 @@ public final class OutboundConnection {
     private long idleSinceNanos = System.nanoTime();
     private Promise<Void> drained;
     private final Promise<Void> socketClosed = Promise.promise();
+    /** Whether this side closed the connection (not the server, not a broken socket). */
+    private boolean closedHere;
 
     private OutboundConnection(Vertx vertx, NetSocket socket, Destination.Candidate candidate, ClientTimeouts timeouts,
                                DeliveryObserver observer) {
@@ -270,15 +272,19 @@ public final class OutboundConnection {
     }
 
     private TransactionResult brokenTransaction(List<Integer> indexes, Throwable e, boolean behind) {
+        boolean endedHere = closedHere;
         close();
         Outcome outcome = DeliveryException.outcomeOf(e, ClientStep.MAIL);
         if (reused() && outcome instanceof Outcome.Answered a && a.code() == 421 && a.step() == ClientStep.RSET) {
             return TransactionResult.all(indexes, closedWhileIdle(a.reply()), false, remote);
         }
         if (behind && outcome instanceof Outcome.Failed f
-                && !(f.failure() == Failure.TIMEOUT && f.step() == ClientStep.MAIL)) {
-            // Sent behind another message's final dot, and the connection ended before its MAIL was
-            // answered (the server closed after that message, or it broke): it was never tried.
+                && (f.step() == ClientStep.END_OF_DATA || endedHere && f.failure() == Failure.LOST_CONNECTION)) {
+            // Sent behind another message's final dot, and the connection ended over that message:
+            // no reply to its dot (a timeout, a broken reply), or this side closed on its 421. This
+            // one was never tried. A server that drops the connection on this message's own MAIL
+            // has seen it: that is an ordinary lost connection, so that such a message cannot come
+            // back unsent for ever.
             return TransactionResult.all(indexes, new Outcome.Unsent(peer + ": the connection ended before this "
                     + "message's MAIL was answered (" + f.detail() + ")"), false, remote);
         }
@@ -559,6 +565,7 @@ public final class OutboundConnection {
 
     public void close() {
         if (phase != Phase.CLOSED) {
+            closedHere = true;
             phase = Phase.CLOSED;
             waiting.stop();
             socket.close();

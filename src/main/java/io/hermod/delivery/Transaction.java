@@ -136,6 +136,14 @@ final class Transaction {
     }
 
     private Future<TransactionResult> afterData(Reply mail, Reply data) {
+        if (data.isPositive() && data.code() != 354) {
+            // No server answers DATA with 2yz: the replies are out of step with the commands (a
+            // surplus reply to an earlier message, read as this one's MAIL), so none of them can be
+            // trusted. Every recipient waits for a later attempt, and the connection is closed.
+            connection.close();
+            return Future.succeededFuture(all(Outcome.Failed.of(Failure.PROTOCOL, ClientStep.DATA,
+                    connection.peer() + " answered DATA with " + data + ": its replies are out of step")));
+        }
         for (Reply r : rcptReplies) {
             if (r != null) {
                 noteClosing(ClientStep.RCPT, r);

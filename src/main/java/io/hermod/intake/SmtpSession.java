@@ -752,13 +752,13 @@ public final class SmtpSession {
         b.release();
         if (failure == null) {
             observer.accepted(envelope);
+            if (connectionOpen) { // taken as the 250 goes out, before any pipelined input is read
+                observer.acceptanceTime(System.nanoTime() - dataEndNanos);
+            }
         } else {
             observer.refused("spool_error");
         }
         answerEndOfData(failure == null ? Reply.of(250, "2.0.0", "Ok: queued as " + envelope.id()) : Replies.SPOOL_FAILED);
-        if (failure == null) {
-            observer.acceptanceTime(System.nanoTime() - dataEndNanos);
-        }
     }
 
     /** The one reply to a message whose commit (or consumption) is over; input resumes. */

@@ -8,11 +8,14 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A message sent behind the previous one's final dot (RFC 2920 3.1: the content may be the first
  * command of a group): its MAIL, RCPT and DATA share the dot's write, its replies follow the
- * end-of-data reply, and when the connection ends before its MAIL is answered it was never tried.
+ * end-of-data reply; when the connection ends over the previous message it was never tried, and a
+ * reply out of step with the commands is never read as its answer.
  */
 class MessageBehindDotTest {
 
@@ -71,7 +74,9 @@ class MessageBehindDotTest {
     }
 
     @Test
-    void serverClosingAfterTheFirstMessage_leavesTheSecondUnsent_notDeferred() throws Exception {
+    void serverClosingAfterTheFirstMessage_defersTheSecond_asAnyLostConnection() throws Exception {
+        // it may have read the second MAIL and dropped the connection over it: never "unsent", or
+        // a message that makes the server drop the connection would come back for ever
         server = new ScriptedServer((session, line) -> {
             if (line.equals(".") && session.messages == 1) {
                 session.socket.write("250 2.0.0 Ok: queued\r\n");
@@ -85,9 +90,32 @@ class MessageBehindDotTest {
         Pair pair = sendTwo(c);
 
         assertThat(pair.first().outcomes()).extracting(o -> o.outcome().delivered()).containsExactly(true);
-        assertThat(pair.second().siteFailure()).isFalse();
         assertThat(pair.second().outcomes()).hasSize(2).extracting(RecipientOutcome::outcome)
-                .allSatisfy(o -> assertThat(o).isInstanceOf(Outcome.Unsent.class));
+                .allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+                    assertThat(f.failure()).isEqualTo(Failure.LOST_CONNECTION);
+                    assertThat(f.step()).isEqualTo(ClientStep.MAIL);
+                }));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"250 2.0.0 stray", "550 5.7.1 stray"})
+    void aSurplusReplyToTheFirstDot_isNeverReadAsTheSecondsAnswers(String stray) throws Exception {
+        // the second message's replies shift by one: its DATA gets its RCPT's 250, which no server
+        // sends to DATA; it must not be taken as delivered (body never sent) nor bounced with the stray
+        server = new ScriptedServer((session, line) ->
+                line.equals(".") && session.messages == 1 ? "250 2.0.0 Ok: queued\r\n" + stray + "\r\n" : null);
+        OutboundConnection c = open(OnLoop.TIMEOUTS);
+
+        Pair pair = sendTwo(c);
+
+        assertThat(pair.first().outcomes()).extracting(o -> o.outcome().delivered()).containsExactly(true);
+        assertThat(pair.second().outcomes()).hasSize(2).extracting(RecipientOutcome::outcome)
+                .allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+                    assertThat(f.failure()).isEqualTo(Failure.PROTOCOL);
+                    assertThat(f.step()).isEqualTo(ClientStep.DATA);
+                }));
+        assertThat(pair.second().reusable()).isFalse();
+        assertThat(server.lines).filteredOn(l -> l.equals("1 .")).hasSize(1); // the second body never went out
     }
 
     @Test
