@@ -90,11 +90,7 @@ class MessageBehindDotTest {
         Pair pair = sendTwo(c);
 
         assertThat(pair.first().outcomes()).extracting(o -> o.outcome().delivered()).containsExactly(true);
-        assertThat(pair.second().outcomes()).hasSize(2).extracting(RecipientOutcome::outcome)
-                .allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
-                    assertThat(f.failure()).isEqualTo(Failure.LOST_CONNECTION);
-                    assertThat(f.step()).isEqualTo(ClientStep.MAIL);
-                }));
+        assertAllFailed(pair.second(), 2, Failure.LOST_CONNECTION, ClientStep.MAIL);
     }
 
     @ParameterizedTest
@@ -109,11 +105,7 @@ class MessageBehindDotTest {
         Pair pair = sendTwo(c);
 
         assertThat(pair.first().outcomes()).extracting(o -> o.outcome().delivered()).containsExactly(true);
-        assertThat(pair.second().outcomes()).hasSize(2).extracting(RecipientOutcome::outcome)
-                .allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
-                    assertThat(f.failure()).isEqualTo(Failure.PROTOCOL);
-                    assertThat(f.step()).isEqualTo(ClientStep.DATA);
-                }));
+        assertAllFailed(pair.second(), 2, Failure.PROTOCOL, ClientStep.DATA);
         assertThat(pair.second().reusable()).isFalse();
         assertThat(server.lines).filteredOn(l -> l.equals("1 .")).hasSize(1); // the second body never went out
     }
@@ -147,11 +139,7 @@ class MessageBehindDotTest {
 
         Pair pair = sendTwo(c);
 
-        assertThat(pair.first().outcomes()).singleElement().satisfies(o ->
-                assertThat(o.outcome()).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
-                    assertThat(f.failure()).isEqualTo(Failure.TIMEOUT);
-                    assertThat(f.step()).isEqualTo(ClientStep.END_OF_DATA);
-                }));
+        assertAllFailed(pair.first(), 1, Failure.TIMEOUT, ClientStep.END_OF_DATA);
         assertThat(pair.second().outcomes()).extracting(RecipientOutcome::outcome)
                 .allSatisfy(o -> assertThat(o).isInstanceOf(Outcome.Unsent.class));
     }
@@ -193,5 +181,14 @@ class MessageBehindDotTest {
 
         assertThat(pair.secondSent()).isFalse();
         assertThat(pair.first().outcomes()).extracting(o -> o.outcome().delivered()).containsExactly(true);
+    }
+
+    /** Every one of {@code count} recipients failed with {@code failure} at {@code step}: no server reply decided it. */
+    private static void assertAllFailed(TransactionResult result, int count, Failure failure, ClientStep step) {
+        assertThat(result.outcomes()).hasSize(count).extracting(RecipientOutcome::outcome)
+                .allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+                    assertThat(f.failure()).isEqualTo(failure);
+                    assertThat(f.step()).isEqualTo(step);
+                }));
     }
 }
