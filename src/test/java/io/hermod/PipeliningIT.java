@@ -56,6 +56,38 @@ class PipeliningIT {
         assertThat(behind).isEmpty();
     }
 
+    @Test
+    void aServerThatClosesAfterEachMessage_costsOneDeferral_thenEachMessageWaitsForThe250() throws Exception {
+        Path shaping = dir.resolve("shaping.yaml");
+        Files.writeString(shaping, "default: {connection_limit: 1, retry_initial: 1s}\n");
+        try (TestSink sink = TestSink.start(true)) {
+            sink.closeAfterEachMessage(true);
+            Hermod hermod = TestHermod.start(dir, sink.port(), TestHermod.routeAllToSink()
+                    + "shaping:\n  path: \"" + shaping + "\"\n");
+            try (SmtpTestClient client = new SmtpTestClient("127.0.0.1", hermod.smtpPort())) {
+                client.greeting();
+                client.command("EHLO client.test");
+                // the first RCPT is answered after 300 ms: the rest are queued before the first dot
+                List<String> recipients = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    recipients.add((i == 0 ? "slow-" : "m-") + i + "@closing.test");
+                    SmtpTestClient.expect(client.sendMail("sender@example.com", List.of(recipients.get(i)),
+                            ("Subject: closing " + i + "\r\n\r\nbody\r\n.\r\n").getBytes(StandardCharsets.US_ASCII)),
+                            250);
+                }
+                Await.until(() -> sink.deliveredRecipients().size() == 6, 30, () -> sink.reads().toString());
+
+                assertThat(sink.deliveredRecipients()).containsExactlyInAnyOrderElementsOf(recipients);
+                // one message went behind the first dot and lost its connection; none went behind a dot after it
+                long behind = sink.reads().stream().flatMap(List::stream)
+                        .filter(read -> read.contains("\r\n.\r\nMAIL FROM:<sender@example.com>")).count();
+                assertThat(behind).as(sink.reads().toString()).isEqualTo(1);
+            } finally {
+                hermod.close();
+            }
+        }
+    }
+
     /**
      * Twelve messages to one site, over one connection; returns the sink's reads in which a
      * message's MAIL, RCPT and DATA followed the previous final dot.

@@ -63,6 +63,12 @@ final class SiteDispatcher {
     private final LaneLimits limits;
     private final LaneAutomation automation;
     private final Map<String, Site> sites = new HashMap<>();
+    /**
+     * Sites × sources whose server hung up on a message sent behind a final dot: until a restart
+     * they get each message after the previous 250, whatever shaping's pipeline_after_data says
+     * (kept here, not in the lane, which goes when its site has no mail).
+     */
+    private final java.util.Set<String> hangsUpAfterEachMessage = new java.util.HashSet<>();
     private int inFlight;
     private Promise<Void> drained;
 
@@ -336,7 +342,7 @@ final class SiteDispatcher {
             lane.pool.release(connection, true);
             return false;
         }
-        start(lane, connection, next);
+        start(lane, connection, next, false);
         return true;
     }
 
@@ -365,19 +371,31 @@ final class SiteDispatcher {
         return null;
     }
 
-    private void start(Lane lane, OutboundConnection connection, Delivery delivery) {
+    /** @param behind whether {@code delivery} goes behind the final dot of the message on {@code connection} */
+    private void start(Lane lane, OutboundConnection connection, Delivery delivery, boolean behind) {
         lane.started++;
         lane.inFlight++;
         inFlight++;
         delivery.inFlight = true;
         Future<TransactionResult> sent = connection.send(delivery.envelope, delivery.pending(),
                 s.bodies().apply(delivery), lane.shaping.maxRecipientsPerTransaction(), s.returnPath(),
-                lane.shaping.pipelineAfterData() ? () -> startBehind(lane, connection) : null);
+                lane.shaping.pipelineAfterData() && !hangsUpAfterEachMessage.contains(lane.key)
+                        ? () -> startBehind(lane, connection) : null);
         sent.onComplete(ar -> {
             lane.inFlight--;
             inFlight--;
             delivery.inFlight = false;
             TransactionResult result = ar.result();
+            // A server that hangs up after each message: with a message behind the dot, it drops
+            // that message's MAIL unread, or resets the connection before its own 250 is read (and
+            // this message goes again). Either way, the site stops getting messages behind a dot.
+            if ((behind && lostAt(result, ClientStep.MAIL)
+                    || connection.inFlight() > 0 && lostAt(result, ClientStep.END_OF_DATA))
+                    && hangsUpAfterEachMessage.add(lane.key)) {
+                LOG.log(System.Logger.Level.WARNING, "delivery: " + lane.key + ": " + connection.peer()
+                        + " closed the connection on a message sent behind a final dot; this site now gets each"
+                        + " message after the previous 250 (set pipeline_after_data: false in shaping to keep it so)");
+            }
             if (connection.inFlight() == 0) { // else the message sent behind this one releases it
                 lane.pool.release(connection, result.reusable());
             }
@@ -423,7 +441,18 @@ final class SiteDispatcher {
             limits.refundMessageToken(lane);
             return;
         }
-        start(lane, connection, next);
+        start(lane, connection, next, true);
+    }
+
+    /** Whether every recipient failed with the connection lost at {@code step}. */
+    private static boolean lostAt(TransactionResult result, ClientStep step) {
+        for (RecipientOutcome o : result.outcomes()) {
+            if (!(o.outcome() instanceof Outcome.Failed f && f.failure() == Failure.LOST_CONNECTION
+                    && f.step() == step)) {
+                return false;
+            }
+        }
+        return !result.outcomes().isEmpty();
     }
 
     private static Outcome siteCause(TransactionResult result) {

@@ -85,6 +85,7 @@ public final class TestSink implements AutoCloseable {
     private volatile Greeting greeting = Greeting.OK;
     /** How long the sink takes to close a connection after its 221 to QUIT (0: at once). */
     private volatile long closeAfterQuitMillis;
+    private volatile boolean closeAfterEachMessage;
     private volatile StartTls startTls = StartTls.NONE;
     private volatile Certificate tlsCertificate;
 
@@ -110,6 +111,11 @@ public final class TestSink implements AutoCloseable {
 
     public void acceptTempfails(boolean accept) {
         acceptTempfails = accept;
+    }
+
+    /** The sink closes each connection right after its 250 to a message, reading nothing more. */
+    public void closeAfterEachMessage(boolean close) {
+        this.closeAfterEachMessage = close;
     }
 
     /** The sink closes a connection only {@code millis} after its 221, as a busy server may. */
@@ -298,6 +304,11 @@ public final class TestSink implements AutoCloseable {
             reply("250 2.0.0 Ok: queued as S" + received.size());
             from = null;
             rcpts.clear();
+            if (closeAfterEachMessage) {
+                flush();
+                closeSocket(socket);
+                delayed = true;
+            }
         }
 
         private void command(String line) {
