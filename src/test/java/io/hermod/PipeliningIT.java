@@ -58,15 +58,10 @@ class PipeliningIT {
 
     @Test
     void aServerThatClosesAfterEachMessage_costsOneDeferral_thenEachMessageWaitsForThe250() throws Exception {
-        Path shaping = dir.resolve("shaping.yaml");
-        Files.writeString(shaping, "default: {connection_limit: 1, retry_initial: 1s}\n");
         try (TestSink sink = TestSink.start(true)) {
             sink.closeAfterEachMessage(true);
-            Hermod hermod = TestHermod.start(dir, sink.port(), TestHermod.routeAllToSink()
-                    + "shaping:\n  path: \"" + shaping + "\"\n");
-            try (SmtpTestClient client = new SmtpTestClient("127.0.0.1", hermod.smtpPort())) {
-                client.greeting();
-                client.command("EHLO client.test");
+            Hermod hermod = startShaped(sink, "default: {connection_limit: 1, retry_initial: 1s}\n");
+            try (SmtpTestClient client = greeted(hermod)) {
                 // the first RCPT is answered after 300 ms: the rest are queued before the first dot
                 List<String> recipients = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
@@ -93,14 +88,9 @@ class PipeliningIT {
      * message's MAIL, RCPT and DATA followed the previous final dot.
      */
     private List<String> deliverTwelveQueued(String shapingYaml) throws Exception {
-        Path shaping = dir.resolve("shaping.yaml");
-        Files.writeString(shaping, shapingYaml);
         try (TestSink sink = TestSink.start(true)) {
-            Hermod hermod = TestHermod.start(dir, sink.port(), TestHermod.routeAllToSink()
-                    + "shaping:\n  path: \"" + shaping + "\"\n");
-            try (SmtpTestClient client = new SmtpTestClient("127.0.0.1", hermod.smtpPort())) {
-                client.greeting();
-                client.command("EHLO client.test");
+            Hermod hermod = startShaped(sink, shapingYaml);
+            try (SmtpTestClient client = greeted(hermod)) {
                 // each RCPT is answered after 300 ms: the other eleven are queued before the first's dot
                 List<String> recipients = new ArrayList<>();
                 for (int i = 0; i < 12; i++) {
@@ -129,6 +119,21 @@ class PipeliningIT {
                 hermod.close();
             }
         }
+    }
+
+    /** Hermod relaying everything to {@code sink}, with {@code shapingYaml} as its shaping file. */
+    private Hermod startShaped(TestSink sink, String shapingYaml) throws Exception {
+        Path shaping = dir.resolve("shaping.yaml");
+        Files.writeString(shaping, shapingYaml);
+        return TestHermod.start(dir, sink.port(), TestHermod.routeAllToSink() + "shaping:\n  path: \"" + shaping + "\"\n");
+    }
+
+    /** A client session to {@code hermod}, greeted and past EHLO. */
+    private static SmtpTestClient greeted(Hermod hermod) throws Exception {
+        SmtpTestClient client = new SmtpTestClient("127.0.0.1", hermod.smtpPort());
+        client.greeting();
+        client.command("EHLO client.test");
+        return client;
     }
 
     /** Sends one message with three recipients at one domain; returns the sink's reads on that connection. */
