@@ -17,8 +17,10 @@ import java.net.BindException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The sites one shard's event loop owns, and the pump that feeds their connections. A site (a
@@ -68,7 +70,7 @@ final class SiteDispatcher {
      * they get each message after the previous 250, whatever shaping's pipeline_after_data says
      * (kept here, not in the lane, which goes when its site has no mail).
      */
-    private final java.util.Set<String> hangsUpAfterEachMessage = new java.util.HashSet<>();
+    private final Set<String> hangsUpAfterEachMessage = new HashSet<>();
     private int inFlight;
     private Promise<Void> drained;
 
@@ -326,24 +328,36 @@ final class SiteDispatcher {
      * the connection goes back idle and the lane is pumped again when a token is due.
      */
     private boolean startNext(Lane lane, OutboundConnection connection) {
-        if (lane.ready() == 0 || lane.suspended(s.clock().millis())) {
-            lane.pool.release(connection, true);
-            return false;
-        }
-        long wait = limits.takeMessageToken(lane);
-        if (wait != 0) {
-            lane.pool.release(connection, true);
-            throttled(lane, "message_rate", wait);
-            return false;
-        }
-        Delivery next = nextLive(lane);
+        Delivery next = takeStartable(lane, true);
         if (next == null) {
-            limits.refundMessageToken(lane);
             lane.pool.release(connection, true);
             return false;
         }
         start(lane, connection, next, false);
         return true;
+    }
+
+    /**
+     * The lane's next live delivery with its message token taken, or null: none waits, the lane is
+     * suspended, or no token is free now (a wait that {@code countWait} counts as a throttle and
+     * pumps the lane again after).
+     */
+    private Delivery takeStartable(Lane lane, boolean countWait) {
+        if (lane.ready() == 0 || lane.suspended(s.clock().millis())) {
+            return null;
+        }
+        long wait = limits.takeMessageToken(lane);
+        if (wait != 0) {
+            if (countWait) {
+                throttled(lane, "message_rate", wait);
+            }
+            return null;
+        }
+        Delivery next = nextLive(lane);
+        if (next == null) {
+            limits.refundMessageToken(lane);
+        }
+        return next;
     }
 
     /** Counts a throttle wait and pumps the lane again when it is over (a lease wakes it itself: no wait given). */
@@ -428,20 +442,15 @@ final class SiteDispatcher {
      * otherwise the connection frees when its message is answered, as without this.
      */
     private void startBehind(Lane lane, OutboundConnection connection) {
-        if (drained != null || lane.ready() == 0 || lane.suspended(s.clock().millis())
-                || !lane.pool.mayCarryMore(connection)
+        if (drained != null || !lane.pool.mayCarryMore(connection)
                 || lane.pool.openConnections() > lane.shaping.connectionLimit()) {
             return;
         }
-        if (limits.takeMessageToken(lane) != 0) {
-            return; // the lane is pumped when its connection frees, and waits for the token then
+        // No token now: the lane is pumped when this connection frees, and waits for it then.
+        Delivery next = takeStartable(lane, false);
+        if (next != null) {
+            start(lane, connection, next, true);
         }
-        Delivery next = nextLive(lane);
-        if (next == null) {
-            limits.refundMessageToken(lane);
-            return;
-        }
-        start(lane, connection, next, true);
     }
 
     /** Whether every recipient failed with the connection lost at {@code step}. */
