@@ -2,21 +2,46 @@ package io.hermod.smtp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One SMTP reply: a three-digit code, an optional enhanced status (RFC 2034 leaves it out of the
  * greeting and the HELO/EHLO answer) and one or more text lines.
+ *
+ * <p>A value class rather than a record only so that it can keep its wire form once built: the
+ * replies intake sends most (the 250 to MAIL and RCPT, the 354) are constants.
  */
-public record Reply(int code, EnhancedStatus status, List<String> lines) {
+public final class Reply {
 
-    public Reply {
+    private final int code;
+    private final EnhancedStatus status;
+    private final List<String> lines;
+    /** {@link #toBytes()}, built on first use; a race builds it twice, to the same bytes. */
+    private volatile byte[] wire;
+
+    public Reply(int code, EnhancedStatus status, List<String> lines) {
         if (code < 200 || code > 599) {
             throw new IllegalArgumentException("reply code out of range: " + code);
         }
-        lines = List.copyOf(lines);
-        if (lines.isEmpty()) {
+        this.lines = List.copyOf(lines);
+        if (this.lines.isEmpty()) {
             throw new IllegalArgumentException("a reply has at least one line");
         }
+        this.code = code;
+        this.status = status;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The enhanced status code, or null when the reply has none. */
+    public EnhancedStatus status() {
+        return status;
+    }
+
+    public List<String> lines() {
+        return lines;
     }
 
     public static Reply of(int code, String status, String text) {
@@ -46,9 +71,14 @@ public record Reply(int code, EnhancedStatus status, List<String> lines) {
         return new Reply(code, status, List.of(copy));
     }
 
-    /** The reply as it goes on the wire, every line ending in CRLF. */
+    /** The reply as it goes on the wire, every line ending in CRLF. The array is shared: do not change it. */
     public byte[] toBytes() {
-        return wireText().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = wire;
+        if (bytes == null) {
+            bytes = wireText().getBytes(StandardCharsets.UTF_8);
+            wire = bytes;
+        }
+        return bytes;
     }
 
     public String wireText() {
@@ -61,6 +91,16 @@ public record Reply(int code, EnhancedStatus status, List<String> lines) {
             sb.append(lines.get(i)).append("\r\n");
         }
         return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Reply r && code == r.code && Objects.equals(status, r.status) && lines.equals(r.lines);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(code, status, lines);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.hermod.smtp;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -26,7 +26,10 @@ public final class ReplyParser {
     }
 
     private final Consumer<Reply> replies;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+    /** The start of a line whose LF has not been read yet. */
+    private byte[] partial = new byte[128];
+    private int partialLength;
+    /** The texts of a multi-line reply so far; a one-line reply never touches it. */
     private final List<String> texts = new ArrayList<>();
     private int code = -1;
 
@@ -37,40 +40,57 @@ public final class ReplyParser {
     public void feed(byte[] bytes, int offset, int length) {
         int end = offset + length;
         int start = offset;
-        for (int i = offset; i < end; i++) {
-            if (bytes[i] == '\n') {
-                line.write(bytes, start, i - start);
-                start = i + 1;
-                completeLine();
+        for (int lf = ByteScan.indexOf(bytes, start, end, (byte) '\n'); lf < end;
+                lf = ByteScan.indexOf(bytes, start, end, (byte) '\n')) {
+            if (partialLength == 0) {
+                completeLine(bytes, start, lf - start); // the whole line is in this read: no copy
+            } else {
+                keep(bytes, start, lf - start);
+                int lineLength = partialLength;
+                partialLength = 0;
+                completeLine(partial, 0, lineLength);
             }
+            start = lf + 1;
         }
-        line.write(bytes, start, end - start);
-        if (line.size() > MAX_LINE) {
+        keep(bytes, start, end - start);
+        if (partialLength > MAX_LINE) {
             throw new ReplySyntaxException("reply line longer than " + MAX_LINE + " octets");
         }
     }
 
-    private void completeLine() {
-        byte[] raw = line.toByteArray();
-        line.reset();
-        int length = raw.length > 0 && raw[raw.length - 1] == '\r' ? raw.length - 1 : raw.length;
-        String text = new String(raw, 0, length, StandardCharsets.UTF_8);
-        if (text.length() < 3 || !isDigits(text) || (text.length() > 3 && text.charAt(3) != ' ' && text.charAt(3) != '-')) {
-            throw new ReplySyntaxException("malformed reply line: " + abbreviate(text));
+    private void keep(byte[] bytes, int from, int length) {
+        if (partialLength + length > partial.length) {
+            partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLength + length));
         }
-        int lineCode = Integer.parseInt(text.substring(0, 3));
+        System.arraycopy(bytes, from, partial, partialLength, length);
+        partialLength += length;
+    }
+
+    /** One line without its LF: {@code ddd}, {@code ddd text} or {@code ddd-text}, perhaps ending in CR. */
+    private void completeLine(byte[] line, int from, int rawLength) {
+        int length = rawLength > 0 && line[from + rawLength - 1] == '\r' ? rawLength - 1 : rawLength;
+        if (length < 3 || !isDigit(line[from]) || !isDigit(line[from + 1]) || !isDigit(line[from + 2])
+                || (length > 3 && line[from + 3] != ' ' && line[from + 3] != '-')) {
+            throw new ReplySyntaxException("malformed reply line: " + abbreviate(line, from, length));
+        }
+        int lineCode = (line[from] - '0') * 100 + (line[from + 1] - '0') * 10 + (line[from + 2] - '0');
         if (lineCode < 200 || lineCode > 599) {
-            throw new ReplySyntaxException("reply code out of range: " + abbreviate(text));
+            throw new ReplySyntaxException("reply code out of range: " + abbreviate(line, from, length));
         }
         if (code >= 0 && lineCode != code) {
-            throw new ReplySyntaxException("multi-line reply changed its code: " + abbreviate(text));
+            throw new ReplySyntaxException("multi-line reply changed its code: " + abbreviate(line, from, length));
+        }
+        String text = length > 4 ? new String(line, from + 4, length - 4, StandardCharsets.UTF_8) : "";
+        boolean last = length == 3 || line[from + 3] == ' ';
+        if (last && code < 0) {
+            replies.accept(build(lineCode, List.of(text))); // a one-line reply, nearly all of them
+            return;
         }
         code = lineCode;
-        texts.add(text.length() > 4 ? text.substring(4) : "");
+        texts.add(text);
         if (texts.size() > MAX_LINES) {
             throw new ReplySyntaxException("reply with more than " + MAX_LINES + " lines");
         }
-        boolean last = text.length() == 3 || text.charAt(3) == ' ';
         if (last) {
             Reply reply = build(code, texts);
             code = -1;
@@ -79,22 +99,60 @@ public final class ReplyParser {
         }
     }
 
-    private static boolean isDigits(String text) {
-        return Character.isDigit(text.charAt(0)) && Character.isDigit(text.charAt(1)) && Character.isDigit(text.charAt(2));
+    /** RFC 5321 4.2: a reply code is three ASCII digits. */
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     /** Takes the enhanced status off every line when the first line carries one of the reply's class. */
     static Reply build(int code, List<String> texts) {
-        EnhancedStatus status = EnhancedStatus.leading(texts.get(0), code / 100);
+        String first = texts.get(0);
+        EnhancedStatus status = EnhancedStatus.leading(first, code / 100);
         if (status == null) {
             return new Reply(code, null, texts);
         }
+        // The code as the first line spells it when that is how the status prints (no leading zeros,
+        // nearly always): then no line needs the status printed to be compared with it.
+        int spelled = first.indexOf(' ');
+        spelled = spelled < 0 ? first.length() : spelled;
+        String prefix = spelled == printedLength(status) ? null : status.toString();
+        if (texts.size() == 1) {
+            return new Reply(code, status, List.of(strip(first, first, spelled, prefix)));
+        }
         List<String> stripped = new ArrayList<>(texts.size());
-        String prefix = status + " ";
         for (String t : texts) {
-            stripped.add(t.startsWith(prefix) ? t.substring(prefix.length()) : t.equals(status.toString()) ? "" : t);
+            stripped.add(strip(t, first, spelled, prefix));
         }
         return new Reply(code, status, stripped);
+    }
+
+    /**
+     * {@code t} without the status and the space after it; "" when it is the status alone. The status
+     * is {@code first[0, spelled)}, or {@code prefix} when that is not how the status prints.
+     */
+    private static String strip(String t, String first, int spelled, String prefix) {
+        String code = prefix != null ? prefix : first;
+        int length = prefix != null ? prefix.length() : spelled;
+        if (!t.regionMatches(0, code, 0, length)) {
+            return t;
+        }
+        if (t.length() == length) {
+            return "";
+        }
+        return t.charAt(length) == ' ' ? t.substring(length + 1) : t;
+    }
+
+    /** The length of {@code status.toString()}, without building it. */
+    private static int printedLength(EnhancedStatus status) {
+        return 3 + digits(status.subject()) + digits(status.detail());
+    }
+
+    private static int digits(int value) {
+        return value < 10 ? 1 : value < 100 ? 2 : 3;
+    }
+
+    private static String abbreviate(byte[] line, int from, int length) {
+        return abbreviate(new String(line, from, length, StandardCharsets.UTF_8));
     }
 
     private static String abbreviate(String text) {

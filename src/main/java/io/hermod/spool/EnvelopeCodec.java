@@ -1,18 +1,15 @@
 package io.hermod.spool;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The envelope's stored form: a version byte, then fixed fields, then the recipients, and (version 2,
  * written only for a message with tags) the tenant, campaign and pool ("" for none). Strings are
- * UTF-8 with a length prefix (modified UTF-8 of {@link DataOutputStream#writeUTF} would cap them at
+ * UTF-8 with a length prefix (modified UTF-8 of {@code DataOutputStream.writeUTF} would cap them at
  * 64 KiB and mangle NUL, so it is not used).
  */
 final class EnvelopeCodec {
@@ -27,106 +24,139 @@ final class EnvelopeCodec {
     }
 
     static byte[] encode(Envelope e) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + 48 * e.recipients().size());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(e.tags().isEmpty() ? VERSION : TAGGED_VERSION);
-            out.writeLong(e.id().value());
-            writeString(out, e.sender());
-            out.writeLong(e.arrivalMillis());
-            out.writeLong(e.bodySize());
-            out.writeInt(e.chunkCount());
-            out.writeByte((e.eightBit() ? 1 : 0) | (e.smtpUtf8() ? 2 : 0) | (e.prefixed() ? 4 : 0));
-            writeString(out, e.clientName());
-            writeString(out, e.clientAddress());
-            out.writeInt(e.recipients().size());
-            for (Recipient r : e.recipients()) {
-                writeString(out, r.address());
-                out.writeByte(r.state().ordinal());
-                out.writeInt(r.attempts());
-                out.writeLong(r.nextAttemptMillis());
-                writeString(out, r.lastResult());
-            }
-            if (!e.tags().isEmpty()) {
-                writeString(out, orEmpty(e.tags().tenant()));
-                writeString(out, orEmpty(e.tags().campaign()));
-                writeString(out, orEmpty(e.tags().pool()));
-            }
-        } catch (IOException impossible) {
-            throw new UncheckedIOException(impossible);
+        List<Recipient> recipients = e.recipients();
+        boolean tagged = !e.tags().isEmpty();
+        byte[] sender = utf8(e.sender());
+        byte[] clientName = utf8(e.clientName());
+        byte[] clientAddress = utf8(e.clientAddress());
+        byte[][] texts = new byte[2 * recipients.size()][];
+        int size = 1 + 8 + 4 + sender.length + 8 + 8 + 4 + 1 + 4 + clientName.length + 4 + clientAddress.length + 4;
+        for (int i = 0; i < recipients.size(); i++) {
+            Recipient r = recipients.get(i);
+            texts[2 * i] = utf8(r.address());
+            texts[2 * i + 1] = utf8(r.lastResult());
+            size += 4 + texts[2 * i].length + 1 + 4 + 8 + 4 + texts[2 * i + 1].length;
         }
-        return bytes.toByteArray();
+        byte[] tenant = tagged ? utf8(orEmpty(e.tags().tenant())) : null;
+        byte[] campaign = tagged ? utf8(orEmpty(e.tags().campaign())) : null;
+        byte[] pool = tagged ? utf8(orEmpty(e.tags().pool())) : null;
+        if (tagged) {
+            size += 12 + tenant.length + campaign.length + pool.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) (tagged ? TAGGED_VERSION : VERSION));
+        out.putLong(e.id().value());
+        putString(out, sender);
+        out.putLong(e.arrivalMillis());
+        out.putLong(e.bodySize());
+        out.putInt(e.chunkCount());
+        out.put((byte) ((e.eightBit() ? 1 : 0) | (e.smtpUtf8() ? 2 : 0) | (e.prefixed() ? 4 : 0)));
+        putString(out, clientName);
+        putString(out, clientAddress);
+        out.putInt(recipients.size());
+        for (int i = 0; i < recipients.size(); i++) {
+            Recipient r = recipients.get(i);
+            putString(out, texts[2 * i]);
+            out.put((byte) r.state().ordinal());
+            out.putInt(r.attempts());
+            out.putLong(r.nextAttemptMillis());
+            putString(out, texts[2 * i + 1]);
+        }
+        if (tagged) {
+            putString(out, tenant);
+            putString(out, campaign);
+            putString(out, pool);
+        }
+        return out.array();
     }
 
     static Envelope decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            int version = in.readUnsignedByte();
+        try {
+            ByteBuffer in = ByteBuffer.wrap(data);
+            int version = Byte.toUnsignedInt(in.get());
             if (version != VERSION && version != TAGGED_VERSION) {
                 throw new IllegalStateException("unknown envelope version " + version);
             }
-            MessageId id = new MessageId(in.readLong());
-            String sender = readString(in);
-            long arrival = in.readLong();
-            long bodySize = in.readLong();
-            int chunks = in.readInt();
-            int flags = in.readUnsignedByte();
-            String clientName = readString(in);
-            String clientAddress = readString(in);
-            int count = in.readInt();
+            MessageId id = new MessageId(in.getLong());
+            String sender = getString(in);
+            long arrival = in.getLong();
+            long bodySize = in.getLong();
+            int chunks = in.getInt();
+            int flags = Byte.toUnsignedInt(in.get());
+            String clientName = getString(in);
+            String clientAddress = getString(in);
+            int count = in.getInt();
+            if (count < 0 || count > in.remaining()) {
+                throw new IllegalArgumentException("recipient count " + count);
+            }
             List<Recipient> recipients = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                recipients.add(new Recipient(readString(in), STATES[in.readUnsignedByte()], in.readInt(),
-                        in.readLong(), readString(in)));
+                recipients.add(new Recipient(getString(in), state(in.get()), in.getInt(), in.getLong(), getString(in)));
             }
             MessageTags tags = version == TAGGED_VERSION
-                    ? new MessageTags(readString(in), readString(in), readString(in)) : MessageTags.NONE;
+                    ? new MessageTags(getString(in), getString(in), getString(in)) : MessageTags.NONE;
             return new Envelope(id, sender, recipients, arrival, bodySize, chunks, (flags & 1) != 0,
                     (flags & 2) != 0, clientName, clientAddress, false, (flags & 4) != 0, tags);
-        } catch (IOException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IllegalStateException("corrupt envelope", e);
         }
     }
 
     static byte[] encodeState(Recipient r) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + r.lastResult().length());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(STATE_VERSION);
-            out.writeByte(r.state().ordinal());
-            out.writeInt(r.attempts());
-            out.writeLong(r.nextAttemptMillis());
-            writeString(out, r.lastResult());
-            writeString(out, r.category());
-        } catch (IOException impossible) {
-            throw new UncheckedIOException(impossible);
-        }
-        return bytes.toByteArray();
+        byte[] lastResult = utf8(r.lastResult());
+        byte[] category = utf8(r.category());
+        ByteBuffer out = ByteBuffer.allocate(1 + 1 + 4 + 8 + 4 + lastResult.length + 4 + category.length);
+        out.put((byte) STATE_VERSION);
+        out.put((byte) r.state().ordinal());
+        out.putInt(r.attempts());
+        out.putLong(r.nextAttemptMillis());
+        putString(out, lastResult);
+        putString(out, category);
+        return out.array();
     }
 
     static Recipient decodeState(String address, byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            int version = in.readUnsignedByte();
+        try {
+            ByteBuffer in = ByteBuffer.wrap(data);
+            int version = Byte.toUnsignedInt(in.get());
             if (version != 1 && version != STATE_VERSION) {
                 throw new IllegalStateException("unknown recipient state version " + version);
             }
-            return new Recipient(address, STATES[in.readUnsignedByte()], in.readInt(), in.readLong(), readString(in),
-                    version == 1 ? "" : readString(in));
-        } catch (IOException e) {
+            return new Recipient(address, state(in.get()), in.getInt(), in.getLong(), getString(in),
+                    version == 1 ? "" : getString(in));
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IllegalStateException("corrupt recipient state", e);
         }
+    }
+
+    private static RecipientState state(byte ordinal) {
+        int i = Byte.toUnsignedInt(ordinal);
+        if (i >= STATES.length) {
+            throw new IllegalArgumentException("recipient state " + i);
+        }
+        return STATES[i];
     }
 
     private static String orEmpty(String s) {
         return s == null ? "" : s;
     }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String readString(DataInputStream in) throws IOException {
-        byte[] utf8 = new byte[in.readInt()];
-        in.readFully(utf8);
-        return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+    private static void putString(ByteBuffer out, byte[] utf8) {
+        out.putInt(utf8.length);
+        out.put(utf8);
+    }
+
+    private static String getString(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalArgumentException("string length " + length);
+        }
+        String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return s;
     }
 }

@@ -249,6 +249,51 @@ class DataDecoderTest {
     }
 
     @Test
+    void runsOfManyLines_atAnySplit_decodeAsByteByByte() {
+        // Mostly text lines ended by CRLF, so one call sees many whole lines, with here and there a
+        // leading dot, a bare CR or LF, a NUL or a line over the limit inside or across a split.
+        java.util.Random random = new java.util.Random(23);
+        for (int round = 0; round < 2000; round++) {
+            StringBuilder sb = new StringBuilder();
+            int lines = random.nextInt(30);
+            for (int l = 0; l < lines; l++) {
+                int kind = random.nextInt(20);
+                if (kind == 0) {
+                    sb.append('.');
+                }
+                int length = kind == 1 ? 990 + random.nextInt(20) : random.nextInt(80);
+                for (int i = 0; i < length; i++) {
+                    sb.append((char) ('a' + random.nextInt(26)));
+                }
+                sb.append(switch (kind) {
+                    case 2 -> "\n";
+                    case 3 -> "\r";
+                    case 4 -> "\0\r\n";
+                    default -> "\r\n";
+                });
+            }
+            String input = sb.append("\r\n.\r\nNEXT").toString();
+            Run split = new Run();
+            int consumed = 0;
+            for (int at = 0; at < input.length() && !split.decoder.isDone(); ) {
+                int to = Math.min(input.length(), at + 1 + random.nextInt(300));
+                consumed += split.decode(input.substring(at, to));
+                at = to;
+            }
+            Run bytewise = new Run();
+            int consumedBytewise = 0;
+            for (int i = 0; i < input.length() && !bytewise.decoder.isDone(); i++) {
+                consumedBytewise += bytewise.decode(input.substring(i, i + 1));
+            }
+            assertThat(consumed).isEqualTo(consumedBytewise);
+            assertThat(split.body()).isEqualTo(bytewise.body());
+            assertThat(split.decoder.isDone()).isTrue();
+            assertThat(split.decoder.sawLineTooLong()).isEqualTo(bytewise.decoder.sawLineTooLong());
+            assertThat(split.decoder.content().sawNul()).isEqualTo(bytewise.decoder.content().sawNul());
+        }
+    }
+
+    @Test
     void decodeAfterTheEnd_isAnError() {
         Run r = new Run();
         r.decode(".\r\n");
