@@ -59,9 +59,12 @@ STOPSIGNAL SIGTERM
 # compiled them again after each deoptimization). Methods go to C2 after 3x the calls, and inline
 # trees are smaller: the first 20,000 messages of the peer benchmark used 0.42-0.44 ms of CPU each
 # instead of 0.50-0.60, and the warm rounds were unchanged (README, "Performance").
-# The heap in transparent huge pages, its initial size faulted in at start: a virtual machine pays
-# for every 4 KiB page fault and TLB miss, and the first 20,000 messages used 0.37-0.40 ms of CPU
-# each instead of 0.43-0.45 (warm rounds 0.17-0.18 instead of 0.18-0.20). Where the kernel has
-# transparent huge pages off (/sys/kernel/mm/transparent_hugepage/enabled = never), the JVM warns
-# once and uses 4 KiB pages; JAVA_OPTS="-XX:-UseTransparentHugePages" turns them off here.
+# The heap in transparent huge pages, its initial size faulted in at start (and each growth of
+# it during the collection that grows it): a virtual machine pays for every 4 KiB page fault and
+# TLB miss, and the first 20,000 messages used 0.37-0.40 ms of CPU each instead of 0.43-0.45
+# (warm rounds 0.17-0.18 instead of 0.18-0.20). Where the kernel has transparent huge pages off
+# (/sys/kernel/mm/transparent_hugepage/enabled = never), JDK 17.0.15 warns "UseTransparentHugePages
+# disabled" at start and uses 4 KiB pages. JAVA_OPTS="-XX:-UseTransparentHugePages
+# -XX:-AlwaysPreTouch" turns both off, for a node whose memory is so fragmented that faulting in
+# huge pages stalls.
 ENTRYPOINT ["sh", "-c", "exec java -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:SharedArchiveFile=/opt/hermod/hermod.jsa -XX:Tier4InvocationThreshold=15000 -XX:Tier4MinInvocationThreshold=2000 -XX:Tier4CompileThreshold=30000 -XX:MaxInlineLevel=9 -XX:InlineSmallCode=1500 -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch $JAVA_OPTS -jar /opt/hermod/hermod.jar \"$@\"", "hermod"]

@@ -53,10 +53,13 @@ class ReplyParserTest {
 
     @Test
     void statusWithLeadingZeros_isRead_butOnlyItsPrintedFormIsTakenOff() {
-        List<Reply> replies = parse("250 2.00.0 ok\r\n451-4.7.1 wait\r\n451 4.07.1 more\r\n", 3);
+        List<Reply> replies = parse("250 2.00.0 ok\r\n451-4.7.1 wait\r\n451 4.07.1 more\r\n"
+                + "250-2.00.0 first\r\n250-2.0.0\r\n250 2.0.0 last\r\n", 3);
         assertThat(replies.get(0).status()).isEqualTo(new EnhancedStatus(2, 0, 0));
         assertThat(replies.get(0).lines()).containsExactly("2.00.0 ok");
         assertThat(replies.get(1).lines()).containsExactly("wait", "4.07.1 more");
+        assertThat(replies.get(2).status()).isEqualTo(new EnhancedStatus(2, 0, 0));
+        assertThat(replies.get(2).lines()).containsExactly("2.00.0 first", "", "last");
     }
 
     @Test
@@ -84,6 +87,21 @@ class ReplyParserTest {
         "600 high\r\n", "250-one\r\n251 two\r\n", "\r\n"})
     void malformedLines_areSyntaxErrors(String wire) {
         assertThatThrownBy(() -> parse(wire, 0)).isInstanceOf(ReplyParser.ReplySyntaxException.class);
+    }
+
+    @Test
+    void theLineLimit_countsAnUnendedLineAcrossReads_andAWholeLongLineIsAReply() {
+        ReplyParser parser = new ReplyParser(r -> { });
+        byte[] half = "x".repeat(ReplyParser.MAX_LINE / 2).getBytes(StandardCharsets.US_ASCII);
+        parser.feed("250 ".getBytes(StandardCharsets.US_ASCII), 0, 4);
+        parser.feed(half, 0, half.length - 4);
+        parser.feed(half, 0, half.length); // exactly the limit, unended: still waiting for its LF
+        assertThatThrownBy(() -> parser.feed(half, 0, 1))
+                .isInstanceOf(ReplyParser.ReplySyntaxException.class).hasMessageContaining("longer than");
+
+        List<Reply> replies = parse("250 " + "y".repeat(2 * ReplyParser.MAX_LINE) + "\r\n", 0);
+        assertThat(replies).hasSize(1);
+        assertThat(replies.get(0).lines().get(0)).hasSize(2 * ReplyParser.MAX_LINE);
     }
 
     @Test

@@ -60,6 +60,12 @@ class EnvelopeCodecTest {
         byte[] negative = EnvelopeCodec.encode(envelope(MessageTags.NONE));
         negative[9] = (byte) 0xff; // the sender's length
         assertThatThrownBy(() -> EnvelopeCodec.decode(negative)).hasMessage("corrupt envelope");
+        byte[] oversized = EnvelopeCodec.encode(envelope(MessageTags.NONE));
+        oversized[9] = 0x7f; // about 2 GB: refused, never allocated
+        assertThatThrownBy(() -> EnvelopeCodec.decode(oversized)).hasMessage("corrupt envelope");
+        byte[] count = EnvelopeCodec.encode(envelope(MessageTags.NONE));
+        count[stateAt - 4 - "a@example.net".length() - 4] = 0x7f; // the recipient count
+        assertThatThrownBy(() -> EnvelopeCodec.decode(count)).hasMessage("corrupt envelope");
     }
 
     @Test
@@ -75,9 +81,14 @@ class EnvelopeCodecTest {
             string(out, r.category());
         }
         assertThat(EnvelopeCodec.encodeState(r)).isEqualTo(bytes.toByteArray());
+        assertThat(EnvelopeCodec.decodeState(r.address(), bytes.toByteArray())).isEqualTo(r);
         byte[] truncated = Arrays.copyOf(bytes.toByteArray(), bytes.size() - 1);
         assertThatThrownBy(() -> EnvelopeCodec.decodeState(r.address(), truncated))
-                .isInstanceOf(IllegalStateException.class);
+                .hasMessage("corrupt recipient state");
+        byte[] badState = bytes.toByteArray();
+        badState[1] = 99;
+        assertThatThrownBy(() -> EnvelopeCodec.decodeState(r.address(), badState))
+                .hasMessage("corrupt recipient state");
     }
 
     private static byte[] layout(Envelope e, int version) throws IOException {
