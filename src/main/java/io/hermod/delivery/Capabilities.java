@@ -2,6 +2,7 @@ package io.hermod.delivery;
 
 import io.hermod.smtp.Reply;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * What a server's EHLO answer offers that the client uses. HELO means none of it. After STARTTLS
@@ -12,6 +13,8 @@ public record Capabilities(boolean pipelining, boolean eightBitMime, boolean smt
 
     public static final Capabilities NONE = new Capabilities(false, false, false, false, 0, false);
 
+    private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
+
     public static Capabilities of(Reply ehlo) {
         boolean pipelining = false;
         boolean eightBit = false;
@@ -20,7 +23,7 @@ public record Capabilities(boolean pipelining, boolean eightBitMime, boolean smt
         long maxSize = 0;
         boolean startTls = false;
         for (int i = 1; i < ehlo.lines().size(); i++) {
-            String[] words = ehlo.lines().get(i).trim().split("\\s+");
+            String[] words = WHITE_SPACE.split(ehlo.lines().get(i).trim());
             switch (words[0].toUpperCase(Locale.ROOT)) {
                 case "PIPELINING" -> pipelining = true;
                 case "8BITMIME" -> eightBit = true;
