@@ -62,4 +62,13 @@ public record EnhancedStatus(int statusClass, int subject, int detail) {
     public String toString() {
         return statusClass + "." + subject + "." + detail;
     }
+
+    /** The length of {@link #toString()}, without building it. */
+    int printedLength() {
+        return 3 + digits(subject) + digits(detail);
+    }
+
+    private static int digits(int value) {
+        return value < 10 ? 1 : value < 100 ? 2 : 3;
+    }
 }

@@ -111,44 +111,32 @@ public final class ReplyParser {
         if (status == null) {
             return new Reply(code, null, texts);
         }
-        // The code as the first line spells it when that is how the status prints (no leading zeros,
-        // nearly always): then no line needs the status printed to be compared with it.
+        // The status as the first line spells it, when that is how it prints (no leading zeros,
+        // nearly always): then it is compared in place, without printing it.
         int spelled = first.indexOf(' ');
         spelled = spelled < 0 ? first.length() : spelled;
-        String prefix = spelled == printedLength(status) ? null : status.toString();
+        boolean inPlace = spelled == status.printedLength();
+        String printed = inPlace ? first : status.toString();
+        int length = inPlace ? spelled : printed.length();
         if (texts.size() == 1) {
-            return new Reply(code, status, List.of(strip(first, first, spelled, prefix)));
+            return new Reply(code, status, List.of(strip(first, printed, length)));
         }
         List<String> stripped = new ArrayList<>(texts.size());
         for (String t : texts) {
-            stripped.add(strip(t, first, spelled, prefix));
+            stripped.add(strip(t, printed, length));
         }
         return new Reply(code, status, stripped);
     }
 
-    /**
-     * {@code t} without the status and the space after it; "" when it is the status alone. The status
-     * is {@code first[0, spelled)}, or {@code prefix} when that is not how the status prints.
-     */
-    private static String strip(String t, String first, int spelled, String prefix) {
-        String code = prefix != null ? prefix : first;
-        int length = prefix != null ? prefix.length() : spelled;
-        if (!t.regionMatches(0, code, 0, length)) {
+    /** {@code t} without the status ({@code printed[0, length)}) and the space after it; "" when it is the status alone. */
+    private static String strip(String t, String printed, int length) {
+        if (!t.regionMatches(0, printed, 0, length)) {
             return t;
         }
         if (t.length() == length) {
             return "";
         }
         return t.charAt(length) == ' ' ? t.substring(length + 1) : t;
-    }
-
-    /** The length of {@code status.toString()}, without building it. */
-    private static int printedLength(EnhancedStatus status) {
-        return 3 + digits(status.subject()) + digits(status.detail());
-    }
-
-    private static int digits(int value) {
-        return value < 10 ? 1 : value < 100 ? 2 : 3;
     }
 
     private static String abbreviate(byte[] line, int from, int length) {
