@@ -1,9 +1,13 @@
 package io.hermod.spool;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,50 +28,31 @@ final class EnvelopeCodec {
     }
 
     static byte[] encode(Envelope e) {
-        List<Recipient> recipients = e.recipients();
+        Out out = new Out(96 + 48 * e.recipients().size());
         boolean tagged = !e.tags().isEmpty();
-        byte[] sender = utf8(e.sender());
-        byte[] clientName = utf8(e.clientName());
-        byte[] clientAddress = utf8(e.clientAddress());
-        byte[][] texts = new byte[2 * recipients.size()][];
-        int size = 1 + 8 + 4 + sender.length + 8 + 8 + 4 + 1 + 4 + clientName.length + 4 + clientAddress.length + 4;
-        for (int i = 0; i < recipients.size(); i++) {
-            Recipient r = recipients.get(i);
-            texts[2 * i] = utf8(r.address());
-            texts[2 * i + 1] = utf8(r.lastResult());
-            size += 4 + texts[2 * i].length + 1 + 4 + 8 + 4 + texts[2 * i + 1].length;
-        }
-        byte[] tenant = tagged ? utf8(orEmpty(e.tags().tenant())) : null;
-        byte[] campaign = tagged ? utf8(orEmpty(e.tags().campaign())) : null;
-        byte[] pool = tagged ? utf8(orEmpty(e.tags().pool())) : null;
-        if (tagged) {
-            size += 12 + tenant.length + campaign.length + pool.length;
-        }
-        ByteBuffer out = ByteBuffer.allocate(size);
-        out.put((byte) (tagged ? TAGGED_VERSION : VERSION));
-        out.putLong(e.id().value());
-        putString(out, sender);
-        out.putLong(e.arrivalMillis());
-        out.putLong(e.bodySize());
-        out.putInt(e.chunkCount());
-        out.put((byte) ((e.eightBit() ? 1 : 0) | (e.smtpUtf8() ? 2 : 0) | (e.prefixed() ? 4 : 0)));
-        putString(out, clientName);
-        putString(out, clientAddress);
-        out.putInt(recipients.size());
-        for (int i = 0; i < recipients.size(); i++) {
-            Recipient r = recipients.get(i);
-            putString(out, texts[2 * i]);
-            out.put((byte) r.state().ordinal());
-            out.putInt(r.attempts());
-            out.putLong(r.nextAttemptMillis());
-            putString(out, texts[2 * i + 1]);
+        out.u8(tagged ? TAGGED_VERSION : VERSION);
+        out.i64(e.id().value());
+        out.string(e.sender());
+        out.i64(e.arrivalMillis());
+        out.i64(e.bodySize());
+        out.i32(e.chunkCount());
+        out.u8((e.eightBit() ? 1 : 0) | (e.smtpUtf8() ? 2 : 0) | (e.prefixed() ? 4 : 0));
+        out.string(e.clientName());
+        out.string(e.clientAddress());
+        out.i32(e.recipients().size());
+        for (Recipient r : e.recipients()) {
+            out.string(r.address());
+            out.u8(r.state().ordinal());
+            out.i32(r.attempts());
+            out.i64(r.nextAttemptMillis());
+            out.string(r.lastResult());
         }
         if (tagged) {
-            putString(out, tenant);
-            putString(out, campaign);
-            putString(out, pool);
+            out.string(orEmpty(e.tags().tenant()));
+            out.string(orEmpty(e.tags().campaign()));
+            out.string(orEmpty(e.tags().pool()));
         }
-        return out.array();
+        return out.toArray();
     }
 
     static Envelope decode(byte[] data) {
@@ -103,16 +88,14 @@ final class EnvelopeCodec {
     }
 
     static byte[] encodeState(Recipient r) {
-        byte[] lastResult = utf8(r.lastResult());
-        byte[] category = utf8(r.category());
-        ByteBuffer out = ByteBuffer.allocate(1 + 1 + 4 + 8 + 4 + lastResult.length + 4 + category.length);
-        out.put((byte) STATE_VERSION);
-        out.put((byte) r.state().ordinal());
-        out.putInt(r.attempts());
-        out.putLong(r.nextAttemptMillis());
-        putString(out, lastResult);
-        putString(out, category);
-        return out.array();
+        Out out = new Out(32 + r.lastResult().length());
+        out.u8(STATE_VERSION);
+        out.u8(r.state().ordinal());
+        out.i32(r.attempts());
+        out.i64(r.nextAttemptMillis());
+        out.string(r.lastResult());
+        out.string(r.category());
+        return out.toArray();
     }
 
     static Recipient decodeState(String address, byte[] data) {
@@ -141,13 +124,55 @@ final class EnvelopeCodec {
         return s == null ? "" : s;
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
+    /**
+     * The stored form's writer: big-endian fields and length-prefixed UTF-8 strings (what
+     * DataOutputStream wrote here before, without its locks) into an array that grows.
+     */
+    private static final class Out {
+        private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private static void putString(ByteBuffer out, byte[] utf8) {
-        out.putInt(utf8.length);
-        out.put(utf8);
+        private byte[] buf;
+        private int length;
+
+        Out(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        void u8(int v) {
+            ensure(1);
+            buf[length++] = (byte) v;
+        }
+
+        void i32(int v) {
+            ensure(Integer.BYTES);
+            INTS.set(buf, length, v);
+            length += Integer.BYTES;
+        }
+
+        void i64(long v) {
+            ensure(Long.BYTES);
+            LONGS.set(buf, length, v);
+            length += Long.BYTES;
+        }
+
+        void string(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            i32(utf8.length);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, buf, length, utf8.length);
+            length += utf8.length;
+        }
+
+        byte[] toArray() {
+            return length == buf.length ? buf : Arrays.copyOf(buf, length);
+        }
+
+        private void ensure(int more) {
+            if (length + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, length + more));
+            }
+        }
     }
 
     private static String getString(ByteBuffer in) {
