@@ -34,6 +34,7 @@ import io.hermod.intake.SuppressionCheck;
 import io.hermod.intake.InboundMail;
 import io.hermod.intake.TraceHeader;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.metrics.VertxGaugeWarnings;
 import io.hermod.queue.MessageQueue;
 import io.hermod.queue.ShardedQueue;
 import io.hermod.spool.MemoryBudget;
@@ -117,6 +118,7 @@ public final class Hermod implements AutoCloseable {
     public static Hermod start(HermodConfig config) {
         Classifier classifier = classifier(config);
         ShapingStore shaping = shaping(config);
+        VertxGaugeWarnings.install();
         // A registry per instance: several Hermods in one JVM (tests) must not share gauges.
         String registryName = "hermod-" + UUID.randomUUID();
         MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
