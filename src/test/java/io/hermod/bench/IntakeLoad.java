@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Accept-side load: C connections each send M/C messages in lock step (like smtp-source -d) and
  * time every end-of-DATA to its 250, the latency a client waits for durability. Not a test; run:
  * {@code java -cp target/test-classes:target/hermod.jar io.hermod.bench.IntakeLoad 127.0.0.1 2525 50 20000 2048}
+ * and, to offer a fixed load instead of as much as the server takes, a sixth argument: messages per
+ * second over all connections (each connection starts its k-th MAIL at its share of the schedule,
+ * or at once when it is behind).
  */
 public final class IntakeLoad {
 
@@ -25,18 +29,27 @@ public final class IntakeLoad {
         int connections = Integer.parseInt(args[2]);
         int messages = Integer.parseInt(args[3]);
         int size = Integer.parseInt(args[4]);
+        double rate = args.length > 5 ? Double.parseDouble(args[5]) : 0;
         byte[] data = message(size);
         int perConnection = messages / connections;
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         List<Future<long[]>> results = new ArrayList<>();
         long start = System.nanoTime();
         for (int c = 0; c < connections; c++) {
+            int connection = c;
             results.add(pool.submit(() -> {
                 long[] latencies = new long[perConnection];
                 try (SmtpTestClient client = new SmtpTestClient(host, port)) {
                     SmtpTestClient.expect(client.greeting(), 220);
                     SmtpTestClient.expect(client.command("EHLO load.test"), 250);
+                    long paced = System.nanoTime();
                     for (int i = 0; i < perConnection; i++) {
+                        if (rate > 0) {
+                            long due = paced + (long) ((i * (double) connections + connection) * 1e9 / rate);
+                            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                                LockSupport.parkNanos(wait);
+                            }
+                        }
                         SmtpTestClient.expect(client.command("MAIL FROM:<load@example.com>"), 250);
                         SmtpTestClient.expect(client.command("RCPT TO:<sink@example.net>"), 250);
                         SmtpTestClient.expect(client.command("DATA"), 354);
@@ -60,8 +73,9 @@ public final class IntakeLoad {
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
         Arrays.sort(all);
-        System.out.printf("messages=%d connections=%d size=%dB seconds=%.2f accept_msg_per_s=%.0f%n",
-                all.length, connections, size, seconds, all.length / seconds);
+        System.out.printf("messages=%d connections=%d size=%dB offered=%s seconds=%.2f accept_msg_per_s=%.0f%n",
+                all.length, connections, size, rate > 0 ? String.format("%.0f/s", rate) : "max", seconds,
+                all.length / seconds);
         System.out.printf("250 latency ms: p50=%.2f p90=%.2f p99=%.2f p99.9=%.2f max=%.2f%n",
                 pct(all, 0.50), pct(all, 0.90), pct(all, 0.99), pct(all, 0.999), all[all.length - 1] / 1e6);
     }
