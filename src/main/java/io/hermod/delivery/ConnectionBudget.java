@@ -2,6 +2,7 @@ package io.hermod.delivery;
 
 import io.hermod.shaping.Leases;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,6 +17,12 @@ public final class ConnectionBudget implements Leases {
     private final int maxPerDestination;
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Backoff> backoffs = new ConcurrentHashMap<>();
+    /**
+     * Destinations whose server hung up on a message sent behind a final dot: until a restart they
+     * get each message after the previous 250, whatever shaping's pipeline_after_data says. Kept
+     * here, beside the backoffs, because it too outlives the pool and holds for every shard.
+     */
+    private final Set<String> hangsUpAfterEachMessage = ConcurrentHashMap.newKeySet();
 
     /** A destination's consecutive site failures and the end of its backoff. */
     private static final class Backoff {
@@ -87,6 +94,16 @@ public final class ConnectionBudget implements Leases {
         synchronized (b) {
             return b.untilMillis;
         }
+    }
+
+    /** Whether {@code destination}'s server was seen hanging up on a message sent behind a final dot. */
+    public boolean hangsUpAfterEachMessage(String destination) {
+        return hangsUpAfterEachMessage.contains(destination);
+    }
+
+    /** Records that {@code destination}'s server hangs up after each message; true the first time, from any shard. */
+    public boolean markHangsUpAfterEachMessage(String destination) {
+        return hangsUpAfterEachMessage.add(destination);
     }
 
     /** Connections open under {@code key}. */

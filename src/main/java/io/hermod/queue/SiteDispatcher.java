@@ -17,10 +17,8 @@ import java.net.BindException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The sites one shard's event loop owns, and the pump that feeds their connections. A site (a
@@ -65,12 +63,6 @@ final class SiteDispatcher {
     private final LaneLimits limits;
     private final LaneAutomation automation;
     private final Map<String, Site> sites = new HashMap<>();
-    /**
-     * Sites × sources whose server hung up on a message sent behind a final dot: until a restart
-     * they get each message after the previous 250, whatever shaping's pipeline_after_data says
-     * (kept here, not in the lane, which goes when its site has no mail).
-     */
-    private final Set<String> hangsUpAfterEachMessage = new HashSet<>();
     private int inFlight;
     private Promise<Void> drained;
 
@@ -393,7 +385,7 @@ final class SiteDispatcher {
         delivery.inFlight = true;
         Future<TransactionResult> sent = connection.send(delivery.envelope, delivery.pending(),
                 s.bodies().apply(delivery), lane.shaping.maxRecipientsPerTransaction(), s.returnPath(),
-                lane.shaping.pipelineAfterData() && !hangsUpAfterEachMessage.contains(lane.key)
+                lane.shaping.pipelineAfterData() && !s.budget().hangsUpAfterEachMessage(lane.key)
                         ? () -> startBehind(lane, connection) : null);
         sent.onComplete(ar -> {
             lane.inFlight--;
@@ -405,7 +397,7 @@ final class SiteDispatcher {
             // this message goes again). Either way, the site stops getting messages behind a dot.
             if ((behind && lostAt(result, ClientStep.MAIL)
                     || connection.inFlight() > 0 && lostAt(result, ClientStep.END_OF_DATA))
-                    && hangsUpAfterEachMessage.add(lane.key)) {
+                    && s.budget().markHangsUpAfterEachMessage(lane.key)) {
                 LOG.log(System.Logger.Level.WARNING, "delivery: " + lane.key + ": " + connection.peer()
                         + " closed the connection on a message sent behind a final dot; this site now gets each"
                         + " message after the previous 250 (set pipeline_after_data: false in shaping to keep it so)");

@@ -59,4 +59,14 @@ class ConnectionBudgetTest {
         budget.siteFailed("mx:a", now, INITIAL, MAX);
         assertThat(budget.backoffUntil("mx:a") - now).isEqualTo(MAX.toMillis());
     }
+
+    @Test
+    void aServerThatHangsUpAfterEachMessage_isRecordedOnce_forEveryShard() {
+        ConnectionBudget budget = new ConnectionBudget(10);
+        assertThat(budget.hangsUpAfterEachMessage("mx:a")).isFalse();
+        assertThat(budget.markHangsUpAfterEachMessage("mx:a")).isTrue();
+        assertThat(budget.markHangsUpAfterEachMessage("mx:a")).isFalse(); // another shard sees it: no second warning
+        assertThat(budget.hangsUpAfterEachMessage("mx:a")).isTrue();
+        assertThat(budget.hangsUpAfterEachMessage("mx:b")).isFalse();
+    }
 }
