@@ -2,16 +2,13 @@ package io.hermod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hermod.support.ApiClient;
 import io.hermod.support.Await;
 import io.hermod.support.HermodProcess;
 import io.hermod.support.SmtpTestClient;
 import io.hermod.support.TestHermod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConnectionGaugeIT {
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @TempDir
     Path dir;
 
@@ -37,6 +32,7 @@ class ConnectionGaugeIT {
         Path config = dir.resolve("hermod.yaml");
         Files.writeString(config, TestHermod.baseYaml(dir, "gauge.hermod.test") + TestHermod.HOLD_ALL);
         try (HermodProcess hermod = HermodProcess.start(config, Map.of()).awaitListening()) {
+            ApiClient api = new ApiClient(hermod.httpPort());
             List<SmtpTestClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
@@ -45,7 +41,7 @@ class ConnectionGaugeIT {
                     assertThat(client.greeting().code()).isEqualTo(220);
                     assertThat(client.command("EHLO client" + i + ".test").code()).isEqualTo(250);
                 }
-                String metrics = metrics(hermod.httpPort());
+                String metrics = metrics(api);
                 assertThat(metrics).contains("\nvertx_net_server_active_connections 4.0\n");
                 assertThat(metrics).contains("\nhermod_inbound_connections 4.0\n");
             } finally {
@@ -53,8 +49,8 @@ class ConnectionGaugeIT {
                     client.close();
                 }
             }
-            Await.until(() -> metrics(hermod.httpPort()).contains("\nvertx_net_server_active_connections 0.0\n"), 30,
-                    () -> "after the clients left: " + connectionLines(metrics(hermod.httpPort())));
+            Await.until(() -> metrics(api).contains("\nvertx_net_server_active_connections 0.0\n"), 30,
+                    () -> "after the clients left: " + connectionLines(metrics(api)));
             assertThat(hermod.output()).doesNotContain("already registered");
             assertThat(hermod.stderr()).noneMatch(line -> line.contains(" WARNING io.micrometer")
                     || line.contains(" WARNING io.vertx") || line.contains(" SEVERE "));
@@ -65,13 +61,11 @@ class ConnectionGaugeIT {
         return metrics.lines().filter(l -> l.contains("active_connections")).toList().toString();
     }
 
-    private String metrics(int port) {
+    private static String metrics(ApiClient api) {
         try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return response.body();
+            ApiClient.Answer answer = api.get("/metrics");
+            assertThat(answer.status()).isEqualTo(200);
+            return answer.body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

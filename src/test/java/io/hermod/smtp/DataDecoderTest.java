@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -224,7 +225,7 @@ class DataDecoderTest {
     @Test
     void wholeLinesInOneCall_decodeAsByteByByte_forAnyMixOfDotsAndLineBreaks() {
         // Fed one byte at a time, no call sees a CRLF whole, so the line-at-a-time path is never taken.
-        java.util.Random random = new java.util.Random(17);
+        Random random = new Random(17);
         char[] alphabet = {'.', '\r', '\n', 'a', 'b', '\0'};
         for (int round = 0; round < 3000; round++) {
             StringBuilder sb = new StringBuilder();
@@ -252,7 +253,7 @@ class DataDecoderTest {
     void runsOfManyLines_atAnySplit_decodeAsByteByByte() {
         // Mostly text lines ended by CRLF, so one call sees many whole lines, with here and there a
         // leading dot, a bare CR or LF, a NUL or a line over the limit inside or across a split.
-        java.util.Random random = new java.util.Random(23);
+        Random random = new Random(23);
         for (int round = 0; round < 2000; round++) {
             StringBuilder sb = new StringBuilder();
             int lines = random.nextInt(30);
